@@ -1,0 +1,1 @@
+//! Node.js bindings for openrouter-pkce (filled in by the Node-package issue).

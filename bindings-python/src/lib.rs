@@ -1,0 +1,1 @@
+//! Python bindings for openrouter-pkce (filled in by the Python-package issue).

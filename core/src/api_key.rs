@@ -1,0 +1,182 @@
+//! The minted API key and the key-info answer.
+//!
+//! `ApiKey` is a secret: `Debug` and `Display` show only the masked form, and the full value is reachable only
+//! through the explicit [`ApiKey::key`] accessor.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Where OpenRouter's deep links point; the key's owner sees the key's page there.
+pub const OPENROUTER_SITE: &str = "https://openrouter.ai";
+
+/// A user-controlled OpenRouter API key, as returned by the exchange.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    key: String,
+    user_id: Option<String>,
+}
+
+impl ApiKey {
+    /// Wrap a key (and the optional `user_id` the exchange returned).
+    pub fn new(key: impl Into<String>, user_id: Option<String>) -> Self {
+        ApiKey { key: key.into(), user_id }
+    }
+
+    /// The full secret key. Pass it as `Authorization: Bearer <key>`; never log it.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The OpenRouter user id, when the exchange returned one.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id.as_deref()
+    }
+
+    /// The key with its middle hidden, e.g. `sk-or-v1-ab…9f3e`: safe to print.
+    pub fn masked(&self) -> String {
+        mask_key(&self.key)
+    }
+
+    /// Lowercase hex SHA-256 of the key, the identifier OpenRouter's deep links use.
+    pub fn hash_hex(&self) -> String {
+        key_hash_hex(&self.key)
+    }
+
+    /// The key's settings page on OpenRouter (where its owner can revoke it).
+    pub fn settings_url(&self) -> String {
+        format!("{OPENROUTER_SITE}/keys/{}", self.hash_hex())
+    }
+
+    /// The key's request logs on OpenRouter.
+    pub fn logs_url(&self) -> String {
+        format!("{OPENROUTER_SITE}/logs?api_key_hash={}", self.hash_hex())
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKey")
+            .field("key", &self.masked())
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+/// Lowercase hex SHA-256 of a key.
+pub fn key_hash_hex(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        use fmt::Write;
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Mask a key for display: the `sk-or-v1-` style prefix, two characters, an ellipsis and the last four.
+///
+/// Short or unusual strings reveal less: under 16 characters only an ellipsis and the last two remain.
+pub fn mask_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    if n < 16 {
+        let tail: String = chars[n.saturating_sub(2)..].iter().collect();
+        return format!("…{tail}");
+    }
+    // Keep a conventional prefix such as `sk-or-v1-` (everything up to the last '-' within the first 12 chars).
+    let prefix_len = chars[..12.min(n)]
+        .iter()
+        .rposition(|&c| c == '-')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let head: String = chars[..prefix_len + 2].iter().collect();
+    let tail: String = chars[n - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Information about a key, from `GET /api/v1/key`.
+///
+/// Numeric fields are `f64` because OpenRouter reports credits as decimals; absent values are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub struct KeyInfo {
+    /// The key's label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Credit limit, `None` for unlimited.
+    #[serde(default)]
+    pub limit: Option<f64>,
+    /// Credits left under the limit.
+    #[serde(default)]
+    pub limit_remaining: Option<f64>,
+    /// When the limit resets (`daily`, `weekly`, `monthly`), if it does.
+    #[serde(default)]
+    pub limit_reset: Option<String>,
+    /// Credits used, all time.
+    #[serde(default)]
+    pub usage: Option<f64>,
+    /// Credits used today (UTC).
+    #[serde(default)]
+    pub usage_daily: Option<f64>,
+    /// Credits used this week (UTC).
+    #[serde(default)]
+    pub usage_weekly: Option<f64>,
+    /// Credits used this month (UTC).
+    #[serde(default)]
+    pub usage_monthly: Option<f64>,
+    /// Whether the user has only ever used the free tier.
+    #[serde(default)]
+    pub is_free_tier: Option<bool>,
+    /// Expiry (ISO 8601), if the key expires.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// The user who created the key.
+    #[serde(default)]
+    pub creator_user_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_openrouter_keys() {
+        let k = ApiKey::new(format!("sk-or-v1-ab{}9f3e", "0".repeat(56)), None);
+        assert_eq!(k.masked(), "sk-or-v1-ab…9f3e");
+        assert_eq!(format!("{k}"), "sk-or-v1-ab…9f3e");
+        let dbg = format!("{k:?}");
+        assert!(!dbg.contains(&"0".repeat(10)), "{dbg}");
+    }
+
+    #[test]
+    fn masks_short_and_odd_keys_without_revealing_them() {
+        assert_eq!(mask_key(""), "");
+        assert_eq!(mask_key("abc"), "…bc");
+        assert_eq!(mask_key("ééééééééééééééééééé"), "éé…éééé");
+    }
+
+    #[test]
+    fn deep_links_use_sha256_hex() {
+        let k = ApiKey::new("abc", None);
+        assert_eq!(
+            k.hash_hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            k.settings_url(),
+            "https://openrouter.ai/keys/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(k.logs_url().starts_with("https://openrouter.ai/logs?api_key_hash=ba7816"));
+    }
+}

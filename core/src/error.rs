@@ -1,0 +1,421 @@
+//! One error type for the whole library, with the contract's stable error codes.
+//!
+//! Every variant maps to exactly one code string (`Error::code`), shared verbatim by the Python and Node
+//! bindings. Messages are written by this crate, never copied from a server body or a user's secret, so
+//! they can be logged safely: a key, verifier or authorization code never appears in a message.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The stable, language-independent error codes of the public contract.
+///
+/// `as_str()` gives the exact string exposed as `err.code` in Python and Node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The code verifier has the wrong length or characters.
+    InvalidVerifier,
+    /// The challenge method is not exactly `S256` or `plain`.
+    InvalidMethod,
+    /// The callback URL was refused.
+    InvalidCallbackUrl,
+    /// Any other bad argument.
+    InvalidArgument,
+    /// The exchange answered 400 (method differs between step 1 and 2).
+    InvalidCodeChallengeMethod,
+    /// The exchange answered 403 "Invalid code or code_verifier".
+    InvalidCode,
+    /// The exchange answered 403 "Authorization code expired".
+    CodeExpired,
+    /// The exchange answered 405.
+    MethodNotAllowed,
+    /// Key info answered 401.
+    Unauthorized,
+    /// 429.
+    RateLimited,
+    /// 5xx.
+    ServerError,
+    /// Any other HTTP status.
+    UnexpectedStatus,
+    /// A body that is not the documented JSON.
+    MalformedResponse,
+    /// DNS, connect or TLS failure.
+    Network,
+    /// The HTTP deadline passed.
+    Timeout,
+    /// The callback carried `error=` (the user declined).
+    AccessDenied,
+    /// The callback's nonce/state is not this flow's.
+    StateMismatch,
+    /// No callback arrived before the login timeout.
+    CallbackTimeout,
+    /// Ctrl-C, a Jupyter interrupt or an AbortSignal ended the wait.
+    Cancelled,
+    /// The requested callback port is taken.
+    PortInUse,
+    /// The key file could not be read or written safely.
+    Storage,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the contract's table.
+    pub const ALL: [ErrorCode; 21] = [
+        ErrorCode::InvalidVerifier,
+        ErrorCode::InvalidMethod,
+        ErrorCode::InvalidCallbackUrl,
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidCodeChallengeMethod,
+        ErrorCode::InvalidCode,
+        ErrorCode::CodeExpired,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Unauthorized,
+        ErrorCode::RateLimited,
+        ErrorCode::ServerError,
+        ErrorCode::UnexpectedStatus,
+        ErrorCode::MalformedResponse,
+        ErrorCode::Network,
+        ErrorCode::Timeout,
+        ErrorCode::AccessDenied,
+        ErrorCode::StateMismatch,
+        ErrorCode::CallbackTimeout,
+        ErrorCode::Cancelled,
+        ErrorCode::PortInUse,
+        ErrorCode::Storage,
+    ];
+
+    /// The stable code string, e.g. `"INVALID_CODE"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidVerifier => "INVALID_VERIFIER",
+            ErrorCode::InvalidMethod => "INVALID_METHOD",
+            ErrorCode::InvalidCallbackUrl => "INVALID_CALLBACK_URL",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::InvalidCodeChallengeMethod => "INVALID_CODE_CHALLENGE_METHOD",
+            ErrorCode::InvalidCode => "INVALID_CODE",
+            ErrorCode::CodeExpired => "CODE_EXPIRED",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::ServerError => "SERVER_ERROR",
+            ErrorCode::UnexpectedStatus => "UNEXPECTED_STATUS",
+            ErrorCode::MalformedResponse => "MALFORMED_RESPONSE",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::AccessDenied => "ACCESS_DENIED",
+            ErrorCode::StateMismatch => "STATE_MISMATCH",
+            ErrorCode::CallbackTimeout => "CALLBACK_TIMEOUT",
+            ErrorCode::Cancelled => "CANCELLED",
+            ErrorCode::PortInUse => "PORT_IN_USE",
+            ErrorCode::Storage => "STORAGE",
+        }
+    }
+
+    /// Parse a code string back (used by the shared test vectors).
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The class of error, which decides the CLI exit code and the builtin exception a binding mixes in.
+    pub const fn class(self) -> ErrorClass {
+        match self {
+            ErrorCode::InvalidVerifier
+            | ErrorCode::InvalidMethod
+            | ErrorCode::InvalidCallbackUrl
+            | ErrorCode::InvalidArgument => ErrorClass::Input,
+            ErrorCode::InvalidCodeChallengeMethod
+            | ErrorCode::InvalidCode
+            | ErrorCode::CodeExpired
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::Unauthorized
+            | ErrorCode::RateLimited
+            | ErrorCode::ServerError
+            | ErrorCode::UnexpectedStatus
+            | ErrorCode::MalformedResponse => ErrorClass::Http,
+            ErrorCode::Network => ErrorClass::Network,
+            ErrorCode::Timeout | ErrorCode::CallbackTimeout => ErrorClass::Timeout,
+            ErrorCode::AccessDenied | ErrorCode::StateMismatch => ErrorClass::Authorization,
+            ErrorCode::Cancelled => ErrorClass::Cancelled,
+            ErrorCode::PortInUse => ErrorClass::Network,
+            ErrorCode::Storage => ErrorClass::Storage,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Broad families of errors. Each has its own CLI exit code and Python builtin base class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// Bad input from the caller (Python: `ValueError`). Exit code 2.
+    Input,
+    /// OpenRouter (or the emulator) answered with an error. Exit code 3.
+    Http,
+    /// The server could not be reached (Python: `ConnectionError`). Exit code 4.
+    Network,
+    /// A deadline passed (Python: `TimeoutError`). Exit code 5.
+    Timeout,
+    /// The user declined, or the callback did not belong to this flow. Exit code 6.
+    Authorization,
+    /// The user or the program cancelled. Exit code 130, like a shell's Ctrl-C.
+    Cancelled,
+    /// The key file. Exit code 7.
+    Storage,
+}
+
+impl ErrorClass {
+    /// The process exit code the CLI uses for this class.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            ErrorClass::Input => 2,
+            ErrorClass::Http => 3,
+            ErrorClass::Network => 4,
+            ErrorClass::Timeout => 5,
+            ErrorClass::Authorization => 6,
+            ErrorClass::Cancelled => 130,
+            ErrorClass::Storage => 7,
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The library's error. `code()` is the stable contract; the message says what happened and what to do.
+///
+/// No variant ever holds a key, verifier or authorization code, so `Display`, `Debug` and the source chain
+/// are safe to log.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The code verifier has the wrong length or characters.
+    #[error("invalid code_verifier: {reason}")]
+    InvalidVerifier {
+        /// What is wrong (never the verifier itself).
+        reason: String,
+    },
+    /// The challenge method is not exactly `S256` or `plain`.
+    #[error("invalid code_challenge_method {method}: use \"S256\" (or \"plain\")")]
+    InvalidMethod {
+        /// The refused method, quoted and truncated.
+        method: String,
+    },
+    /// The callback URL was refused.
+    #[error("invalid callback_url: {reason}")]
+    InvalidCallbackUrl {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Any other bad argument.
+    #[error("invalid argument: {reason}")]
+    InvalidArgument {
+        /// Which argument and why.
+        reason: String,
+    },
+    /// An HTTP error status from OpenRouter, mapped to its code.
+    #[error("{message} (HTTP {status})")]
+    Http {
+        /// The mapped code (one of the HTTP rows of the table).
+        code: ErrorCode,
+        /// The HTTP status.
+        status: u16,
+        /// Our own message for the status (never the server's body).
+        message: String,
+        /// `Retry-After`, for 429.
+        retry_after: Option<Duration>,
+    },
+    /// A body that is not the documented JSON.
+    #[error("malformed response from OpenRouter: {detail}")]
+    MalformedResponse {
+        /// The HTTP status of the malformed response.
+        status: Option<u16>,
+        /// What was wrong with it (never the body itself).
+        detail: String,
+    },
+    /// DNS, connect or TLS failure: the request never reached the server.
+    #[error("network error: {detail}")]
+    Network {
+        /// What failed.
+        detail: String,
+        /// The underlying transport error (its text holds no secrets: URLs are stripped).
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The HTTP deadline passed.
+    #[error("timed out: {detail}")]
+    Timeout {
+        /// Which deadline.
+        detail: String,
+    },
+    /// The callback carried `error=`.
+    #[error("access denied: {message}")]
+    AccessDenied {
+        /// The OAuth `error` value (e.g. `access_denied`).
+        error: String,
+        /// `error_description`, when given.
+        description: Option<String>,
+        /// Human readable text.
+        message: String,
+    },
+    /// The callback's nonce/state is not this flow's.
+    #[error("state mismatch: {detail}")]
+    StateMismatch {
+        /// What did not match.
+        detail: String,
+    },
+    /// No callback arrived before the login timeout.
+    #[error("no callback arrived within {}s; run the login again", .after.as_secs_f64())]
+    CallbackTimeout {
+        /// How long we waited.
+        after: Duration,
+    },
+    /// The wait was cancelled.
+    #[error("cancelled: {detail}")]
+    Cancelled {
+        /// By what.
+        detail: String,
+    },
+    /// The requested callback port is taken.
+    #[error("port {port} is already in use on {host}; pass port=0 to let the OS choose a free one")]
+    PortInUse {
+        /// The host that was asked for.
+        host: String,
+        /// The port that is taken.
+        port: u16,
+    },
+    /// The key file could not be read or written safely.
+    #[error("key storage: {detail}")]
+    Storage {
+        /// What failed, with the path.
+        detail: String,
+        /// The underlying I/O error.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The stable code of this error, e.g. `"INVALID_CODE"`.
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The code as an enum.
+    pub fn kind(&self) -> ErrorCode {
+        match self {
+            Error::InvalidVerifier { .. } => ErrorCode::InvalidVerifier,
+            Error::InvalidMethod { .. } => ErrorCode::InvalidMethod,
+            Error::InvalidCallbackUrl { .. } => ErrorCode::InvalidCallbackUrl,
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::Http { code, .. } => *code,
+            Error::MalformedResponse { .. } => ErrorCode::MalformedResponse,
+            Error::Network { .. } => ErrorCode::Network,
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::AccessDenied { .. } => ErrorCode::AccessDenied,
+            Error::StateMismatch { .. } => ErrorCode::StateMismatch,
+            Error::CallbackTimeout { .. } => ErrorCode::CallbackTimeout,
+            Error::Cancelled { .. } => ErrorCode::Cancelled,
+            Error::PortInUse { .. } => ErrorCode::PortInUse,
+            Error::Storage { .. } => ErrorCode::Storage,
+        }
+    }
+
+    /// The HTTP status, for errors that came from an HTTP answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            Error::MalformedResponse { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The family of this error (exit code, Python base class).
+    pub fn class(&self) -> ErrorClass {
+        self.kind().class()
+    }
+
+    /// The error's message followed by its source chain, `: `-separated, for bindings that flatten it.
+    pub fn chain_message(&self) -> String {
+        let mut out = self.to_string();
+        let mut src = std::error::Error::source(self);
+        while let Some(s) = src {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+            src = s.source();
+        }
+        out
+    }
+
+    pub(crate) fn invalid_argument(reason: impl Into<String>) -> Self {
+        Error::InvalidArgument { reason: reason.into() }
+    }
+
+    pub(crate) fn invalid_callback(reason: impl Into<String>) -> Self {
+        Error::InvalidCallbackUrl { reason: reason.into() }
+    }
+
+    pub(crate) fn storage(detail: impl Into<String>, source: Option<std::io::Error>) -> Self {
+        Error::Storage { detail: detail.into(), source }
+    }
+
+    pub(crate) fn cancelled(detail: impl Into<String>) -> Self {
+        Error::Cancelled { detail: detail.into() }
+    }
+}
+
+/// Quote a user-supplied, non-secret value for an error message: escaped, and cut to 40 characters so a
+/// megabyte of input cannot become a megabyte of message.
+pub(crate) fn quote_for_message(value: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::from("\"");
+    for (i, c) in value.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.as_str()));
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(ErrorCode::parse("NOPE"), None);
+    }
+
+    #[test]
+    fn status_only_for_http() {
+        let e = Error::Http {
+            code: ErrorCode::InvalidCode,
+            status: 403,
+            message: "x".into(),
+            retry_after: None,
+        };
+        assert_eq!(e.status(), Some(403));
+        assert_eq!(e.code(), "INVALID_CODE");
+        assert_eq!(Error::cancelled("x").status(), None);
+        assert_eq!(Error::cancelled("x").class().exit_code(), 130);
+    }
+
+    #[test]
+    fn quoting_is_bounded_and_escaped() {
+        let q = quote_for_message(&"a".repeat(1000));
+        assert!(q.chars().count() < 50);
+        assert_eq!(quote_for_message("a\nb"), "\"a\\nb\"");
+    }
+}
