@@ -57,10 +57,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("key", &self.masked())
-            .field("user_id", &self.user_id)
-            .finish()
+        f.debug_struct("ApiKey").field("key", &self.masked()).field("user_id", &self.user_id).finish()
     }
 }
 
@@ -95,11 +92,7 @@ pub fn mask_key(key: &str) -> String {
         return format!("…{tail}");
     }
     // Keep a conventional prefix such as `sk-or-v1-` (everything up to the last '-' within the first 12 chars).
-    let prefix_len = chars[..12.min(n)]
-        .iter()
-        .rposition(|&c| c == '-')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let prefix_len = chars[..12.min(n)].iter().rposition(|&c| c == '-').map(|i| i + 1).unwrap_or(0);
     let head: String = chars[..prefix_len + 2].iter().collect();
     let tail: String = chars[n - 4..].iter().collect();
     format!("{head}…{tail}")
@@ -169,10 +162,7 @@ mod tests {
     #[test]
     fn deep_links_use_sha256_hex() {
         let k = ApiKey::new("abc", None);
-        assert_eq!(
-            k.hash_hex(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(k.hash_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(
             k.settings_url(),
             "https://openrouter.ai/keys/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -400,12 +400,8 @@ mod tests {
 
     #[test]
     fn status_only_for_http() {
-        let e = Error::Http {
-            code: ErrorCode::InvalidCode,
-            status: 403,
-            message: "x".into(),
-            retry_after: None,
-        };
+        let e =
+            Error::Http { code: ErrorCode::InvalidCode, status: 403, message: "x".into(), retry_after: None };
         assert_eq!(e.status(), Some(403));
         assert_eq!(e.code(), "INVALID_CODE");
         assert_eq!(Error::cancelled("x").status(), None);

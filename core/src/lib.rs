@@ -6,17 +6,58 @@
 //!
 //! The Python and Node packages are thin bindings over this crate and share its API, vocabulary and
 //! error codes.
+//!
+//! ```no_run
+//! # async fn demo() -> openrouter_pkce::Result<()> {
+//! use openrouter_pkce::{CallOptions, Client, StartAuthOptions, start_auth};
+//! let request = start_auth(&StartAuthOptions {
+//!     callback_url: Some("http://localhost:3000/callback".into()),
+//!     ..Default::default()
+//! })?;
+//! println!("open {}", request.url());
+//! // … the browser comes back to the callback with ?code=…
+//! let key = Client::openrouter()
+//!     .complete_auth(&request, "http://localhost:3000/callback?code=…", &CallOptions::default())
+//!     .await?;
+//! println!("got {key}"); // prints the masked key only
+//! # Ok(()) }
+//! ```
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
-#![allow(dead_code)] // TEMP while modules land
 
 mod api_key;
+mod auth_url;
+pub mod blocking;
+mod client;
 mod error;
+mod exchange;
+pub mod pkce;
+mod response;
 pub(crate) mod rng;
+pub mod runtime;
+mod urls;
 
 pub use api_key::{ApiKey, KeyInfo, OPENROUTER_SITE, key_hash_hex, mask_key};
+pub use auth_url::{
+    AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
+};
+pub use client::{
+    CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
+};
 pub use error::{Error, ErrorClass, ErrorCode, Result};
+pub use exchange::{ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
+pub use pkce::{
+    ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
+    verify_challenge,
+};
+pub use response::extract_code;
+pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Random tokens from the library's fork-safe CSPRNG (base64url of `n_bytes` bytes, at most 96).
+pub fn random_token(n_bytes: usize) -> String {
+    rng::token(n_bytes)
+}

@@ -41,10 +41,7 @@ struct ForkAwareRng {
 
 impl ForkAwareRng {
     fn from_os() -> Self {
-        ForkAwareRng {
-            generation: FORK_GENERATION.load(Ordering::SeqCst),
-            rng: seeded_from_os(),
-        }
+        ForkAwareRng { generation: FORK_GENERATION.load(Ordering::SeqCst), rng: seeded_from_os() }
     }
 }
 
@@ -57,6 +54,13 @@ fn seeded_from_os() -> StdRng {
 
 thread_local! {
     static RNG: RefCell<Option<ForkAwareRng>> = const { RefCell::new(None) };
+}
+
+/// A number that changes in a child process after every `fork` (0 in a process that never forked after
+/// this library first ran). Caches of threads, runtimes and connections compare it to know they are stale.
+pub fn fork_generation() -> u64 {
+    register_fork_handler();
+    FORK_GENERATION.load(Ordering::SeqCst)
 }
 
 /// Fill `buf` with cryptographically secure random bytes.

@@ -1,0 +1,292 @@
+//! The configured HTTP client: one pooled reqwest client per `Client`, created on first use and rebuilt
+//! after `fork`, with the transport policy of SECURITY.md (deadlines, no redirects, capped bodies, the
+//! retry rules).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::error::{Error, Result};
+use crate::rng::fork_generation;
+use crate::urls::{DEFAULT_BASE_URL, normalize_base_url};
+
+/// Default total deadline of one HTTP call.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Deadline for establishing a connection (DNS + TCP + TLS).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most body bytes we read from any answer; the documented ones are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest `Retry-After` we honour with our single 429 retry.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// The User-Agent every request carries.
+pub fn default_user_agent() -> String {
+    format!("openrouter-pkce/{} (+https://github.com/openrouter-pkce/openrouter-pkce)", crate::VERSION)
+}
+
+/// How a [`Client`] is configured.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Where OpenRouter lives (`https://`, or `http://` on loopback for the emulator).
+    pub base_url: String,
+    /// Total deadline of each call.
+    pub timeout: Duration,
+    /// User-Agent; default names this library and its version.
+    pub user_agent: Option<String>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions { base_url: DEFAULT_BASE_URL.to_owned(), timeout: DEFAULT_TIMEOUT, user_agent: None }
+    }
+}
+
+/// Per-call overrides of a client's settings (what the module-level functions' `base_url=` and
+/// `timeout=` arguments become).
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Another base URL for this call.
+    pub base_url: Option<String>,
+    /// Another total deadline for this call.
+    pub timeout: Option<Duration>,
+}
+
+struct Inner {
+    base_url: String,
+    timeout: Duration,
+    user_agent: String,
+    http: Mutex<Option<(u64, reqwest::Client)>>,
+}
+
+/// A configured OpenRouter client. Cheap to clone (shared pool); safe to use from many tasks and threads.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn check_timeout(timeout: Duration) -> Result<()> {
+    if timeout.is_zero() || timeout > Duration::from_secs(24 * 3600) {
+        return Err(Error::invalid_argument("timeout must be more than 0 and at most a day"));
+    }
+    Ok(())
+}
+
+/// Install ring as rustls' process default provider, unless the host application installed one.
+fn ensure_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Client {
+    /// A client with the given options; the base URL is validated now, the connection pool is made on
+    /// first use.
+    pub fn new(options: ClientOptions) -> Result<Client> {
+        let base_url = normalize_base_url(&options.base_url)?;
+        check_timeout(options.timeout)?;
+        let user_agent = match options.user_agent {
+            Some(ua) if ua.is_empty() || ua.chars().any(|c| c.is_control()) || ua.len() > 512 => {
+                return Err(Error::invalid_argument("user_agent must be 1–512 printable characters"));
+            }
+            Some(ua) => ua,
+            None => default_user_agent(),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner { base_url, timeout: options.timeout, user_agent, http: Mutex::new(None) }),
+        })
+    }
+
+    /// A client for `https://openrouter.ai` with default settings.
+    pub fn openrouter() -> Client {
+        Client::new(ClientOptions::default()).expect("the default options are valid")
+    }
+
+    /// The client's base URL (normalised, no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The client's default deadline per call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The pooled reqwest client, built on first use and again in a forked child (whose inherited
+    /// sockets belong to the parent).
+    fn http(&self) -> Result<reqwest::Client> {
+        let generation = fork_generation();
+        let mut slot = self.inner.http.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((g, c)) = slot.as_ref()
+            && *g == generation
+        {
+            return Ok(c.clone());
+        }
+        ensure_crypto_provider();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(self.inner.user_agent.clone())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| Error::Network {
+                detail: "could not build the HTTP client".into(),
+                source: Some(Box::new(e.without_url())),
+            })?;
+        *slot = Some((generation, client.clone()));
+        Ok(client)
+    }
+
+    /// Resolve the base URL and deadline of one call.
+    pub(crate) fn resolve(&self, call: &CallOptions) -> Result<(String, Duration)> {
+        let base = match &call.base_url {
+            Some(b) => normalize_base_url(b)?,
+            None => self.inner.base_url.clone(),
+        };
+        let timeout = call.timeout.unwrap_or(self.inner.timeout);
+        check_timeout(timeout)?;
+        Ok((base, timeout))
+    }
+
+    /// Send one request under the retry policy and read its capped body.
+    ///
+    /// Retries only when the request provably never left (connect failure: at most twice) or on a 429
+    /// with a short `Retry-After` (once). A timeout, a 5xx or a reset after sending is final.
+    pub(crate) async fn send(
+        &self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<HttpAnswer> {
+        let http = self.http()?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut connect_retries = 0;
+        let mut rate_retries = 0;
+        loop {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if remaining.is_zero() {
+                return Err(timeout_error(timeout));
+            }
+            let attempt = async {
+                let resp = build(&http).timeout(remaining).send().await?;
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                let body = read_capped(resp).await?;
+                Ok::<_, reqwest::Error>((status, headers, body))
+            };
+            let outcome = match tokio::time::timeout(remaining, attempt).await {
+                Ok(r) => r,
+                Err(_) => return Err(timeout_error(timeout)),
+            };
+            match outcome {
+                Ok((status, headers, Some(body))) => {
+                    if status == 429
+                        && rate_retries == 0
+                        && let Some(wait) = retry_after(&headers).filter(|w| *w <= MAX_RETRY_AFTER)
+                        && tokio::time::Instant::now() + wait < deadline
+                    {
+                        rate_retries += 1;
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Ok(HttpAnswer { status, retry_after: retry_after(&headers), body });
+                }
+                Ok((status, _, None)) => {
+                    return Err(Error::MalformedResponse {
+                        status: Some(status),
+                        detail: format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+                    });
+                }
+                Err(e) if e.is_timeout() => return Err(timeout_error(timeout)),
+                Err(e) if e.is_connect() && connect_retries < 2 => {
+                    connect_retries += 1;
+                    let backoff = Duration::from_millis(100 * 3u64.pow(connect_retries - 1));
+                    tokio::time::sleep(backoff.min(remaining)).await;
+                    continue;
+                }
+                Err(e) => {
+                    let detail = if e.is_connect() {
+                        "could not connect to OpenRouter (DNS, connection or TLS failure)"
+                    } else if e.is_body() || e.is_decode() {
+                        "the connection failed while reading the answer"
+                    } else {
+                        "the request failed"
+                    };
+                    return Err(Error::Network {
+                        detail: detail.into(),
+                        source: Some(Box::new(e.without_url())),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn timeout_error(timeout: Duration) -> Error {
+    Error::Timeout {
+        detail: format!("no complete answer from OpenRouter within {:.1}s", timeout.as_secs_f64()),
+    }
+}
+
+/// A status and a body of at most [`MAX_BODY_BYTES`].
+pub(crate) struct HttpAnswer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: Bytes,
+}
+
+/// Read the body up to the cap; `None` if it is larger (we stop reading, the connection is dropped).
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Option<Bytes>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Ok(None);
+    }
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(buf.freeze()))
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is treated as absent).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    v.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_options() {
+        let bad = Client::new(ClientOptions { base_url: "http://example.com".into(), ..Default::default() });
+        assert_eq!(bad.unwrap_err().code(), "INVALID_ARGUMENT");
+        let bad = Client::new(ClientOptions { timeout: Duration::ZERO, ..Default::default() });
+        assert_eq!(bad.unwrap_err().code(), "INVALID_ARGUMENT");
+        let bad = Client::new(ClientOptions { user_agent: Some("a\nb".into()), ..Default::default() });
+        assert_eq!(bad.unwrap_err().code(), "INVALID_ARGUMENT");
+        let ok = Client::openrouter();
+        assert_eq!(ok.base_url(), "https://openrouter.ai");
+        assert!(default_user_agent().starts_with("openrouter-pkce/"));
+    }
+
+    #[test]
+    fn parses_retry_after() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

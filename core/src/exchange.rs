@@ -1,0 +1,354 @@
+//! Step 2 and 3 over HTTP: the code exchange (`POST /api/v1/auth/keys`) and key info (`GET /api/v1/key`),
+//! with every answer mapped onto the contract's error codes.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api_key::{ApiKey, KeyInfo};
+use crate::auth_url::AuthRequest;
+use crate::client::{CallOptions, Client, HttpAnswer};
+use crate::error::{Error, ErrorCode, Result};
+use crate::pkce::{ChallengeMethod, validate_verifier};
+use crate::response::{MAX_CODE_LEN, extract_code};
+
+/// Longest key we accept from the server.
+const MAX_KEY_LEN: usize = 4096;
+
+/// The exchange's inputs.
+#[derive(Clone, Default)]
+pub struct ExchangeRequest {
+    /// The authorization code from the callback (secret, single use).
+    pub code: String,
+    /// The flow's verifier (secret); `None` if the flow used no challenge.
+    pub code_verifier: Option<String>,
+    /// The method of the flow's challenge; sent whenever a verifier is.
+    pub code_challenge_method: Option<ChallengeMethod>,
+}
+
+impl std::fmt::Debug for ExchangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExchangeRequest")
+            .field("code", &"<redacted>")
+            .field("code_verifier", &self.code_verifier.as_ref().map(|_| "<redacted>"))
+            .field("code_challenge_method", &self.code_challenge_method)
+            .finish()
+    }
+}
+
+/// Which endpoint answered, since the same status means different things on each.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Exchange,
+    KeyInfo,
+}
+
+/// OpenRouter's error body: `{"error": {"code": <int>, "message": "<text>"}}`.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+#[derive(Deserialize)]
+struct ErrorDetail {
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn error_message_of(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<ErrorBody>(body).ok().and_then(|b| b.error.message)
+}
+
+/// Map a non-2xx answer to its error. The server's own text only *chooses* between documented cases;
+/// it is never copied into our message (it may echo the code or verifier).
+fn status_error(endpoint: Endpoint, answer: &HttpAnswer) -> Error {
+    let status = answer.status;
+    let http = |code: ErrorCode, message: &str| Error::Http {
+        code,
+        status,
+        message: message.to_owned(),
+        retry_after: answer.retry_after,
+    };
+    match (endpoint, status) {
+        (Endpoint::Exchange, 400) => http(
+            ErrorCode::InvalidCodeChallengeMethod,
+            "OpenRouter says the code_challenge_method differs from the authorization URL's; start the flow again with the same method",
+        ),
+        (Endpoint::Exchange, 403) => {
+            let expired =
+                error_message_of(&answer.body).is_some_and(|m| m.to_ascii_lowercase().contains("expired"));
+            if expired {
+                http(
+                    ErrorCode::CodeExpired,
+                    "the authorization code expired (codes live 10 minutes); start the flow again",
+                )
+            } else {
+                http(
+                    ErrorCode::InvalidCode,
+                    "OpenRouter refused the code or code_verifier (wrong, already used, or from another flow); start the flow again",
+                )
+            }
+        }
+        (Endpoint::Exchange, 405) => http(
+            ErrorCode::MethodNotAllowed,
+            "OpenRouter answered Method Not Allowed: the exchange must be a POST over HTTPS (check base_url and proxies)",
+        ),
+        (Endpoint::KeyInfo, 401) => http(
+            ErrorCode::Unauthorized,
+            "OpenRouter does not accept this API key (invalid or revoked); log in again",
+        ),
+        (_, 429) => http(ErrorCode::RateLimited, "rate limited by OpenRouter; wait and try again"),
+        (Endpoint::Exchange, 500..=599) => http(
+            ErrorCode::ServerError,
+            "OpenRouter had a server error; the exchange's outcome is unknown and the code may be spent, so start the flow again",
+        ),
+        (Endpoint::KeyInfo, 500..=599) => {
+            http(ErrorCode::ServerError, "OpenRouter had a server error; try again later")
+        }
+        (_, 300..=399) => http(
+            ErrorCode::UnexpectedStatus,
+            "OpenRouter answered with a redirect, which is never followed (check base_url)",
+        ),
+        _ => http(ErrorCode::UnexpectedStatus, "unexpected HTTP status from OpenRouter"),
+    }
+}
+
+fn malformed(status: u16, detail: &str) -> Error {
+    Error::MalformedResponse { status: Some(status), detail: detail.to_owned() }
+}
+
+/// Parse a successful exchange body: `{"key": "<non-empty string>", "user_id": "<string>" | null}`.
+fn parse_key(answer: &HttpAnswer) -> Result<ApiKey> {
+    let value: Value = serde_json::from_slice(&answer.body)
+        .map_err(|_| malformed(answer.status, "the exchange answer is not JSON"))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| malformed(answer.status, "the exchange answer is not a JSON object"))?;
+    let key = match obj.get("key") {
+        Some(Value::String(k)) => k,
+        Some(_) => return Err(malformed(answer.status, "the exchange answer's `key` is not a string")),
+        None => return Err(malformed(answer.status, "the exchange answer has no `key`")),
+    };
+    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(malformed(answer.status, "the exchange answer's `key` is empty or malformed"));
+    }
+    let user_id = match obj.get("user_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(u)) => Some(u.clone()),
+        Some(_) => return Err(malformed(answer.status, "the exchange answer's `user_id` is not a string")),
+    };
+    Ok(ApiKey::new(key.clone(), user_id))
+}
+
+/// Parse a key-info body: `{"data": {...}}`.
+fn parse_key_info(answer: &HttpAnswer) -> Result<KeyInfo> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        data: KeyInfo,
+    }
+    serde_json::from_slice::<Envelope>(&answer.body)
+        .map(|e| e.data)
+        .map_err(|_| malformed(answer.status, "the key info answer is not the documented JSON"))
+}
+
+fn check_key_arg(key: &str) -> Result<()> {
+    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_argument("the API key is empty or malformed"));
+    }
+    Ok(())
+}
+
+impl Client {
+    /// Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
+    ///
+    /// Sent exactly once: the code is single-use, so nothing is retried once the request may have
+    /// reached the server.
+    pub async fn exchange_code(&self, request: ExchangeRequest, call: &CallOptions) -> Result<ApiKey> {
+        let (base, timeout) = self.resolve(call)?;
+        let code = request.code.trim();
+        if code.is_empty()
+            || code.len() > MAX_CODE_LEN
+            || code.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::invalid_argument("the code is empty or malformed"));
+        }
+        let mut body = serde_json::Map::new();
+        body.insert("code".into(), Value::String(code.to_owned()));
+        if let Some(v) = &request.code_verifier {
+            validate_verifier(v)?;
+            body.insert("code_verifier".into(), Value::String(v.clone()));
+            let method = request.code_challenge_method.unwrap_or_default();
+            body.insert("code_challenge_method".into(), Value::String(method.as_str().into()));
+        }
+        let body = serde_json::to_vec(&Value::Object(body)).expect("a JSON map always serialises");
+        let url = format!("{base}/api/v1/auth/keys");
+        let answer = self
+            .send(
+                |http| {
+                    http.post(&url)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .body(body.clone())
+                },
+                timeout,
+            )
+            .await?;
+        if (200..300).contains(&answer.status) {
+            parse_key(&answer)
+        } else {
+            Err(status_error(Endpoint::Exchange, &answer))
+        }
+    }
+
+    /// Finish a started flow: check that `response` (a callback URL, its query, or a pasted code) belongs
+    /// to `request`, then exchange at the flow's own base URL.
+    pub async fn complete_auth(
+        &self,
+        request: &AuthRequest,
+        response: &str,
+        call: &CallOptions,
+    ) -> Result<ApiKey> {
+        let code = extract_code(request, response)?;
+        let call = CallOptions {
+            base_url: Some(call.base_url.clone().unwrap_or_else(|| request.base_url().to_owned())),
+            timeout: call.timeout,
+        };
+        self.exchange_code(
+            ExchangeRequest {
+                code,
+                code_verifier: Some(request.code_verifier().secret().to_owned()),
+                code_challenge_method: Some(request.code_challenge_method()),
+            },
+            &call,
+        )
+        .await
+    }
+
+    /// Details of a key: label, limit, usage, … (`GET /api/v1/key`).
+    pub async fn key_info(&self, key: &str, call: &CallOptions) -> Result<KeyInfo> {
+        check_key_arg(key)?;
+        let (base, timeout) = self.resolve(call)?;
+        let url = format!("{base}/api/v1/key");
+        let auth = format!("Bearer {key}");
+        let answer = self
+            .send(
+                |http| {
+                    let mut value = reqwest::header::HeaderValue::from_str(&auth)
+                        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
+                    value.set_sensitive(true);
+                    http.get(&url)
+                        .header(reqwest::header::AUTHORIZATION, value)
+                        .header(reqwest::header::ACCEPT, "application/json")
+                },
+                timeout,
+            )
+            .await?;
+        if (200..300).contains(&answer.status) {
+            parse_key_info(&answer)
+        } else {
+            Err(status_error(Endpoint::KeyInfo, &answer))
+        }
+    }
+}
+
+/// Map an HTTP status and body, as the exchange would, to the resulting error code (or `None` for a
+/// well-formed success). Used by the shared test vectors in all three languages.
+pub fn classify_exchange_answer(status: u16, body: &[u8]) -> Option<ErrorCode> {
+    let answer =
+        HttpAnswer { status, retry_after: None::<Duration>, body: bytes::Bytes::copy_from_slice(body) };
+    let result = if (200..300).contains(&status) {
+        parse_key(&answer).map(|_| ())
+    } else {
+        Err(status_error(Endpoint::Exchange, &answer))
+    };
+    result.err().map(|e| e.kind())
+}
+
+/// Map an HTTP status and body, as key info would, to the resulting error code (`None` on success).
+pub fn classify_key_info_answer(status: u16, body: &[u8]) -> Option<ErrorCode> {
+    let answer =
+        HttpAnswer { status, retry_after: None::<Duration>, body: bytes::Bytes::copy_from_slice(body) };
+    let result = if (200..300).contains(&status) {
+        parse_key_info(&answer).map(|_| ())
+    } else {
+        Err(status_error(Endpoint::KeyInfo, &answer))
+    };
+    result.err().map(|e| e.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_documented_statuses() {
+        let c = classify_exchange_answer;
+        assert_eq!(c(200, br#"{"key":"sk-or-v1-abc","user_id":null}"#), None);
+        assert_eq!(c(200, br#"{"key":"sk-or-v1-abc","extra":1}"#), None);
+        assert_eq!(
+            c(400, br#"{"error":{"code":400,"message":"Invalid code_challenge_method"}}"#),
+            Some(ErrorCode::InvalidCodeChallengeMethod)
+        );
+        assert_eq!(
+            c(403, br#"{"error":{"code":403,"message":"Invalid code or code_verifier"}}"#),
+            Some(ErrorCode::InvalidCode)
+        );
+        assert_eq!(
+            c(403, br#"{"error":{"code":403,"message":"Authorization code expired"}}"#),
+            Some(ErrorCode::CodeExpired)
+        );
+        assert_eq!(c(403, b"<html>Forbidden</html>"), Some(ErrorCode::InvalidCode));
+        assert_eq!(c(405, b""), Some(ErrorCode::MethodNotAllowed));
+        assert_eq!(c(429, b""), Some(ErrorCode::RateLimited));
+        assert_eq!(c(502, b"<html>bad gateway</html>"), Some(ErrorCode::ServerError));
+        assert_eq!(c(418, b""), Some(ErrorCode::UnexpectedStatus));
+        assert_eq!(c(302, b""), Some(ErrorCode::UnexpectedStatus));
+        for body in [
+            &b""[..],
+            b"null",
+            b"[]",
+            b"{}",
+            b"<html>",
+            br#"{"key":""}"#,
+            br#"{"key":5}"#,
+            br#"{"key":"a b"}"#,
+            br#"{"key":"sk","user_id":3}"#,
+            br#"{"key":"sk-or"#,
+        ] {
+            assert_eq!(
+                c(200, body),
+                Some(ErrorCode::MalformedResponse),
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert_eq!(classify_key_info_answer(401, b""), Some(ErrorCode::Unauthorized));
+        assert_eq!(classify_key_info_answer(200, br#"{"data":{"label":"x","limit":null}}"#), None);
+        assert_eq!(classify_key_info_answer(200, br#"{"label":"x"}"#), Some(ErrorCode::MalformedResponse));
+    }
+
+    #[test]
+    fn messages_never_echo_the_body() {
+        let answer = HttpAnswer {
+            status: 403,
+            retry_after: None,
+            body: bytes::Bytes::from_static(
+                br#"{"error":{"code":403,"message":"Invalid code SECRET123 or verifier VERI456"}}"#,
+            ),
+        };
+        let e = status_error(Endpoint::Exchange, &answer);
+        let text = format!("{e} {e:?}");
+        assert!(!text.contains("SECRET123") && !text.contains("VERI456"), "{text}");
+    }
+
+    #[test]
+    fn request_debug_is_redacted() {
+        let r = ExchangeRequest {
+            code: "CODE42".into(),
+            code_verifier: Some("VERIFIER".into()),
+            code_challenge_method: None,
+        };
+        let d = format!("{r:?}");
+        assert!(!d.contains("CODE42") && !d.contains("VERIFIER"));
+    }
+}

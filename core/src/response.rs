@@ -1,0 +1,166 @@
+//! Reading what the app received after the consent screen: a full callback URL, its query string, or a
+//! code the user pasted (headless mode). Checks that it belongs to the flow before anything is exchanged.
+
+use url::Url;
+
+use crate::auth_url::AuthRequest;
+use crate::error::{Error, Result};
+use crate::pkce::ct_eq_str;
+
+/// Longest response (URL, query or code) accepted.
+pub const MAX_RESPONSE_LEN: usize = 8192;
+/// Longest code accepted.
+pub const MAX_CODE_LEN: usize = 2048;
+
+/// Keep an `error_description` printable and short: it is shown to the user, never trusted.
+fn sanitize_text(s: &str) -> String {
+    let cleaned: String = s.chars().filter(|c| !c.is_control()).take(300).collect();
+    cleaned.trim().to_owned()
+}
+
+fn check_code(code: &str) -> Result<()> {
+    if code.is_empty() {
+        return Err(Error::invalid_argument("the response holds an empty code"));
+    }
+    if code.len() > MAX_CODE_LEN || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_argument(
+            "the code is malformed (too long, or contains spaces or control characters)",
+        ));
+    }
+    Ok(())
+}
+
+/// Extract the authorization code from `response` for `request`.
+///
+/// - a URL: must be the flow's callback URL (same scheme, host, port and path, which also carries the
+///   loopback login's nonce), else `STATE_MISMATCH`;
+/// - a query (`code=…&state=…`, optionally starting with `?`): `state`, when present, must be the flow's
+///   (constant-time), else `STATE_MISMATCH`; `error=` gives `ACCESS_DENIED`;
+/// - anything else is taken as a pasted code.
+pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
+    let response = response.trim();
+    if response.is_empty() {
+        return Err(Error::invalid_argument("the response is empty: paste the code or callback URL"));
+    }
+    if response.len() > MAX_RESPONSE_LEN {
+        return Err(Error::invalid_argument("the response is too long"));
+    }
+    let lower = response.get(..8).unwrap_or(response).to_ascii_lowercase();
+    let query: String = if lower.starts_with("http://") || lower.starts_with("https://") {
+        let got = Url::parse(response)
+            .map_err(|_| Error::invalid_argument("the response looks like a URL but does not parse"))?;
+        if let Some(expected) = request.callback_url() {
+            let expected = Url::parse(expected)
+                .map_err(|_| Error::invalid_argument("the flow's callback_url does not parse"))?;
+            let same = got.scheme() == expected.scheme()
+                && got.host() == expected.host()
+                && got.port_or_known_default() == expected.port_or_known_default()
+                && ct_eq_str(got.path(), expected.path());
+            if !same {
+                return Err(Error::StateMismatch {
+                    detail: "the callback URL is not this flow's callback URL (another flow or app?)".into(),
+                });
+            }
+        }
+        got.query().unwrap_or("").to_owned()
+    } else if let Some(q) = response.strip_prefix('?') {
+        q.to_owned()
+    } else if response.contains('=') {
+        response.to_owned()
+    } else {
+        check_code(response)?;
+        return Ok(response.to_owned());
+    };
+
+    let mut code: Option<String> = None;
+    let mut state: Option<String> = None;
+    let mut error: Option<String> = None;
+    let mut description: Option<String> = None;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        let slot = match &*k {
+            "code" => &mut code,
+            "state" => &mut state,
+            "error" => &mut error,
+            "error_description" => &mut description,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(Error::invalid_argument(format!("the response repeats the `{k}` parameter")));
+        }
+        *slot = Some(v.into_owned());
+    }
+    if let Some(s) = &state
+        && !ct_eq_str(s, request.state())
+    {
+        return Err(Error::StateMismatch {
+            detail: "the callback's state is not this flow's (a stale or forged callback)".into(),
+        });
+    }
+    if let Some(err) = error {
+        let err = sanitize_text(&err);
+        let description = description.map(|d| sanitize_text(&d)).filter(|d| !d.is_empty());
+        let message = match &description {
+            Some(d) => format!("{err}: {d}"),
+            None => format!("{err} (the user declined or OpenRouter refused the request)"),
+        };
+        return Err(Error::AccessDenied { error: err, description, message });
+    }
+    let code = code.ok_or_else(|| Error::invalid_argument("the response holds no `code` parameter"))?;
+    check_code(&code)?;
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth_url::{StartAuthOptions, start_auth};
+
+    fn req(cb: Option<&str>) -> AuthRequest {
+        start_auth(&StartAuthOptions { callback_url: cb.map(str::to_owned), ..Default::default() }).unwrap()
+    }
+
+    #[test]
+    fn accepts_url_query_and_bare_code() {
+        let r = req(Some("http://localhost:3000/callback/abc"));
+        let url = format!("http://localhost:3000/callback/abc?code=C1&state={}", r.state());
+        assert_eq!(extract_code(&r, &url).unwrap(), "C1");
+        assert_eq!(extract_code(&r, "code=C2").unwrap(), "C2");
+        assert_eq!(extract_code(&r, "?code=C3").unwrap(), "C3");
+        assert_eq!(extract_code(&r, "  C4\n").unwrap(), "C4");
+        assert_eq!(extract_code(&r, "http://localhost:3000/callback/abc?code=C5").unwrap(), "C5");
+    }
+
+    #[test]
+    fn refuses_other_flows() {
+        let r = req(Some("http://localhost:3000/callback/abc"));
+        for bad in [
+            "http://localhost:3000/callback/other?code=C",
+            "http://localhost:3001/callback/abc?code=C",
+            "http://127.0.0.1:3000/callback/abc?code=C",
+            "code=C&state=forged",
+        ] {
+            assert_eq!(extract_code(&r, bad).unwrap_err().code(), "STATE_MISMATCH", "{bad}");
+        }
+    }
+
+    #[test]
+    fn denial_and_malformed() {
+        let r = req(None);
+        let e = extract_code(&r, "error=access_denied&error_description=No%0Athanks").unwrap_err();
+        assert_eq!(e.code(), "ACCESS_DENIED");
+        assert!(e.to_string().contains("Nothanks"));
+        for bad in ["", "   ", "state=x", "code=", "code=a b", "code=1&code=2", "a b"] {
+            let e = extract_code(&r, bad).unwrap_err();
+            assert!(matches!(e.code(), "INVALID_ARGUMENT" | "STATE_MISMATCH"), "{bad}: {e}");
+        }
+        assert_eq!(extract_code(&r, &"x".repeat(10_000)).unwrap_err().code(), "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn errors_never_echo_the_code() {
+        let r = req(None);
+        let secret = "SECRETCODE123";
+        let e = extract_code(&r, &format!("code={secret}&state=nope")).unwrap_err();
+        assert!(!e.to_string().contains(secret));
+    }
+}

@@ -1,0 +1,180 @@
+//! Which URLs we accept: callback URLs (step 1) and base URLs (where OpenRouter, or the emulator, lives).
+//!
+//! Validation is done on the raw text as well as on the WHATWG-parsed URL, because the two can disagree
+//! (`http://0x7f.1/` parses as `127.0.0.1`, `http://127.0.0.1\@evil/` as a path) and the raw text is what we
+//! send and what OpenRouter and the browser will interpret.
+
+use url::{Host, Url};
+
+use crate::error::{Error, Result};
+
+/// OpenRouter's production origin, the default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai";
+/// Longest callback URL we accept.
+pub const MAX_CALLBACK_URL_LEN: usize = 2048;
+
+/// Whether a parsed host is a loopback name we allow over plain HTTP.
+pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// The authority (`host[:port]`) exactly as written after `scheme://`.
+fn raw_authority(raw: &str) -> Option<&str> {
+    let rest = raw.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// The host exactly as written (without port; IPv6 keeps its brackets).
+fn raw_host(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(i) => &authority[..=i],
+            None => authority,
+        }
+    } else {
+        authority.rsplit_once(':').map(|(h, _)| h).unwrap_or(authority)
+    }
+}
+
+/// Validate a callback URL: `https://`, or `http://` on `localhost`, `127.0.0.1` or `[::1]`; no userinfo,
+/// no fragment, no control characters or backslashes, at most 2048 characters.
+pub fn validate_callback_url(callback_url: &str) -> Result<()> {
+    if callback_url.is_empty() {
+        return Err(Error::invalid_callback("it is empty; pass None for headless mode"));
+    }
+    if callback_url.len() > MAX_CALLBACK_URL_LEN {
+        return Err(Error::invalid_callback(format!("longer than {MAX_CALLBACK_URL_LEN} bytes")));
+    }
+    if callback_url.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid_callback("it contains control characters (CR, LF, NUL, …)"));
+    }
+    if callback_url.contains('\\') {
+        return Err(Error::invalid_callback("it contains a backslash"));
+    }
+    if callback_url.contains('#') {
+        return Err(Error::invalid_callback("fragments (#…) are not allowed"));
+    }
+    let lower_scheme = callback_url
+        .split_once("://")
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .ok_or_else(|| Error::invalid_callback("it must start with https:// or http://localhost"))?;
+    if lower_scheme != "https" && lower_scheme != "http" {
+        return Err(Error::invalid_callback("only https:// (or http:// on loopback) is allowed"));
+    }
+    let authority = raw_authority(callback_url).unwrap_or("");
+    if authority.contains('@') {
+        return Err(Error::invalid_callback("user information (user@host) is not allowed"));
+    }
+    let parsed =
+        Url::parse(callback_url).map_err(|e| Error::invalid_callback(format!("not a valid URL ({e})")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::invalid_callback("user information (user@host) is not allowed"));
+    }
+    let Some(host) = parsed.host() else {
+        return Err(Error::invalid_callback("it has no host"));
+    };
+    if lower_scheme == "http" {
+        let written = raw_host(authority).to_ascii_lowercase();
+        let allowed = matches!(written.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+        if !allowed || !is_loopback_host(&host) {
+            return Err(Error::invalid_callback(
+                "http:// is only allowed on localhost, 127.0.0.1 or [::1]; use https:// otherwise",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Validate and normalise a base URL: `https://`, or `http://` on a loopback host (for the emulator and
+/// tests). Returns it without a trailing slash.
+pub fn normalize_base_url(base_url: &str) -> Result<String> {
+    let bad = |why: &str| Error::invalid_argument(format!("base_url {why}"));
+    if base_url.len() > MAX_CALLBACK_URL_LEN || base_url.chars().any(|c| c.is_control()) {
+        return Err(bad("is too long or contains control characters"));
+    }
+    if base_url.contains(['\\', '#', '?']) {
+        return Err(bad("must not contain a query, fragment or backslash"));
+    }
+    let parsed = Url::parse(base_url).map_err(|e| bad(&format!("is not a valid URL ({e})")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("must not contain user information"));
+    }
+    let Some(host) = parsed.host() else {
+        return Err(bad("has no host"));
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&host) => {}
+        "http" => {
+            return Err(bad(
+                "must use https:// (plain http:// is only allowed on loopback, for the emulator)",
+            ));
+        }
+        _ => return Err(bad("must be an https:// URL")),
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_urls() {
+        for ok in [
+            "https://example.com/cb",
+            "https://example.com/cb?x=1&y=a%2Fb",
+            "http://localhost:3000/callback",
+            "http://LOCALHOST:3000/callback",
+            "http://127.0.0.1:51423/cb",
+            "http://[::1]:8080/cb",
+            "http://localhost/cb?q=a b",
+            "https://例え.jp/cb",
+        ] {
+            validate_callback_url(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "file:///etc/passwd",
+            "ftp://example.com/",
+            "http://example.com/cb",
+            "http://evil@127.0.0.1/",
+            "https://user:pw@example.com/",
+            "http://127.0.0.1.evil.com/",
+            "http://localhost.evil.com/",
+            "http://0x7f.1/",
+            "http://127.1/",
+            "http://localhost./cb",
+            "http://127.0.0.1\\@evil.com/",
+            "https://example.com/cb#frag",
+            "https://example.com/cb\r\nX: y",
+            "https://example.com/\0",
+            "example.com/cb",
+            "//example.com/cb",
+            "https://",
+        ] {
+            let e = validate_callback_url(bad).unwrap_err();
+            assert_eq!(e.code(), "INVALID_CALLBACK_URL", "{bad:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(3000));
+        assert_eq!(validate_callback_url(&long).unwrap_err().code(), "INVALID_CALLBACK_URL");
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(normalize_base_url("https://openrouter.ai/").unwrap(), "https://openrouter.ai");
+        assert_eq!(normalize_base_url("http://127.0.0.1:9/").unwrap(), "http://127.0.0.1:9");
+        assert_eq!(normalize_base_url("http://localhost:9").unwrap(), "http://localhost:9");
+        assert_eq!(normalize_base_url("https://x.test/api").unwrap(), "https://x.test/api");
+        for bad in ["http://openrouter.ai", "ftp://x", "nope", "https://u@x.test", "https://x.test/?a"] {
+            assert_eq!(normalize_base_url(bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+        }
+    }
+}
