@@ -12,10 +12,13 @@
 #![allow(dead_code)] // TEMP while modules land
 
 mod api_key;
+pub mod callback;
 mod error;
 pub(crate) mod rng;
+pub mod store;
 
 pub use api_key::{ApiKey, KeyInfo, OPENROUTER_SITE, key_hash_hex, mask_key};
+pub use callback::{CallbackParams, CallbackServer};
 pub use error::{Error, ErrorClass, ErrorCode, Result};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
