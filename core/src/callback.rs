@@ -134,7 +134,11 @@ pub struct CallbackServer {
 
 impl fmt::Debug for CallbackServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let addrs: Vec<SocketAddr> = self.listeners.iter().filter_map(|l| l.local_addr().ok()).collect();
+        let addrs: Vec<SocketAddr> = self
+            .listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
         f.debug_struct("CallbackServer")
             .field("host", &self.host)
             .field("port", &self.port)
@@ -182,7 +186,10 @@ fn bind_error(host: &str, addr: SocketAddr, e: io::Error) -> Error {
 
 /// True when a bind to `::1` failed because the machine has no IPv6 loopback (not because the port is taken).
 fn ipv6_unavailable(e: &io::Error) -> bool {
-    if matches!(e.kind(), io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported) {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
+    ) {
         return true;
     }
     #[cfg(unix)]
@@ -213,8 +220,16 @@ impl CallbackServer {
     pub async fn bind(host: &str, port: u16) -> Result<CallbackServer> {
         let (family, advertised) = parse_host(host)?;
         let listeners = match family {
-            Family::V4 => vec![TcpListener::bind(v4(port)).await.map_err(|e| bind_error(host, v4(port), e))?],
-            Family::V6 => vec![TcpListener::bind(v6(port)).await.map_err(|e| bind_error(host, v6(port), e))?],
+            Family::V4 => vec![
+                TcpListener::bind(v4(port))
+                    .await
+                    .map_err(|e| bind_error(host, v4(port), e))?,
+            ],
+            Family::V6 => vec![
+                TcpListener::bind(v6(port))
+                    .await
+                    .map_err(|e| bind_error(host, v6(port), e))?,
+            ],
             Family::Both => bind_both(host, port).await?,
         };
         let port = listeners[0]
@@ -247,7 +262,10 @@ impl CallbackServer {
 
     /// The addresses actually listened on.
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners.iter().filter_map(|l| l.local_addr().ok()).collect()
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
     /// The URL to pass as `callback_url`: `http://<host>:<port>/callback/<nonce>`.
@@ -334,7 +352,9 @@ impl CallbackServer {
 async fn bind_both(host: &str, port: u16) -> Result<Vec<TcpListener>> {
     let attempts = if port == 0 { DUAL_BIND_ATTEMPTS } else { 1 };
     for _ in 0..attempts {
-        let l4 = TcpListener::bind(v4(port)).await.map_err(|e| bind_error(host, v4(port), e))?;
+        let l4 = TcpListener::bind(v4(port))
+            .await
+            .map_err(|e| bind_error(host, v4(port), e))?;
         let chosen = l4
             .local_addr()
             .map_err(|e| bind_error(host, v4(port), e))?
@@ -393,7 +413,11 @@ async fn serve_connection(
     // With keep-alive off, the connection future ends once the response is written and flushed, so the
     // browser has its page before the wait returns and tears everything down. Errors (garbage, a TLS
     // ClientHello, a header timeout, a reset) just end this connection.
-    let _ = tokio::time::timeout(connection_timeout, http.serve_connection(TokioIo::new(stream), service)).await;
+    let _ = tokio::time::timeout(
+        connection_timeout,
+        http.serve_connection(TokioIo::new(stream), service),
+    )
+    .await;
     let params = found.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(params) = params {
         let _ = tx.send(params).await;
@@ -401,14 +425,27 @@ async fn serve_connection(
 }
 
 /// Decide the answer to one request; a valid callback's parameters go into `found`.
-fn handle(req: &Request<Incoming>, shared: &Shared, found: &Mutex<Option<CallbackParams>>) -> Response<Full<Bytes>> {
+fn handle(
+    req: &Request<Incoming>,
+    shared: &Shared,
+    found: &Mutex<Option<CallbackParams>>,
+) -> Response<Full<Bytes>> {
     // DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends `Host: evil.example`.
     if !host_is_loopback(req, shared.port) {
-        return page(StatusCode::MISDIRECTED_REQUEST, "Wrong host", "This address only answers on loopback.");
+        return page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "Wrong host",
+            "This address only answers on loopback.",
+        );
     }
     if req.method() != Method::GET {
-        let mut resp = page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "Only GET is supported here.");
-        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
+        let mut resp = page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "Only GET is supported here.",
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET"));
         return resp;
     }
     let Some(given) = req.uri().path().strip_prefix("/callback/") else {
@@ -419,7 +456,11 @@ fn handle(req: &Request<Incoming>, shared: &Shared, found: &Mutex<Option<Callbac
     }
     let query = req.uri().query().unwrap_or("");
     let Some(params) = parse_callback_query_strict(query) else {
-        return page(StatusCode::BAD_REQUEST, "Bad request", "The callback repeats a parameter.");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Bad request",
+            "The callback repeats a parameter.",
+        );
     };
     let is_error = params.error.is_some();
     let has_code = params.code.as_deref().is_some_and(|c| !c.is_empty());
@@ -442,9 +483,13 @@ fn handle(req: &Request<Incoming>, shared: &Shared, found: &Mutex<Option<Callbac
         if let Some(description) = &params.error_description {
             detail.push_str(&format!(" {}", html_escape(description)));
         }
-        page_html(StatusCode::OK, "Access was denied — you can close this tab", &detail)
+        page_html(
+            StatusCode::OK,
+            "Access was denied — you can close this tab",
+            &detail,
+        )
     } else {
-        page(
+        page_html(
             StatusCode::OK,
             "You're connected",
             "You're connected. You can close this tab and return to your app.",
@@ -501,13 +546,12 @@ fn not_found() -> Response<Full<Bytes>> {
 }
 
 /// A static page; `message` is plain text and gets escaped.
-fn page(status: StatusCode, title: &str, message: &str) -> Response<Full<Bytes>> {
+fn page(status: StatusCode, title: &'static str, message: &str) -> Response<Full<Bytes>> {
     page_html(status, title, &html_escape(message))
 }
 
-/// A static page; `body_html` must already be escaped.
-fn page_html(status: StatusCode, title: &str, body_html: &str) -> Response<Full<Bytes>> {
-    let title = html_escape(title);
+/// A static page; `title` is a constant of this file and `body_html` must already be escaped.
+fn page_html(status: StatusCode, title: &'static str, body_html: &str) -> Response<Full<Bytes>> {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -519,14 +563,23 @@ fn page_html(status: StatusCode, title: &str, body_html: &str) -> Response<Full<
     let mut resp = Response::new(Full::new(Bytes::from(html)));
     *resp.status_mut() = status;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::CONNECTION, HeaderValue::from_static("close"));
     resp
 }
@@ -560,11 +613,18 @@ mod tests {
     }
 
     async fn get(addr: SocketAddr, host: &str, target: &str) -> String {
-        raw(addr, format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).await
+        raw(
+            addr,
+            format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+        )
+        .await
     }
 
     fn status(resp: &str) -> u16 {
-        resp.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+        resp.split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
     }
 
     async fn refused(addr: SocketAddr) -> bool {
@@ -602,7 +662,10 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(html_escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            html_escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
@@ -615,7 +678,14 @@ mod tests {
 
     #[tokio::test]
     async fn bad_hosts_refused() {
-        for host in ["0.0.0.0", "::", "example.com", "127.0.0.2", "", "localhost.evil.com"] {
+        for host in [
+            "0.0.0.0",
+            "::",
+            "example.com",
+            "127.0.0.2",
+            "",
+            "localhost.evil.com",
+        ] {
             let e = CallbackServer::bind(host, 0).await.unwrap_err();
             assert_eq!(e.code(), "INVALID_ARGUMENT", "{host}");
         }
@@ -633,7 +703,11 @@ mod tests {
         assert_eq!(nonce.len(), 43); // 256 bits, base64url
         assert!(!format!("{s:?}").contains(nonce));
         let s2 = CallbackServer::bind("127.0.0.1", 0).await.unwrap();
-        assert_ne!(s2.callback_url()[prefix.len()..], *nonce, "a fresh nonce per flow");
+        assert_ne!(
+            s2.callback_url()[prefix.len()..],
+            *nonce,
+            "a fresh nonce per flow"
+        );
         if ipv6_loopback_available() {
             let s6 = CallbackServer::bind("::1", 0).await.unwrap();
             assert_eq!(s6.host(), "[::1]");
@@ -645,7 +719,11 @@ mod tests {
     #[tokio::test]
     async fn fixed_port_and_port_in_use() {
         // Find a free port, release it, then bind it as a fixed port.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let s = CallbackServer::bind("127.0.0.1", port).await.unwrap();
         assert_eq!(s.port(), port);
         drop(s);
@@ -673,11 +751,23 @@ mod tests {
         }
         let wait = tokio::spawn(s.wait());
         // Both addresses answer (a favicon request does not end the wait).
-        assert_eq!(status(&get(v4(port), &format!("localhost:{port}"), "/favicon.ico").await), 404);
+        assert_eq!(
+            status(&get(v4(port), &format!("localhost:{port}"), "/favicon.ico").await),
+            404
+        );
         let target = if has_v6 { v6(port) } else { v4(port) };
-        let resp = get(target, &format!("localhost:{port}"), &format!("{path}?code=c6&state=s")).await;
+        let resp = get(
+            target,
+            &format!("localhost:{port}"),
+            &format!("{path}?code=c6&state=s"),
+        )
+        .await;
         assert_eq!(status(&resp), 200, "{resp}");
-        let p = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        let p = tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(p.code.as_deref(), Some("c6"));
         assert!(refused(v4(port)).await);
         if has_v6 {
@@ -697,14 +787,29 @@ mod tests {
         assert_eq!(status(&get(addr, &host, "/favicon.ico").await), 404);
         assert_eq!(status(&get(addr, &host, "/").await), 404);
         assert_eq!(status(&get(addr, &host, "/callback/").await), 404);
-        assert_eq!(status(&get(addr, &host, "/callback/wrongnonce?code=x").await), 404);
+        assert_eq!(
+            status(&get(addr, &host, "/callback/wrongnonce?code=x").await),
+            404
+        );
         let other_nonce = crate::rng::token(32);
-        assert_eq!(status(&get(addr, &host, &format!("/callback/{other_nonce}?code=x")).await), 404);
-        assert_eq!(status(&get(addr, &host, &format!("{path}/extra?code=x")).await), 404);
+        assert_eq!(
+            status(&get(addr, &host, &format!("/callback/{other_nonce}?code=x")).await),
+            404
+        );
+        assert_eq!(
+            status(&get(addr, &host, &format!("{path}/extra?code=x")).await),
+            404
+        );
         // Missing or empty code: 400, keep waiting.
         assert_eq!(status(&get(addr, &host, &path).await), 400);
-        assert_eq!(status(&get(addr, &host, &format!("{path}?code=")).await), 400);
-        assert_eq!(status(&get(addr, &host, &format!("{path}?code=a&code=b")).await), 400);
+        assert_eq!(
+            status(&get(addr, &host, &format!("{path}?code=")).await),
+            400
+        );
+        assert_eq!(
+            status(&get(addr, &host, &format!("{path}?code=a&code=b")).await),
+            400
+        );
         // HEAD, POST, OPTIONS: 405, no CORS.
         for method in ["HEAD", "POST", "OPTIONS", "PUT"] {
             let req = format!(
@@ -713,7 +818,10 @@ mod tests {
             );
             let resp = raw(addr, req.as_bytes()).await;
             assert_eq!(status(&resp), 405, "{method}: {resp}");
-            assert!(!resp.to_ascii_lowercase().contains("access-control-"), "{resp}");
+            assert!(
+                !resp.to_ascii_lowercase().contains("access-control-"),
+                "{resp}"
+            );
         }
         // DNS rebinding and other Host tricks.
         for bad in [
@@ -727,26 +835,35 @@ mod tests {
             let resp = get(addr, &bad, &format!("{path}?code=stolen")).await;
             assert!(matches!(status(&resp), 400 | 421), "{bad}: {resp}");
         }
-        let resp = raw(addr, format!("GET {path}?code=stolen HTTP/1.0\r\n\r\n").as_bytes()).await;
-        assert!(matches!(status(&resp), 400 | 421), "{resp}");
         let resp = raw(
             addr,
-            format!("GET http://evil.example{path}?code=stolen HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+            format!("GET {path}?code=stolen HTTP/1.0\r\n\r\n").as_bytes(),
         )
         .await;
         assert!(matches!(status(&resp), 400 | 421), "{resp}");
         let resp = raw(
             addr,
-            format!("GET {path}?code=stolen HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\n\r\n").as_bytes(),
+            format!("GET http://evil.example{path}?code=stolen HTTP/1.1\r\nHost: {host}\r\n\r\n")
+                .as_bytes(),
+        )
+        .await;
+        assert!(matches!(status(&resp), 400 | 421), "{resp}");
+        let resp = raw(
+            addr,
+            format!(
+                "GET {path}?code=stolen HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\n\r\n"
+            )
+            .as_bytes(),
         )
         .await;
         assert!(matches!(status(&resp), 400 | 421), "{resp}");
         // Garbage, a TLS ClientHello, an oversized request line, thousands of headers.
         let _ = raw(addr, b"\x00\xff\xfe garbage \r\n\r\n\r\n").await;
         let client_hello: &[u8] = &[
-            0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03, 0x5b, 0x90, 0x9d, 0x9b, 0x72, 0x0b,
-            0xbc, 0x0c, 0xbc, 0x2b, 0x92, 0xa8, 0x48, 0x97, 0xcf, 0xbd, 0x39, 0x04, 0xcc, 0x16, 0x0a, 0x85, 0x03,
-            0x90, 0x9f, 0x77, 0x04, 0x33, 0xd4, 0xde, 0x00, 0x00, 0x20, 0xcc, 0xa8, 0xcc, 0xa9, 0xc0, 0x2f,
+            0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03, 0x5b, 0x90, 0x9d,
+            0x9b, 0x72, 0x0b, 0xbc, 0x0c, 0xbc, 0x2b, 0x92, 0xa8, 0x48, 0x97, 0xcf, 0xbd, 0x39,
+            0x04, 0xcc, 0x16, 0x0a, 0x85, 0x03, 0x90, 0x9f, 0x77, 0x04, 0x33, 0xd4, 0xde, 0x00,
+            0x00, 0x20, 0xcc, 0xa8, 0xcc, 0xa9, 0xc0, 0x2f,
         ];
         let _ = raw(addr, client_hello).await;
         let mut huge = b"GET /".to_vec();
@@ -762,13 +879,25 @@ mod tests {
         assert!(!wait.is_finished(), "a stray request ended the wait");
 
         // The real callback still works, with either loopback spelling of the host.
-        let resp = get(addr, &format!("LocalHost:{port}"), &format!("{path}?code=the-code&state=st")).await;
+        let resp = get(
+            addr,
+            &format!("LocalHost:{port}"),
+            &format!("{path}?code=the-code&state=st"),
+        )
+        .await;
         assert_eq!(status(&resp), 200, "{resp}");
         assert!(resp.contains("You're connected. You can close this tab and return to your app."));
-        let p = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        let p = tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(p.code.as_deref(), Some("the-code"));
         assert_eq!(p.state.as_deref(), Some("st"));
-        assert!(refused(addr).await, "the port must close after the callback");
+        assert!(
+            refused(addr).await,
+            "the port must close after the callback"
+        );
     }
 
     #[tokio::test]
@@ -796,10 +925,21 @@ mod tests {
         };
         check(&get(addr, &host, "/favicon.ico").await);
         check(&get(addr, "evil.example", "/").await);
-        check(&raw(addr, format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n").as_bytes()).await);
+        check(
+            &raw(
+                addr,
+                format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await,
+        );
         let ok = get(addr, &host, &format!("{path}?code=z")).await;
         check(&ok);
-        tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
     }
 
     #[tokio::test]
@@ -817,11 +957,21 @@ mod tests {
         .await;
         assert_eq!(status(&resp), 200, "{resp}");
         assert!(resp.contains("Access was denied"), "{resp}");
-        assert!(resp.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{resp}");
+        assert!(
+            resp.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{resp}"
+        );
         assert!(!resp.contains("<script"), "{resp}");
-        let p = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        let p = tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(p.error.as_deref(), Some("access_denied"));
-        assert_eq!(p.error_description.as_deref(), Some("<script>alert(1)</script>"));
+        assert_eq!(
+            p.error_description.as_deref(),
+            Some("<script>alert(1)</script>")
+        );
         assert_eq!(p.code, None);
         assert!(refused(addr).await);
     }
@@ -854,9 +1004,18 @@ mod tests {
             }));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let resp = get(addr, &format!("127.0.0.1:{port}"), &format!("{path}?code=fast")).await;
+        let resp = get(
+            addr,
+            &format!("127.0.0.1:{port}"),
+            &format!("{path}?code=fast"),
+        )
+        .await;
         assert_eq!(status(&resp), 200);
-        let p = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        let p = tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(p.code.as_deref(), Some("fast"));
         // Every trickler was cut off (by the header timeout or by the end of the wait), long before 8 s.
         for t in tricklers {
@@ -907,9 +1066,18 @@ mod tests {
         }
         drop(held);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let resp = get(addr, &format!("127.0.0.1:{port}"), &format!("{path}?code=after200")).await;
+        let resp = get(
+            addr,
+            &format!("127.0.0.1:{port}"),
+            &format!("{path}?code=after200"),
+        )
+        .await;
         assert_eq!(status(&resp), 200, "{resp}");
-        let p = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+        let p = tokio::time::timeout(T, wait)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(p.code.as_deref(), Some("after200"));
     }
 
@@ -920,7 +1088,10 @@ mod tests {
         let (addr_a, host_a) = (v4(a.port()), format!("127.0.0.1:{}", a.port()));
         let path_b = path_of(&b);
         let wait_a = tokio::spawn(a.wait());
-        assert_eq!(status(&get(addr_a, &host_a, &format!("{path_b}?code=x")).await), 404);
+        assert_eq!(
+            status(&get(addr_a, &host_a, &format!("{path_b}?code=x")).await),
+            404
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!wait_a.is_finished());
         wait_a.abort();
@@ -939,7 +1110,10 @@ mod tests {
 
         let s = server("127.0.0.1").await;
         let addr = v4(s.port());
-        let e = s.wait_timeout(Duration::from_millis(100)).await.unwrap_err();
+        let e = s
+            .wait_timeout(Duration::from_millis(100))
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), "CALLBACK_TIMEOUT");
         assert!(refused(addr).await);
     }
@@ -955,7 +1129,10 @@ mod tests {
         wait.abort();
         let _ = wait.await;
         let mut buf = [0u8; 16];
-        let n = tokio::time::timeout(T, st.read(&mut buf)).await.unwrap().unwrap_or(0);
+        let n = tokio::time::timeout(T, st.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap_or(0);
         assert_eq!(n, 0, "the connection should be closed");
     }
 
@@ -970,12 +1147,22 @@ mod tests {
     fn no_fd_leak() {
         let exe = std::env::current_exe().unwrap();
         let out = std::process::Command::new(exe)
-            .args(["callback::tests::fd_leak_child", "--exact", "--ignored", "--test-threads=1", "--nocapture"])
+            .args([
+                "callback::tests::fd_leak_child",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+                "--nocapture",
+            ])
             .env("OPENROUTER_PKCE_FD_CHILD", "1")
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stdout.contains("1 passed"), "{stdout}");
     }
 
@@ -986,7 +1173,10 @@ mod tests {
         if std::env::var_os("OPENROUTER_PKCE_FD_CHILD").is_none() {
             return;
         }
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
             // Warm up: the first flow opens the runtime's own descriptors.
             let run = || async {
@@ -999,9 +1189,18 @@ mod tests {
                     drop(TcpStream::connect(addr).await.unwrap());
                 }
                 let _ = raw(addr, b"garbage\r\n\r\n").await;
-                let resp = get(addr, &format!("127.0.0.1:{port}"), &format!("{path}?code=x")).await;
+                let resp = get(
+                    addr,
+                    &format!("127.0.0.1:{port}"),
+                    &format!("{path}?code=x"),
+                )
+                .await;
                 assert_eq!(status(&resp), 200);
-                tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+                tokio::time::timeout(T, wait)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .unwrap();
             };
             run().await;
             tokio::time::sleep(Duration::from_millis(50)).await;

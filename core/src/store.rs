@@ -70,7 +70,10 @@ fn config_dir_from(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
         let home = PathBuf::from(home);
         #[cfg(target_os = "macos")]
         {
-            Ok(home.join("Library").join("Application Support").join(APP_DIR))
+            Ok(home
+                .join("Library")
+                .join("Application Support")
+                .join(APP_DIR))
         }
         #[cfg(not(target_os = "macos"))]
         {
@@ -118,7 +121,10 @@ pub fn logout() -> Result<Option<ApiKey>> {
 }
 
 fn env_key(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 /// [`load_key`] with the environment's value and the directory given.
@@ -139,10 +145,14 @@ fn validate_key(key: &str) -> Result<()> {
         return Err(Error::invalid_argument("key: must not be empty"));
     }
     if key.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_argument(format!("key: longer than {MAX_KEY_LEN} bytes")));
+        return Err(Error::invalid_argument(format!(
+            "key: longer than {MAX_KEY_LEN} bytes"
+        )));
     }
     if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid_argument("key: must not contain whitespace or control characters"));
+        return Err(Error::invalid_argument(
+            "key: must not contain whitespace or control characters",
+        ));
     }
     Ok(())
 }
@@ -155,12 +165,18 @@ pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
     match fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(Error::storage(
-                format!("{} is a symlink; refusing to replace it (remove it and try again)", path.display()),
+                format!(
+                    "{} is a symlink; refusing to replace it (remove it and try again)",
+                    path.display()
+                ),
                 None,
             ));
         }
         Ok(meta) if meta.is_dir() => {
-            return Err(Error::storage(format!("{} is a directory", path.display()), None));
+            return Err(Error::storage(
+                format!("{} is a directory", path.display()),
+                None,
+            ));
         }
         _ => {}
     }
@@ -178,7 +194,10 @@ pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
-        return Err(Error::storage(format!("could not write {}", path.display()), Some(e)));
+        return Err(Error::storage(
+            format!("could not write {}", path.display()),
+            Some(e),
+        ));
     }
     sync_dir(dir);
     Ok(path)
@@ -190,10 +209,18 @@ pub(crate) fn logout_in(dir: &Path) -> Result<Option<ApiKey>> {
     let meta = match fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::storage(format!("could not inspect {}", path.display()), Some(e))),
+        Err(e) => {
+            return Err(Error::storage(
+                format!("could not inspect {}", path.display()),
+                Some(e),
+            ));
+        }
     };
     if meta.is_dir() {
-        return Err(Error::storage(format!("{} is a directory; not removing it", path.display()), None));
+        return Err(Error::storage(
+            format!("{} is a directory; not removing it", path.display()),
+            None,
+        ));
     }
     // Reading for logout ignores loose permissions: the file is about to go anyway.
     let key = if meta.file_type().is_symlink() {
@@ -204,7 +231,12 @@ pub(crate) fn logout_in(dir: &Path) -> Result<Option<ApiKey>> {
     match fs::remove_file(&path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::storage(format!("could not remove {}", path.display()), Some(e))),
+        Err(e) => {
+            return Err(Error::storage(
+                format!("could not remove {}", path.display()),
+                Some(e),
+            ));
+        }
     }
     sync_dir(dir);
     Ok(key.map(|k| ApiKey::new(k, None)))
@@ -217,17 +249,28 @@ fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) if is_symlink_refusal(&e) => {
             return Err(Error::storage(
-                format!("{} is a symlink; refusing to follow a symlink to the key file", path.display()),
+                format!(
+                    "{} is a symlink; refusing to follow a symlink to the key file",
+                    path.display()
+                ),
                 Some(e),
             ));
         }
-        Err(e) => return Err(Error::storage(format!("could not open {}", path.display()), Some(e))),
+        Err(e) => {
+            return Err(Error::storage(
+                format!("could not open {}", path.display()),
+                Some(e),
+            ));
+        }
     };
     let meta = file
         .metadata()
         .map_err(|e| Error::storage(format!("could not inspect {}", path.display()), Some(e)))?;
     if !meta.is_file() {
-        return Err(Error::storage(format!("{} is not a regular file", path.display()), None));
+        return Err(Error::storage(
+            format!("{} is not a regular file", path.display()),
+            None,
+        ));
     }
     if check_mode {
         check_private_file(path, &meta)?;
@@ -238,17 +281,27 @@ fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::storage(format!("could not read {}", path.display()), Some(e)))?;
     if bytes.len() > MAX_KEY_LEN + 2 {
-        return Err(Error::storage(format!("{} is too large to hold a key", path.display()), None));
+        return Err(Error::storage(
+            format!("{} is too large to hold a key", path.display()),
+            None,
+        ));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::storage(format!("{} does not hold a valid key (not UTF-8)", path.display()), None))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::storage(
+            format!("{} does not hold a valid key (not UTF-8)", path.display()),
+            None,
+        )
+    })?;
     let key = text.trim();
     if key.is_empty() {
         return Ok(None);
     }
     if validate_key(key).is_err() {
         return Err(Error::storage(
-            format!("{} does not hold a valid key; run `openrouter-pkce logout` and log in again", path.display()),
+            format!(
+                "{} does not hold a valid key; run `openrouter-pkce logout` and log in again",
+                path.display()
+            ),
             None,
         ));
     }
@@ -332,10 +385,13 @@ fn ensure_private_dir(dir: &Path) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))?;
-    let meta =
-        fs::metadata(dir).map_err(|e| Error::storage(format!("could not inspect {}", dir.display()), Some(e)))?;
+    let meta = fs::metadata(dir)
+        .map_err(|e| Error::storage(format!("could not inspect {}", dir.display()), Some(e)))?;
     if !meta.is_dir() {
-        return Err(Error::storage(format!("{} is not a directory", dir.display()), None));
+        return Err(Error::storage(
+            format!("{} is not a directory", dir.display()),
+            None,
+        ));
     }
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -351,15 +407,17 @@ fn ensure_private_dir(dir: &Path) -> Result<()> {
                 None,
             ));
         }
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .map_err(|e| Error::storage(format!("could not chmod 700 {}", dir.display()), Some(e)))?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| {
+            Error::storage(format!("could not chmod 700 {}", dir.display()), Some(e))
+        })?;
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
 fn ensure_private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))
+    fs::create_dir_all(dir)
+        .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))
 }
 
 /// Make a rename or removal in `dir` durable. Best effort: some file systems refuse to fsync a directory.
@@ -384,8 +442,10 @@ mod tests {
     }
 
     fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> =
-            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -411,7 +471,11 @@ mod tests {
         fs::create_dir(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         save_key_in(&dir, KEY).unwrap();
-        assert_eq!(mode(&dir), 0o700, "an existing loose directory we own is tightened");
+        assert_eq!(
+            mode(&dir),
+            0o700,
+            "an existing loose directory we own is tightened"
+        );
         assert_eq!(mode(&dir.join("api_key")), 0o600);
     }
 
@@ -432,7 +496,11 @@ mod tests {
         save_key_in(&dir, "sk-or-v1-old").unwrap();
         // A read-only directory: the temp file cannot be created.
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).unwrap();
-        let can_write_anyway = OpenOptions::new().write(true).create_new(true).open(dir.join("probe")).is_ok();
+        let can_write_anyway = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join("probe"))
+            .is_ok();
         if !can_write_anyway {
             let e = save_key_in(&dir, KEY);
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
@@ -440,7 +508,10 @@ mod tests {
             assert_eq!(e.code(), "STORAGE");
             assert!(!e.chain_message().contains(KEY));
             assert_eq!(entries(&dir), vec!["api_key".to_owned()]);
-            assert_eq!(load_stored_key_in(&dir).unwrap().as_deref(), Some("sk-or-v1-old"));
+            assert_eq!(
+                load_stored_key_in(&dir).unwrap().as_deref(),
+                Some("sk-or-v1-old")
+            );
         } else {
             // Running as root: permissions do not stop us; nothing to test here.
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
@@ -451,11 +522,27 @@ mod tests {
     fn env_wins_and_is_trimmed() {
         let tmp = tempfile::tempdir().unwrap();
         save_key_in(tmp.path(), KEY).unwrap();
-        assert_eq!(load_key_from(Some("  sk-env \n"), tmp.path()).unwrap().as_deref(), Some("sk-env"));
-        assert_eq!(load_key_from(Some("   "), tmp.path()).unwrap().as_deref(), Some(KEY));
-        assert_eq!(load_key_from(Some(""), tmp.path()).unwrap().as_deref(), Some(KEY));
+        assert_eq!(
+            load_key_from(Some("  sk-env \n"), tmp.path())
+                .unwrap()
+                .as_deref(),
+            Some("sk-env")
+        );
+        assert_eq!(
+            load_key_from(Some("   "), tmp.path()).unwrap().as_deref(),
+            Some(KEY)
+        );
+        assert_eq!(
+            load_key_from(Some(""), tmp.path()).unwrap().as_deref(),
+            Some(KEY)
+        );
         // The environment needs no readable store.
-        assert_eq!(load_key_from(Some("sk-env"), Path::new("/nonexistent/x")).unwrap().as_deref(), Some("sk-env"));
+        assert_eq!(
+            load_key_from(Some("sk-env"), Path::new("/nonexistent/x"))
+                .unwrap()
+                .as_deref(),
+            Some("sk-env")
+        );
     }
 
     #[test]
@@ -471,13 +558,23 @@ mod tests {
 
         let e = load_stored_key_in(&dir).unwrap_err();
         assert_eq!(e.code(), "STORAGE");
-        assert!(e.to_string().contains("refusing to follow a symlink"), "{e}");
-        assert!(e.to_string().contains(&dir.join("api_key").display().to_string()));
+        assert!(
+            e.to_string().contains("refusing to follow a symlink"),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .contains(&dir.join("api_key").display().to_string())
+        );
         assert!(!e.chain_message().contains("sk-or-v1-target"));
 
         let e = save_key_in(&dir, KEY).unwrap_err();
         assert_eq!(e.code(), "STORAGE");
-        assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n", "target untouched");
+        assert_eq!(
+            fs::read_to_string(&target).unwrap(),
+            "sk-or-v1-target\n",
+            "target untouched"
+        );
 
         // logout removes the link itself, never the target.
         assert_eq!(logout_in(&dir).unwrap(), None);
@@ -507,12 +604,19 @@ mod tests {
     fn not_a_regular_file() {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("api_key")).unwrap();
-        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        assert_eq!(
+            load_stored_key_in(tmp.path()).unwrap_err().code(),
+            "STORAGE"
+        );
         let fifo = tempfile::tempdir().unwrap();
-        let p = std::ffi::CString::new(fifo.path().join("api_key").as_os_str().as_encoded_bytes()).unwrap();
+        let p = std::ffi::CString::new(fifo.path().join("api_key").as_os_str().as_encoded_bytes())
+            .unwrap();
         // SAFETY: mkfifo on a NUL-terminated path we own.
         if unsafe { libc::mkfifo(p.as_ptr(), 0o600) } == 0 {
-            assert_eq!(load_stored_key_in(fifo.path()).unwrap_err().code(), "STORAGE");
+            assert_eq!(
+                load_stored_key_in(fifo.path()).unwrap_err().code(),
+                "STORAGE"
+            );
         }
     }
 
@@ -528,13 +632,25 @@ mod tests {
         write(b"\n");
         assert_eq!(load_stored_key_in(tmp.path()).unwrap(), None);
         write(b"sk-a sk-b\n");
-        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        assert_eq!(
+            load_stored_key_in(tmp.path()).unwrap_err().code(),
+            "STORAGE"
+        );
         write(&[0xff, 0xfe, b'\n']);
-        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        assert_eq!(
+            load_stored_key_in(tmp.path()).unwrap_err().code(),
+            "STORAGE"
+        );
         write(&vec![b'a'; 10_000]);
-        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        assert_eq!(
+            load_stored_key_in(tmp.path()).unwrap_err().code(),
+            "STORAGE"
+        );
         write(b"sk-crlf\r\n");
-        assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some("sk-crlf"));
+        assert_eq!(
+            load_stored_key_in(tmp.path()).unwrap().as_deref(),
+            Some("sk-crlf")
+        );
     }
 
     #[test]
@@ -543,7 +659,10 @@ mod tests {
         save_key_in(tmp.path(), KEY).unwrap();
         let key = logout_in(tmp.path()).unwrap().unwrap();
         assert_eq!(key.key(), KEY);
-        assert!(key.settings_url().starts_with("https://openrouter.ai/keys/"));
+        assert!(
+            key.settings_url()
+                .starts_with("https://openrouter.ai/keys/")
+        );
         assert_eq!(load_stored_key_in(tmp.path()).unwrap(), None);
         assert_eq!(logout_in(tmp.path()).unwrap(), None);
         assert_eq!(logout_in(&tmp.path().join("never-created")).unwrap(), None);
@@ -562,7 +681,17 @@ mod tests {
     fn invalid_keys_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let long = "k".repeat(MAX_KEY_LEN + 1);
-        for bad in ["", " ", "sk or", "sk-or\n", "\tsk", "sk\u{0}x", "sk\u{7f}", "sk\u{a0}x", long.as_str()] {
+        for bad in [
+            "",
+            " ",
+            "sk or",
+            "sk-or\n",
+            "\tsk",
+            "sk\u{0}x",
+            "sk\u{7f}",
+            "sk\u{a0}x",
+            long.as_str(),
+        ] {
             let e = save_key_in(tmp.path(), bad).unwrap_err();
             assert_eq!(e.code(), "INVALID_ARGUMENT", "{bad:?}");
             assert!(bad.is_empty() || bad.trim().is_empty() || !e.to_string().contains(bad));
@@ -582,14 +711,22 @@ mod tests {
         if meta.uid() != me && meta.permissions().mode() & 0o077 != 0 {
             let e = ensure_private_dir(&tmp).unwrap_err();
             assert_eq!(e.code(), "STORAGE");
-            assert_eq!(fs::metadata(&tmp).unwrap().permissions().mode(), meta.permissions().mode());
+            assert_eq!(
+                fs::metadata(&tmp).unwrap().permissions().mode(),
+                meta.permissions().mode()
+            );
         }
     }
 
     #[test]
     fn config_dir_resolution() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v))
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
         };
         assert_eq!(
             config_dir_from(env(&[(ENV_CONFIG_DIR, "/custom"), ("HOME", "/home/u")])).unwrap(),
@@ -602,7 +739,8 @@ mod tests {
                 PathBuf::from("/xdg/openrouter-pkce")
             );
             assert_eq!(
-                config_dir_from(env(&[("XDG_CONFIG_HOME", "relative"), ("HOME", "/home/u")])).unwrap(),
+                config_dir_from(env(&[("XDG_CONFIG_HOME", "relative"), ("HOME", "/home/u")]))
+                    .unwrap(),
                 PathBuf::from("/home/u/.config/openrouter-pkce")
             );
             assert_eq!(
@@ -613,6 +751,11 @@ mod tests {
         let e = config_dir_from(env(&[])).unwrap_err();
         assert_eq!(e.code(), "STORAGE");
         assert!(e.to_string().contains(ENV_CONFIG_DIR));
-        assert_eq!(config_dir_from(env(&[(ENV_CONFIG_DIR, ""), ("HOME", "")])).unwrap_err().code(), "STORAGE");
+        assert_eq!(
+            config_dir_from(env(&[(ENV_CONFIG_DIR, ""), ("HOME", "")]))
+                .unwrap_err()
+                .code(),
+            "STORAGE"
+        );
     }
 }
