@@ -29,6 +29,7 @@
 mod api_key;
 mod auth_url;
 pub mod blocking;
+pub mod callback;
 mod client;
 mod error;
 mod exchange;
@@ -36,12 +37,14 @@ pub mod pkce;
 mod response;
 pub(crate) mod rng;
 pub mod runtime;
+pub mod store;
 mod urls;
 
 pub use api_key::{ApiKey, KeyInfo, OPENROUTER_SITE, key_hash_hex, mask_key};
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
+pub use callback::{CallbackParams, CallbackServer};
 pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };

@@ -1,0 +1,634 @@
+//! Where the key lives between runs: `OPENROUTER_API_KEY`, else a plain file in the user's config directory.
+//!
+//! The file is `<config dir>/api_key`, holding the key and a newline. On Unix it is created 0600 at open time
+//! (never chmod-ed afterwards) inside a 0700 directory, replaced atomically (temp file in the same directory,
+//! `fsync`, `rename`, `fsync` of the directory), never read through a symlink, and refused when group or other
+//! users can read it. Error messages name the path and never contain the key.
+//!
+//! The `*_in` / `*_from` functions take the directory explicitly; the public wrappers only read the environment.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::{ApiKey, Error, Result};
+
+/// The environment variable whose value wins over the stored key.
+pub const ENV_KEY: &str = "OPENROUTER_API_KEY";
+/// The environment variable that overrides the config directory.
+pub const ENV_CONFIG_DIR: &str = "OPENROUTER_PKCE_CONFIG_DIR";
+
+/// The key file's name inside the config directory.
+pub const KEY_FILE_NAME: &str = "api_key";
+/// The longest key accepted, in bytes.
+pub const MAX_KEY_LEN: usize = 4096;
+
+const APP_DIR: &str = "openrouter-pkce";
+
+/// The directory holding the key file.
+///
+/// `$OPENROUTER_PKCE_CONFIG_DIR` when set; else, on Linux and other Unixes, `$XDG_CONFIG_HOME/openrouter-pkce`
+/// or `$HOME/.config/openrouter-pkce`; on macOS `~/Library/Application Support/openrouter-pkce`; on Windows
+/// `%APPDATA%\openrouter-pkce`. Fails with `STORAGE` when none of these can be found.
+pub fn config_dir() -> Result<PathBuf> {
+    config_dir_from(|name| std::env::var_os(name))
+}
+
+/// [`config_dir`] with the environment supplied by the caller.
+fn config_dir_from(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
+    let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
+    if let Some(dir) = non_empty(ENV_CONFIG_DIR) {
+        return Ok(PathBuf::from(dir));
+    }
+    #[cfg(windows)]
+    {
+        if let Some(appdata) = non_empty("APPDATA") {
+            return Ok(PathBuf::from(appdata).join(APP_DIR));
+        }
+        Err(Error::storage(
+            format!("cannot find the config directory: APPDATA is not set; set {ENV_CONFIG_DIR}"),
+            None,
+        ))
+    }
+    #[cfg(not(windows))]
+    {
+        #[cfg(not(target_os = "macos"))]
+        if let Some(xdg) = non_empty("XDG_CONFIG_HOME") {
+            let xdg = PathBuf::from(xdg);
+            // The XDG spec says relative paths are invalid and must be ignored.
+            if xdg.is_absolute() {
+                return Ok(xdg.join(APP_DIR));
+            }
+        }
+        let Some(home) = non_empty("HOME") else {
+            return Err(Error::storage(
+                format!("cannot find the config directory: HOME is not set; set {ENV_CONFIG_DIR}"),
+                None,
+            ));
+        };
+        let home = PathBuf::from(home);
+        #[cfg(target_os = "macos")]
+        {
+            Ok(home.join("Library").join("Application Support").join(APP_DIR))
+        }
+        #[cfg(not(target_os = "macos"))]
+        {
+            Ok(home.join(".config").join(APP_DIR))
+        }
+    }
+}
+
+/// The key file: `config_dir()/api_key`.
+pub fn key_path() -> Result<PathBuf> {
+    Ok(config_dir()?.join(KEY_FILE_NAME))
+}
+
+/// The key to use: `OPENROUTER_API_KEY` when set and non-empty (trimmed), else the stored key, else `None`.
+pub fn load_key() -> Result<Option<String>> {
+    let env = std::env::var(ENV_KEY).ok();
+    if let Some(key) = env_key(env.as_deref()) {
+        // The environment needs no config directory (a container without HOME still works).
+        return Ok(Some(key));
+    }
+    load_stored_key()
+}
+
+/// Only the stored key (the environment is not consulted).
+pub fn load_stored_key() -> Result<Option<String>> {
+    load_stored_key_in(&config_dir()?)
+}
+
+/// Store `key` atomically in the key file, creating the config directory; returns the file's path.
+///
+/// The key must be non-empty, at most 4096 bytes, without whitespace or control characters
+/// (`INVALID_ARGUMENT` otherwise).
+pub fn save_key(key: &str) -> Result<PathBuf> {
+    validate_key(key)?;
+    save_key_in(&config_dir()?, key)
+}
+
+/// Delete the stored key and return it, so the caller can point the user at its settings page to revoke it.
+///
+/// `Ok(None)` when nothing was stored. A file that cannot be read as a key (a symlink, a directory entry
+/// of another kind, unreadable content) is still removed, and `None` is returned for it. The environment
+/// variable is not touched.
+pub fn logout() -> Result<Option<ApiKey>> {
+    logout_in(&config_dir()?)
+}
+
+fn env_key(value: Option<&str>) -> Option<String> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// [`load_key`] with the environment's value and the directory given.
+pub(crate) fn load_key_from(env_value: Option<&str>, dir: &Path) -> Result<Option<String>> {
+    match env_key(env_value) {
+        Some(key) => Ok(Some(key)),
+        None => load_stored_key_in(dir),
+    }
+}
+
+/// [`load_stored_key`] from `dir`.
+pub(crate) fn load_stored_key_in(dir: &Path) -> Result<Option<String>> {
+    read_key_file(&dir.join(KEY_FILE_NAME), true)
+}
+
+fn validate_key(key: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(Error::invalid_argument("key: must not be empty"));
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(Error::invalid_argument(format!("key: longer than {MAX_KEY_LEN} bytes")));
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_argument("key: must not contain whitespace or control characters"));
+    }
+    Ok(())
+}
+
+/// [`save_key`] into `dir`.
+pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
+    validate_key(key)?;
+    ensure_private_dir(dir)?;
+    let path = dir.join(KEY_FILE_NAME);
+    match fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(Error::storage(
+                format!("{} is a symlink; refusing to replace it (remove it and try again)", path.display()),
+                None,
+            ));
+        }
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::storage(format!("{} is a directory", path.display()), None));
+        }
+        _ => {}
+    }
+
+    let tmp = dir.join(format!(".{KEY_FILE_NAME}.{}.tmp", crate::rng::token(9)));
+    let written = (|| -> io::Result<()> {
+        let mut file = create_new_private(&tmp)?;
+        let mut content = String::with_capacity(key.len() + 1);
+        content.push_str(key);
+        content.push('\n');
+        file.write_all(content.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, &path)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::storage(format!("could not write {}", path.display()), Some(e)));
+    }
+    sync_dir(dir);
+    Ok(path)
+}
+
+/// [`logout`] in `dir`.
+pub(crate) fn logout_in(dir: &Path) -> Result<Option<ApiKey>> {
+    let path = dir.join(KEY_FILE_NAME);
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::storage(format!("could not inspect {}", path.display()), Some(e)));
+        }
+    };
+    if meta.is_dir() {
+        return Err(Error::storage(format!("{} is a directory; not removing it", path.display()), None));
+    }
+    // Reading for logout ignores loose permissions: the file is about to go anyway.
+    let key = if meta.file_type().is_symlink() { None } else { read_key_file(&path, false).ok().flatten() };
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::storage(format!("could not remove {}", path.display()), Some(e)));
+        }
+    }
+    sync_dir(dir);
+    Ok(key.map(|k| ApiKey::new(k, None)))
+}
+
+/// Read and validate the key file. `Ok(None)` when it does not exist or holds nothing.
+fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
+    let mut file = match open_no_follow(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if is_symlink_refusal(&e) => {
+            return Err(Error::storage(
+                format!("{} is a symlink; refusing to follow a symlink to the key file", path.display()),
+                Some(e),
+            ));
+        }
+        Err(e) => {
+            return Err(Error::storage(format!("could not open {}", path.display()), Some(e)));
+        }
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::storage(format!("could not inspect {}", path.display()), Some(e)))?;
+    if !meta.is_file() {
+        return Err(Error::storage(format!("{} is not a regular file", path.display()), None));
+    }
+    if check_mode {
+        check_private_file(path, &meta)?;
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(MAX_KEY_LEN as u64 + 3)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::storage(format!("could not read {}", path.display()), Some(e)))?;
+    if bytes.len() > MAX_KEY_LEN + 2 {
+        return Err(Error::storage(format!("{} is too large to hold a key", path.display()), None));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::storage(format!("{} does not hold a valid key (not UTF-8)", path.display()), None)
+    })?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Ok(None);
+    }
+    if validate_key(key).is_err() {
+        return Err(Error::storage(
+            format!(
+                "{} does not hold a valid key; run `openrouter-pkce logout` and log in again",
+                path.display()
+            ),
+            None,
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a FIFO planted at the path must not hang; it is refused as "not a regular file".
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::other("symlink"));
+    }
+    OpenOptions::new().read(true).open(path)
+}
+
+#[cfg(unix)]
+fn is_symlink_refusal(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_symlink_refusal(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Other && e.to_string() == "symlink"
+}
+
+#[cfg(unix)]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+#[cfg(unix)]
+fn check_private_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Error::storage(
+            format!(
+                "{} is readable or writable by other users (mode {mode:03o}); run `chmod 600 {}`, and consider \
+                 revoking the key if others could have read it",
+                path.display(),
+                path.display()
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private_file(_path: &Path, _meta: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// Create `dir` (0700) if needed; tighten an existing one we own to 0700; refuse one owned by someone else that
+/// others can read.
+#[cfg(unix)]
+fn ensure_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))?;
+    let meta = fs::metadata(dir)
+        .map_err(|e| Error::storage(format!("could not inspect {}", dir.display()), Some(e)))?;
+    if !meta.is_dir() {
+        return Err(Error::storage(format!("{} is not a directory", dir.display()), None));
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(Error::storage(
+                format!(
+                    "{} (mode {mode:03o}) is accessible to other users and owned by someone else; \
+                     set {ENV_CONFIG_DIR} to a private directory",
+                    dir.display()
+                ),
+                None,
+            ));
+        }
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::storage(format!("could not chmod 700 {}", dir.display()), Some(e)))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn ensure_private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir)
+        .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))
+}
+
+/// Make a rename or removal in `dir` durable. Best effort: some file systems refuse to fsync a directory.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    const KEY: &str = "sk-or-v1-0123456789abcdef0123456789abcdef";
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn round_trip_with_private_modes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("nested").join("openrouter-pkce");
+        assert_eq!(load_stored_key_in(&dir).unwrap(), None);
+        let path = save_key_in(&dir, KEY).unwrap();
+        assert_eq!(path, dir.join("api_key"));
+        assert_eq!(fs::read_to_string(&path).unwrap(), format!("{KEY}\n"));
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(load_stored_key_in(&dir).unwrap().as_deref(), Some(KEY));
+        assert_eq!(load_key_from(None, &dir).unwrap().as_deref(), Some(KEY));
+    }
+
+    #[test]
+    fn file_created_private_even_with_permissive_umask_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("loose");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        save_key_in(&dir, KEY).unwrap();
+        assert_eq!(mode(&dir), 0o700, "an existing loose directory we own is tightened");
+        assert_eq!(mode(&dir.join("api_key")), 0o600);
+    }
+
+    #[test]
+    fn atomic_replace_leaves_no_temp_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        save_key_in(dir, "sk-or-v1-old").unwrap();
+        save_key_in(dir, KEY).unwrap();
+        assert_eq!(load_stored_key_in(dir).unwrap().as_deref(), Some(KEY));
+        assert_eq!(entries(dir), vec!["api_key".to_owned()]);
+    }
+
+    #[test]
+    fn failed_write_leaves_no_temp_and_keeps_old_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        save_key_in(&dir, "sk-or-v1-old").unwrap();
+        // A read-only directory: the temp file cannot be created.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).unwrap();
+        let can_write_anyway =
+            OpenOptions::new().write(true).create_new(true).open(dir.join("probe")).is_ok();
+        if !can_write_anyway {
+            let e = save_key_in(&dir, KEY);
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+            let e = e.unwrap_err();
+            assert_eq!(e.code(), "STORAGE");
+            assert!(!e.chain_message().contains(KEY));
+            assert_eq!(entries(&dir), vec!["api_key".to_owned()]);
+            assert_eq!(load_stored_key_in(&dir).unwrap().as_deref(), Some("sk-or-v1-old"));
+        } else {
+            // Running as root: permissions do not stop us; nothing to test here.
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        }
+    }
+
+    #[test]
+    fn env_wins_and_is_trimmed() {
+        let tmp = tempfile::tempdir().unwrap();
+        save_key_in(tmp.path(), KEY).unwrap();
+        assert_eq!(load_key_from(Some("  sk-env \n"), tmp.path()).unwrap().as_deref(), Some("sk-env"));
+        assert_eq!(load_key_from(Some("   "), tmp.path()).unwrap().as_deref(), Some(KEY));
+        assert_eq!(load_key_from(Some(""), tmp.path()).unwrap().as_deref(), Some(KEY));
+        // The environment needs no readable store.
+        assert_eq!(
+            load_key_from(Some("sk-env"), Path::new("/nonexistent/x")).unwrap().as_deref(),
+            Some("sk-env")
+        );
+    }
+
+    #[test]
+    fn symlink_at_the_path_is_refused_and_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cfg");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        let target = tmp.path().join("target");
+        fs::write(&target, "sk-or-v1-target\n").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("api_key")).unwrap();
+
+        let e = load_stored_key_in(&dir).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains("refusing to follow a symlink"), "{e}");
+        assert!(e.to_string().contains(&dir.join("api_key").display().to_string()));
+        assert!(!e.chain_message().contains("sk-or-v1-target"));
+
+        let e = save_key_in(&dir, KEY).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n", "target untouched");
+
+        // logout removes the link itself, never the target.
+        assert_eq!(logout_in(&dir).unwrap(), None);
+        assert!(fs::symlink_metadata(dir.join("api_key")).is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n");
+    }
+
+    #[test]
+    fn loose_permissions_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = save_key_in(tmp.path(), KEY).unwrap();
+        for loose in [0o644, 0o640, 0o604, 0o660] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(loose)).unwrap();
+            let e = load_stored_key_in(tmp.path()).unwrap_err();
+            assert_eq!(e.code(), "STORAGE");
+            let msg = e.to_string();
+            assert!(msg.contains("chmod 600"), "{msg}");
+            assert!(msg.contains(&path.display().to_string()), "{msg}");
+            assert!(!e.chain_message().contains(KEY));
+        }
+        // Saving again replaces it with a private file.
+        save_key_in(tmp.path(), KEY).unwrap();
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn not_a_regular_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join("api_key")).unwrap();
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        let fifo = tempfile::tempdir().unwrap();
+        let p = std::ffi::CString::new(fifo.path().join("api_key").as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo on a NUL-terminated path we own.
+        if unsafe { libc::mkfifo(p.as_ptr(), 0o600) } == 0 {
+            assert_eq!(load_stored_key_in(fifo.path()).unwrap_err().code(), "STORAGE");
+        }
+    }
+
+    #[test]
+    fn malformed_content() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("api_key");
+        let write = |content: &[u8]| {
+            let _ = fs::remove_file(&path);
+            let mut f = create_new_private(&path).unwrap();
+            f.write_all(content).unwrap();
+        };
+        write(b"\n");
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap(), None);
+        write(b"sk-a sk-b\n");
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        write(&[0xff, 0xfe, b'\n']);
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        write(&vec![b'a'; 10_000]);
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
+        write(b"sk-crlf\r\n");
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some("sk-crlf"));
+    }
+
+    #[test]
+    fn logout_removes_and_returns_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        save_key_in(tmp.path(), KEY).unwrap();
+        let key = logout_in(tmp.path()).unwrap().unwrap();
+        assert_eq!(key.key(), KEY);
+        assert!(key.settings_url().starts_with("https://openrouter.ai/keys/"));
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap(), None);
+        assert_eq!(logout_in(tmp.path()).unwrap(), None);
+        assert_eq!(logout_in(&tmp.path().join("never-created")).unwrap(), None);
+    }
+
+    #[test]
+    fn logout_removes_a_loose_file_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = save_key_in(tmp.path(), KEY).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(logout_in(tmp.path()).unwrap().unwrap().key(), KEY);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn invalid_keys_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let long = "k".repeat(MAX_KEY_LEN + 1);
+        for bad in ["", " ", "sk or", "sk-or\n", "\tsk", "sk\u{0}x", "sk\u{7f}", "sk\u{a0}x", long.as_str()] {
+            let e = save_key_in(tmp.path(), bad).unwrap_err();
+            assert_eq!(e.code(), "INVALID_ARGUMENT", "{bad:?}");
+            assert!(bad.is_empty() || bad.trim().is_empty() || !e.to_string().contains(bad));
+        }
+        assert!(save_key_in(tmp.path(), &"k".repeat(MAX_KEY_LEN)).is_ok());
+        assert!(save_key(" ").is_err());
+    }
+
+    #[test]
+    fn foreign_loose_dir_refused_or_tightened() {
+        // /tmp-like directories owned by root with loose modes must not be used (unless we are root).
+        let tmp = std::env::temp_dir();
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(&tmp).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me && meta.permissions().mode() & 0o077 != 0 {
+            let e = ensure_private_dir(&tmp).unwrap_err();
+            assert_eq!(e.code(), "STORAGE");
+            assert_eq!(fs::metadata(&tmp).unwrap().permissions().mode(), meta.permissions().mode());
+        }
+    }
+
+    #[test]
+    fn config_dir_resolution() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v))
+        };
+        assert_eq!(
+            config_dir_from(env(&[(ENV_CONFIG_DIR, "/custom"), ("HOME", "/home/u")])).unwrap(),
+            PathBuf::from("/custom")
+        );
+        #[cfg(not(target_os = "macos"))]
+        {
+            assert_eq!(
+                config_dir_from(env(&[("XDG_CONFIG_HOME", "/xdg"), ("HOME", "/home/u")])).unwrap(),
+                PathBuf::from("/xdg/openrouter-pkce")
+            );
+            assert_eq!(
+                config_dir_from(env(&[("XDG_CONFIG_HOME", "relative"), ("HOME", "/home/u")])).unwrap(),
+                PathBuf::from("/home/u/.config/openrouter-pkce")
+            );
+            assert_eq!(
+                config_dir_from(env(&[("HOME", "/home/u")])).unwrap(),
+                PathBuf::from("/home/u/.config/openrouter-pkce")
+            );
+        }
+        let e = config_dir_from(env(&[])).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains(ENV_CONFIG_DIR));
+        assert_eq!(
+            config_dir_from(env(&[(ENV_CONFIG_DIR, ""), ("HOME", "")])).unwrap_err().code(),
+            "STORAGE"
+        );
+    }
+}
