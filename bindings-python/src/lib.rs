@@ -1,1 +1,29 @@
-//! Python bindings for openrouter-pkce (filled in by the Python-package issue).
+//! Python bindings for openrouter-pkce: the native module `openrouter_pkce._native`.
+//!
+//! Translation only: arguments in, a core call, results and errors out. The exception classes, `__all__`,
+//! the emulator context manager and the Jupyter helpers live in the pure-Python package beside this crate.
+
+mod auth;
+mod client;
+#[cfg(feature = "emulator")]
+mod emulator;
+mod errors;
+mod key;
+mod pkce;
+mod wait;
+
+use pyo3::prelude::*;
+
+/// The native half of `openrouter_pkce`; import the package, not this module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", openrouter_pkce::VERSION)?;
+    pkce::register(m)?;
+    auth::register(m)?;
+    key::register(m)?;
+    client::register(m)?;
+    wait::register(m)?;
+    #[cfg(feature = "emulator")]
+    emulator::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+"""OpenRouter OAuth PKCE in one call: PKCE primitives, the authorization URL, the code exchange and key
+info, sync and async, typed. The work happens in a Rust core; this package is a thin binding over it.
+
+>>> import openrouter_pkce as orp
+>>> request = orp.start_auth("http://localhost:3000/callback")
+>>> request.url  # send the user here  # doctest: +SKIP
+>>> key = orp.complete_auth(request, callback_url_the_app_received)  # doctest: +SKIP
+>>> print(key)  # masked: sk-or-v1-ab…9f3e  # doctest: +SKIP
+
+Importing this package starts nothing: the runtime and HTTP pool are created on first use.
+"""
+
+from __future__ import annotations
+
+from openrouter_pkce._native import (
+    ApiKey,
+    AuthRequest,
+    Client,
+    KeyInfo,
+    Pkce,
+    __version__,
+    auth_url,
+    complete_auth,
+    complete_auth_async,
+    create_challenge,
+    create_verifier,
+    exchange_code,
+    exchange_code_async,
+    generate_pkce,
+    key_info,
+    key_info_async,
+    start_auth,
+    verify_challenge,
+)
+from openrouter_pkce.errors import (
+    ERRORS_BY_CODE,
+    AccessDeniedError,
+    AuthorizationError,
+    CallbackTimeoutError,
+    CodeExpiredError,
+    ErrorCause,
+    HttpError,
+    InputError,
+    InvalidArgumentError,
+    InvalidCallbackUrlError,
+    InvalidCodeChallengeMethodError,
+    InvalidCodeError,
+    InvalidMethodError,
+    InvalidVerifierError,
+    MalformedResponseError,
+    MethodNotAllowedError,
+    NetworkError,
+    OpenRouterPkceError,
+    OperationCancelledError,
+    PortInUseError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    StateMismatchError,
+    StorageError,
+    UnauthorizedError,
+    UnexpectedStatusError,
+)
+
+__all__ = [
+    "__version__",
+    # PKCE primitives
+    "Pkce",
+    "create_verifier",
+    "create_challenge",
+    "verify_challenge",
+    "generate_pkce",
+    # step 1
+    "auth_url",
+    "start_auth",
+    "AuthRequest",
+    # steps 2 and 3
+    "exchange_code",
+    "exchange_code_async",
+    "complete_auth",
+    "complete_auth_async",
+    "key_info",
+    "key_info_async",
+    "Client",
+    "ApiKey",
+    "KeyInfo",
+    # errors
+    "OpenRouterPkceError",
+    "ErrorCause",
+    "InputError",
+    "HttpError",
+    "AuthorizationError",
+    "InvalidVerifierError",
+    "InvalidMethodError",
+    "InvalidCallbackUrlError",
+    "InvalidArgumentError",
+    "InvalidCodeChallengeMethodError",
+    "InvalidCodeError",
+    "CodeExpiredError",
+    "MethodNotAllowedError",
+    "UnauthorizedError",
+    "RateLimitedError",
+    "ServerError",
+    "UnexpectedStatusError",
+    "MalformedResponseError",
+    "NetworkError",
+    "RequestTimeoutError",
+    "AccessDeniedError",
+    "StateMismatchError",
+    "CallbackTimeoutError",
+    "OperationCancelledError",
+    "PortInUseError",
+    "StorageError",
+    "ERRORS_BY_CODE",
+]

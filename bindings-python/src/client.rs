@@ -1,0 +1,294 @@
+//! Network operations: `Client` and the module-level `exchange_code`, `complete_auth`, `key_info` (with
+//! `_async` twins), which use a default client for `https://openrouter.ai`.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use openrouter_pkce::{self as core, CallOptions, ChallengeMethod, ExchangeRequest};
+use pyo3::prelude::*;
+
+use crate::auth::auth_request_arg;
+use crate::errors::IntoPyResult;
+use crate::key::{ApiKey, KeyInfo};
+use crate::wait::{future, wait};
+
+/// Seconds from Python; NaN, negative or huge values become zero, which the core refuses with its own
+/// INVALID_ARGUMENT error.
+fn duration_arg(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
+}
+
+fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
+    CallOptions { base_url, timeout: timeout.map(duration_arg) }
+}
+
+fn default_client() -> &'static core::Client {
+    static DEFAULT: OnceLock<core::Client> = OnceLock::new();
+    DEFAULT.get_or_init(core::Client::openrouter)
+}
+
+fn exchange_request(
+    py: Python<'_>,
+    code: String,
+    code_verifier: Option<String>,
+    method: &str,
+) -> PyResult<ExchangeRequest> {
+    let method = ChallengeMethod::parse(method).py(py)?;
+    Ok(ExchangeRequest { code, code_verifier, code_challenge_method: Some(method) })
+}
+
+/// The three network operations, shared by `Client` and the module-level functions.
+struct Ops {
+    client: core::Client,
+}
+
+impl Ops {
+    fn exchange_code(
+        &self,
+        py: Python<'_>,
+        request: ExchangeRequest,
+        call: CallOptions,
+    ) -> impl Future<Output = core::Result<ApiKey>> + Send + 'static {
+        let _ = py;
+        let c = self.client.clone();
+        async move { c.exchange_code(request, &call).await.map(|inner| ApiKey { inner }) }
+    }
+
+    fn complete_auth(
+        &self,
+        request: core::AuthRequest,
+        response: String,
+        call: CallOptions,
+    ) -> impl Future<Output = core::Result<ApiKey>> + Send + 'static {
+        let c = self.client.clone();
+        async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) }
+    }
+
+    fn key_info(&self, key: String, call: CallOptions) -> impl Future<Output = core::Result<KeyInfo>> + Send + 'static {
+        let c = self.client.clone();
+        async move { c.key_info(&key, &call).await.map(|inner| KeyInfo { inner }) }
+    }
+}
+
+fn default_ops() -> Ops {
+    Ops { client: default_client().clone() }
+}
+
+/// A key given as `ApiKey` or `str`.
+fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(k) = key.cast::<ApiKey>() {
+        return Ok(k.get().inner.key().to_owned());
+    }
+    key.extract()
+}
+
+/// A configured OpenRouter client: its own base URL, deadline and User-Agent, and one pooled HTTP
+/// connection pool (created on first use) shared by every call. Safe to share between threads.
+#[pyclass(module = "openrouter_pkce._native", name = "Client", frozen)]
+pub struct Client {
+    inner: core::Client,
+}
+
+impl Client {
+    fn ops(&self) -> Ops {
+        Ops { client: self.inner.clone() }
+    }
+}
+
+#[pymethods]
+impl Client {
+    /// A client for `base_url` (`https://`, or `http://` on loopback for the emulator).
+    #[new]
+    #[pyo3(signature = (base_url = "https://openrouter.ai", timeout = 30.0, user_agent = None))]
+    fn new(py: Python<'_>, base_url: &str, timeout: f64, user_agent: Option<String>) -> PyResult<Self> {
+        let inner = core::Client::new(core::ClientOptions {
+            base_url: base_url.to_owned(),
+            timeout: duration_arg(timeout),
+            user_agent,
+        })
+        .py(py)?;
+        Ok(Client { inner })
+    }
+
+    /// The normalised base URL (no trailing slash).
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The default deadline of each call, in seconds.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.inner.timeout().as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(base_url={:?}, timeout={})", self.inner.base_url(), self.inner.timeout().as_secs_f64())
+    }
+
+    /// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
+    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = None))]
+    fn exchange_code(
+        &self,
+        py: Python<'_>,
+        code: String,
+        code_verifier: Option<String>,
+        code_challenge_method: &str,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<ApiKey> {
+        let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
+        wait(py, self.ops().exchange_code(py, req, call_options(base_url, timeout)))
+    }
+
+    /// Awaitable twin of `exchange_code`.
+    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = None))]
+    fn exchange_code_async<'py>(
+        &self,
+        py: Python<'py>,
+        code: String,
+        code_verifier: Option<String>,
+        code_challenge_method: &str,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
+        future(py, self.ops().exchange_code(py, req, call_options(base_url, timeout)))
+    }
+
+    /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
+    #[pyo3(signature = (request, response, *, timeout = None))]
+    fn complete_auth(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyAny>,
+        response: String,
+        timeout: Option<f64>,
+    ) -> PyResult<ApiKey> {
+        let request = auth_request_arg(py, request)?;
+        wait(py, self.ops().complete_auth(request, response, call_options(None, timeout)))
+    }
+
+    /// Awaitable twin of `complete_auth`.
+    #[pyo3(signature = (request, response, *, timeout = None))]
+    fn complete_auth_async<'py>(
+        &self,
+        py: Python<'py>,
+        request: &Bound<'_, PyAny>,
+        response: String,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = auth_request_arg(py, request)?;
+        future(py, self.ops().complete_auth(request, response, call_options(None, timeout)))
+    }
+
+    /// Details of a key (`GET /api/v1/key`).
+    #[pyo3(signature = (key, *, base_url = None, timeout = None))]
+    fn key_info(
+        &self,
+        py: Python<'_>,
+        key: &Bound<'_, PyAny>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<KeyInfo> {
+        let key = key_arg(key)?;
+        wait(py, self.ops().key_info(key, call_options(base_url, timeout)))
+    }
+
+    /// Awaitable twin of `key_info`.
+    #[pyo3(signature = (key, *, base_url = None, timeout = None))]
+    fn key_info_async<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'_, PyAny>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let key = key_arg(key)?;
+        future(py, self.ops().key_info(key, call_options(base_url, timeout)))
+    }
+}
+
+/// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
+#[pyfunction]
+#[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = 30.0))]
+fn exchange_code(
+    py: Python<'_>,
+    code: String,
+    code_verifier: Option<String>,
+    code_challenge_method: &str,
+    base_url: Option<String>,
+    timeout: f64,
+) -> PyResult<ApiKey> {
+    let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
+    wait(py, default_ops().exchange_code(py, req, call_options(base_url, Some(timeout))))
+}
+
+/// Awaitable twin of `exchange_code`.
+#[pyfunction]
+#[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = 30.0))]
+fn exchange_code_async<'py>(
+    py: Python<'py>,
+    code: String,
+    code_verifier: Option<String>,
+    code_challenge_method: &str,
+    base_url: Option<String>,
+    timeout: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
+    future(py, default_ops().exchange_code(py, req, call_options(base_url, Some(timeout))))
+}
+
+/// Finish a started flow: check `response` belongs to `request`, then exchange at the flow's base URL.
+#[pyfunction]
+#[pyo3(signature = (request, response, *, timeout = 30.0))]
+fn complete_auth(py: Python<'_>, request: &Bound<'_, PyAny>, response: String, timeout: f64) -> PyResult<ApiKey> {
+    let request = auth_request_arg(py, request)?;
+    wait(py, default_ops().complete_auth(request, response, call_options(None, Some(timeout))))
+}
+
+/// Awaitable twin of `complete_auth`.
+#[pyfunction]
+#[pyo3(signature = (request, response, *, timeout = 30.0))]
+fn complete_auth_async<'py>(
+    py: Python<'py>,
+    request: &Bound<'_, PyAny>,
+    response: String,
+    timeout: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let request = auth_request_arg(py, request)?;
+    future(py, default_ops().complete_auth(request, response, call_options(None, Some(timeout))))
+}
+
+/// Details of a key (`GET /api/v1/key`).
+#[pyfunction]
+#[pyo3(signature = (key, *, base_url = None, timeout = 30.0))]
+fn key_info(py: Python<'_>, key: &Bound<'_, PyAny>, base_url: Option<String>, timeout: f64) -> PyResult<KeyInfo> {
+    let key = key_arg(key)?;
+    wait(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
+}
+
+/// Awaitable twin of `key_info`.
+#[pyfunction]
+#[pyo3(signature = (key, *, base_url = None, timeout = 30.0))]
+fn key_info_async<'py>(
+    py: Python<'py>,
+    key: &Bound<'_, PyAny>,
+    base_url: Option<String>,
+    timeout: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let key = key_arg(key)?;
+    future(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
+}
+
+/// Register this file's class and functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Client>()?;
+    m.add_function(wrap_pyfunction!(exchange_code, m)?)?;
+    m.add_function(wrap_pyfunction!(exchange_code_async, m)?)?;
+    m.add_function(wrap_pyfunction!(complete_auth, m)?)?;
+    m.add_function(wrap_pyfunction!(complete_auth_async, m)?)?;
+    m.add_function(wrap_pyfunction!(key_info, m)?)?;
+    m.add_function(wrap_pyfunction!(key_info_async, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! `ApiKey` (a secret that prints masked) and `KeyInfo`.
+
+use openrouter_pkce as core;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// A user-controlled OpenRouter API key.
+///
+/// `repr` and `str` show only the masked form (`sk-or-v1-ab…9f3e`); the full secret is reachable only
+/// through the explicit `.key` attribute.
+#[pyclass(module = "openrouter_pkce._native", name = "ApiKey", frozen)]
+pub struct ApiKey {
+    pub inner: core::ApiKey,
+}
+
+#[pymethods]
+impl ApiKey {
+    /// Wrap an existing key (e.g. one loaded from the environment) to get its masked form and links.
+    #[new]
+    #[pyo3(signature = (key, user_id = None))]
+    fn new(key: String, user_id: Option<String>) -> Self {
+        ApiKey { inner: core::ApiKey::new(key, user_id) }
+    }
+    /// The full secret key: send it as `Authorization: Bearer <key>`; never log it.
+    #[getter]
+    fn key(&self) -> &str {
+        self.inner.key()
+    }
+    /// The OpenRouter user id, when the exchange returned one.
+    #[getter]
+    fn user_id(&self) -> Option<&str> {
+        self.inner.user_id()
+    }
+    /// The key with its middle hidden, safe to print.
+    #[getter]
+    fn masked(&self) -> String {
+        self.inner.masked()
+    }
+    /// The key's settings page on OpenRouter (where its owner can revoke it).
+    #[getter]
+    fn settings_url(&self) -> String {
+        self.inner.settings_url()
+    }
+    /// The key's request logs on OpenRouter.
+    #[getter]
+    fn logs_url(&self) -> String {
+        self.inner.logs_url()
+    }
+    fn __repr__(&self) -> String {
+        match self.inner.user_id() {
+            Some(u) => format!("ApiKey({:?}, user_id={u:?})", self.inner.masked()),
+            None => format!("ApiKey({:?})", self.inner.masked()),
+        }
+    }
+    fn __str__(&self) -> String {
+        self.inner.masked()
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<ApiKey>().map(|o| o.get().inner == self.inner).unwrap_or(false)
+    }
+    fn __hash__(&self) -> isize {
+        // From the key's SHA-256, not the key itself.
+        u64::from_str_radix(&self.inner.hash_hex()[..16], 16).unwrap_or(0) as isize
+    }
+    /// Jupyter: the masked key and a link to its settings page.
+    fn _repr_html_(&self) -> String {
+        let masked: String = self.inner.masked().chars().filter(|c| !"<>&\"'".contains(*c)).collect();
+        format!(
+            "<code>{masked}</code> (<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">settings</a>)",
+            self.inner.settings_url()
+        )
+    }
+    /// Keys are not picklable: a pickle would carry the secret in the clear.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err("ApiKey is not picklable; pass ApiKey.key explicitly"))
+    }
+}
+
+/// Details of a key (`GET /api/v1/key`). Absent values are `None`.
+#[pyclass(module = "openrouter_pkce._native", name = "KeyInfo", frozen, eq)]
+#[derive(PartialEq)]
+pub struct KeyInfo {
+    pub inner: core::KeyInfo,
+}
+
+#[pymethods]
+impl KeyInfo {
+    /// The key's label.
+    #[getter]
+    fn label(&self) -> Option<&str> {
+        self.inner.label.as_deref()
+    }
+    /// Credit limit, `None` for unlimited.
+    #[getter]
+    fn limit(&self) -> Option<f64> {
+        self.inner.limit
+    }
+    /// Credits left under the limit.
+    #[getter]
+    fn limit_remaining(&self) -> Option<f64> {
+        self.inner.limit_remaining
+    }
+    /// When the limit resets (`daily`, `weekly`, `monthly`), if it does.
+    #[getter]
+    fn limit_reset(&self) -> Option<&str> {
+        self.inner.limit_reset.as_deref()
+    }
+    /// Credits used, all time.
+    #[getter]
+    fn usage(&self) -> Option<f64> {
+        self.inner.usage
+    }
+    /// Credits used today (UTC).
+    #[getter]
+    fn usage_daily(&self) -> Option<f64> {
+        self.inner.usage_daily
+    }
+    /// Credits used this week (UTC).
+    #[getter]
+    fn usage_weekly(&self) -> Option<f64> {
+        self.inner.usage_weekly
+    }
+    /// Credits used this month (UTC).
+    #[getter]
+    fn usage_monthly(&self) -> Option<f64> {
+        self.inner.usage_monthly
+    }
+    /// Whether the user has only used the free tier.
+    #[getter]
+    fn is_free_tier(&self) -> Option<bool> {
+        self.inner.is_free_tier
+    }
+    /// Expiry (ISO 8601), if the key expires.
+    #[getter]
+    fn expires_at(&self) -> Option<&str> {
+        self.inner.expires_at.as_deref()
+    }
+    /// The user who created the key.
+    #[getter]
+    fn creator_user_id(&self) -> Option<&str> {
+        self.inner.creator_user_id.as_deref()
+    }
+    /// Every field as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let i = &self.inner;
+        let d = PyDict::new(py);
+        d.set_item("label", &i.label)?;
+        d.set_item("limit", i.limit)?;
+        d.set_item("limit_remaining", i.limit_remaining)?;
+        d.set_item("limit_reset", &i.limit_reset)?;
+        d.set_item("usage", i.usage)?;
+        d.set_item("usage_daily", i.usage_daily)?;
+        d.set_item("usage_weekly", i.usage_weekly)?;
+        d.set_item("usage_monthly", i.usage_monthly)?;
+        d.set_item("is_free_tier", i.is_free_tier)?;
+        d.set_item("expires_at", &i.expires_at)?;
+        d.set_item("creator_user_id", &i.creator_user_id)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "None".into());
+        format!(
+            "KeyInfo(label={}, limit={}, limit_remaining={}, usage={}, is_free_tier={}, expires_at={})",
+            i.label.as_ref().map(|l| format!("{l:?}")).unwrap_or_else(|| "None".into()),
+            f(i.limit),
+            f(i.limit_remaining),
+            f(i.usage),
+            i.is_free_tier.map(|b| if b { "True" } else { "False" }).unwrap_or("None"),
+            i.expires_at.as_ref().map(|l| format!("{l:?}")).unwrap_or_else(|| "None".into()),
+        )
+    }
+}
+
+/// Register this file's classes.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<ApiKey>()?;
+    m.add_class::<KeyInfo>()?;
+    Ok(())
+}

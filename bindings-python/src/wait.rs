@@ -1,0 +1,125 @@
+//! Running core futures for Python: sync calls that release the GIL and stay interruptible, and async
+//! twins that hand back an asyncio future completed from the core's runtime.
+
+use std::future::Future;
+use std::time::Duration;
+
+use openrouter_pkce::runtime::{self, Poll};
+use pyo3::IntoPyObjectExt;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyCFunction;
+
+use crate::errors::{IntoPyResult, interrupted, to_py_err};
+
+/// How long a sync call waits with the GIL released before it checks for Ctrl-C again.
+const SLICE: Duration = Duration::from_millis(50);
+
+/// Run `fut` on the core's runtime and wait for it with the GIL released, checking for signals between
+/// short slices. On Ctrl-C the core future is aborted (dropping the `Pending`) and CANCELLED is raised.
+pub fn wait<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = openrouter_pkce::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut pending = runtime::spawn(fut);
+    loop {
+        let (p, poll) = py.detach(move || {
+            let poll = pending.wait_for(SLICE);
+            (pending, poll)
+        });
+        pending = p;
+        match poll {
+            Poll::Ready(result) => return result.py(py),
+            Poll::NotYet => {
+                if let Err(e) = py.check_signals() {
+                    pending.cancel();
+                    drop(pending);
+                    return Err(interrupted(py, e));
+                }
+            }
+        }
+    }
+}
+
+/// Resolves an asyncio future on its loop's thread, unless it was cancelled meanwhile.
+#[pyfunction]
+fn _resolve_future(fut: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) -> PyResult<()> {
+    if fut.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    if ok { fut.call_method1("set_result", (value,))? } else { fut.call_method1("set_exception", (value,))? };
+    Ok(())
+}
+
+/// Aborts the core task when its asyncio future is cancelled (a done-callback).
+#[pyclass(frozen)]
+struct AbortOnCancel {
+    abort: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl AbortOnCancel {
+    fn __call__(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
+        if fut.call_method0("cancelled")?.is_truthy()? {
+            self.abort.abort();
+        }
+        Ok(())
+    }
+}
+
+static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static RESOLVER: PyOnceLock<Py<PyCFunction>> = PyOnceLock::new();
+
+/// Register the module-private helpers.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_resolve_future, m)?)?;
+    m.add_class::<AbortOnCancel>()?;
+    Ok(())
+}
+
+/// Run `fut` on the core's runtime and return an awaitable asyncio future of the running loop.
+///
+/// The result is delivered with `loop.call_soon_threadsafe`; cancelling the asyncio future aborts the
+/// core task (which closes anything it held open).
+pub fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = openrouter_pkce::Result<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    let get_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?;
+    let event_loop = get_loop.call0()?;
+    let py_fut = event_loop.call_method0("create_future")?;
+    let resolver = RESOLVER
+        .get_or_try_init(py, || -> PyResult<_> {
+            let m = py.import("openrouter_pkce._native")?;
+            Ok(m.getattr("_resolve_future")?.cast_into::<PyCFunction>()?.unbind())
+        })?
+        .clone_ref(py);
+    let (loop_ref, fut_ref) = (event_loop.clone().unbind(), py_fut.clone().unbind());
+    let handle = runtime::handle();
+    let task = handle.spawn(fut);
+    let abort = task.abort_handle();
+    handle.spawn(async move {
+        let joined = task.await;
+        let _ = Python::try_attach(|py| -> PyResult<()> {
+            let (ok, value): (bool, Py<PyAny>) = match joined {
+                Ok(Ok(v)) => (true, v.into_py_any(py)?),
+                Ok(Err(e)) => (false, to_py_err(py, &e).into_value(py).into_any()),
+                // Cancelled through the asyncio future: nobody is waiting any more.
+                Err(e) if e.is_cancelled() => return Ok(()),
+                Err(_) => (
+                    false,
+                    pyo3::exceptions::PyRuntimeError::new_err("openrouter-pkce: the operation panicked")
+                        .into_value(py)
+                        .into_any(),
+                ),
+            };
+            // Fails only when the loop is closed; then nobody is waiting either.
+            loop_ref.bind(py).call_method1("call_soon_threadsafe", (resolver, fut_ref, ok, value))?;
+            Ok(())
+        });
+    });
+    py_fut.call_method1("add_done_callback", (AbortOnCancel { abort },))?;
+    Ok(py_fut)
+}
