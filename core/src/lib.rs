@@ -12,6 +12,8 @@
 #![allow(dead_code)] // TEMP while modules land
 
 mod api_key;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 pub(crate) mod rng;
 

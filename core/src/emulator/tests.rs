@@ -1,0 +1,1 @@
+//! Black-box tests: a raw HTTP client against a running emulator.
