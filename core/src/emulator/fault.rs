@@ -126,8 +126,7 @@ pub(crate) fn close_connection() -> Response {
 
 fn json_stream(body: Channel<Bytes, std::io::Error>) -> Response {
     let mut resp = Response::new(Body::new(body));
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
 }
 

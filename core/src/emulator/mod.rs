@@ -101,10 +101,7 @@ impl Emulator {
         let listener = match tokio::net::TcpListener::bind((config.host, config.port)).await {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                return Err(Error::PortInUse {
-                    host: config.host.to_string(),
-                    port: config.port,
-                });
+                return Err(Error::PortInUse { host: config.host.to_string(), port: config.port });
             }
             Err(e) => {
                 return Err(Error::Network {
@@ -133,12 +130,7 @@ impl Emulator {
         let task = tokio::spawn(async move {
             let _ = server.await;
         });
-        Ok(Emulator {
-            shared,
-            addr,
-            shutdown,
-            task: Some(task),
-        })
+        Ok(Emulator { shared, addr, shutdown, task: Some(task) })
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:53127` (no trailing slash).
@@ -177,12 +169,7 @@ impl Emulator {
     ) -> String {
         let challenge = code_challenge.map(str::to_owned);
         let method = challenge.as_ref().map(|_| method.unwrap_or("plain").to_owned());
-        self.shared.issue_code(Grant {
-            challenge,
-            method,
-            label: key_label.map(str::to_owned),
-            limit,
-        })
+        self.shared.issue_code(Grant { challenge, method, label: key_label.map(str::to_owned), limit })
     }
 
     /// Create an API key that `GET /api/v1/key` knows (label defaults to `openrouter-pkce emulator`).

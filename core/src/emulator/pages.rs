@@ -6,7 +6,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'";
+const CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'";
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}\
 code{font-size:1.1rem;padding:.4rem .6rem;background:#eee;border-radius:4px;word-break:break-all;user-select:all}\
@@ -77,7 +78,10 @@ pub(crate) fn show_code(code: &str, app: &str) -> Response {
 /// The Approve/Deny page for pending request `request_id`.
 pub(crate) fn consent(request_id: &str, app: &str, limit: Option<f64>) -> Response {
     let limit_html = match limit {
-        Some(l) => format!("<p>Credit limit for the new key: <span id=\"limit\">{}</span></p>\n", escape(&l.to_string())),
+        Some(l) => format!(
+            "<p>Credit limit for the new key: <span id=\"limit\">{}</span></p>\n",
+            escape(&l.to_string())
+        ),
         None => String::new(),
     };
     page(

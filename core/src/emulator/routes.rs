@@ -43,8 +43,7 @@ fn json_error(status: StatusCode, message: &str) -> Response {
 }
 
 fn no_store(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
@@ -109,7 +108,10 @@ fn parse_auth(query: &str) -> Result<AuthRequest, String> {
         _ => {}
     }
     if callback.is_none() && (challenge.is_none() || method.as_deref() != Some("S256")) {
-        return Err("headless mode (no callback_url) requires a code_challenge with code_challenge_method=S256".into());
+        return Err(
+            "headless mode (no callback_url) requires a code_challenge with code_challenge_method=S256"
+                .into(),
+        );
     }
     let limit = match limit {
         None => None,
@@ -120,11 +122,7 @@ fn parse_auth(query: &str) -> Result<AuthRequest, String> {
     };
     // RFC 7636 §4.3: a challenge without a method is `plain`.
     let method = challenge.as_ref().map(|_| method.unwrap_or_else(|| "plain".into()));
-    Ok(AuthRequest {
-        callback,
-        grant: Grant { challenge, method, label, limit },
-        state,
-    })
+    Ok(AuthRequest { callback, grant: Grant { challenge, method, label, limit }, state })
 }
 
 fn is_unreserved(b: u8) -> bool {
@@ -201,10 +199,8 @@ fn deny(shared: &Shared, pending: PendingAuth) -> Response {
     match pending.callback {
         Some(url) => {
             let relay = shared.settings().relay_state;
-            let mut pairs = vec![
-                ("error", "access_denied"),
-                ("error_description", "The user denied the request"),
-            ];
+            let mut pairs =
+                vec![("error", "access_denied"), ("error_description", "The user denied the request")];
             if let (true, Some(state)) = (relay, pending.state.as_deref()) {
                 pairs.push(("state", state));
             }
@@ -219,11 +215,7 @@ async fn auth(State(shared): Shr, RawQuery(query): RawQuery) -> Response {
         Ok(r) => r,
         Err(reason) => return pages::bad_request(&reason),
     };
-    let pending = PendingAuth {
-        callback: req.callback,
-        grant: req.grant,
-        state: req.state,
-    };
+    let pending = PendingAuth { callback: req.callback, grant: req.grant, state: req.state };
     if shared.settings().auto_approve {
         return approve(&shared, pending);
     }
@@ -282,7 +274,8 @@ async fn exchange(State(shared): Shr, req: Request) -> Response {
     let Some(code) = body.get("code").and_then(Value::as_str) else {
         return invalid();
     };
-    let (Ok(verifier), Ok(method)) = (optional_str(&body, "code_verifier"), optional_str(&body, "code_challenge_method"))
+    let (Ok(verifier), Ok(method)) =
+        (optional_str(&body, "code_verifier"), optional_str(&body, "code_challenge_method"))
     else {
         return invalid();
     };
@@ -292,7 +285,9 @@ async fn exchange(State(shared): Shr, req: Request) -> Response {
         }
         ExchangeOutcome::InvalidCode => json_error(StatusCode::FORBIDDEN, "Invalid code or code_verifier"),
         ExchangeOutcome::Expired => json_error(StatusCode::FORBIDDEN, "Authorization code expired"),
-        ExchangeOutcome::MethodMismatch => json_error(StatusCode::BAD_REQUEST, "Invalid code_challenge_method"),
+        ExchangeOutcome::MethodMismatch => {
+            json_error(StatusCode::BAD_REQUEST, "Invalid code_challenge_method")
+        }
     }
 }
 

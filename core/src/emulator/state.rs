@@ -157,10 +157,7 @@ impl Shared {
     /// Mint a key `/api/v1/key` knows, without any flow.
     pub(crate) fn create_key(&self, label: Option<&str>, limit: Option<f64>) -> String {
         let key = new_key();
-        let record = KeyRecord {
-            label: label.unwrap_or(DEFAULT_LABEL).to_owned(),
-            limit,
-        };
+        let record = KeyRecord { label: label.unwrap_or(DEFAULT_LABEL).to_owned(), limit };
         lock(&self.state).keys.insert(key.clone(), record);
         key
     }
@@ -192,7 +189,12 @@ impl Shared {
     }
 
     /// The exchange: the code is consumed by this attempt whatever the outcome.
-    pub(crate) fn exchange(&self, code: &str, verifier: Option<&str>, method: Option<&str>) -> ExchangeOutcome {
+    pub(crate) fn exchange(
+        &self,
+        code: &str,
+        verifier: Option<&str>,
+        method: Option<&str>,
+    ) -> ExchangeOutcome {
         let ttl = self.settings().code_ttl;
         let Some(issued) = lock(&self.state).codes.remove(code) else {
             return ExchangeOutcome::InvalidCode;
@@ -217,10 +219,8 @@ impl Shared {
         }
         // A code issued without a challenge is not PKCE-bound: OpenRouter documents PKCE as optional.
         let key = new_key();
-        let record = KeyRecord {
-            label: grant.label.unwrap_or_else(|| DEFAULT_LABEL.to_owned()),
-            limit: grant.limit,
-        };
+        let record =
+            KeyRecord { label: grant.label.unwrap_or_else(|| DEFAULT_LABEL.to_owned()), limit: grant.limit };
         lock(&self.state).keys.insert(key.clone(), record);
         ExchangeOutcome::Minted { key }
     }
@@ -241,7 +241,9 @@ fn new_key() -> String {
 /// The server side of RFC 7636 §4.6, compared in constant time.
 pub(crate) fn verifier_matches(challenge: &str, method: &str, verifier: &str) -> bool {
     let expected = match method {
-        "S256" => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+        "S256" => {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+        }
         "plain" => verifier.to_owned(),
         _ => return false,
     };
