@@ -120,7 +120,7 @@ impl Emulator {
             relay_state: config.relay_state,
             code_ttl: config.code_ttl,
         };
-        let shared = Arc::new(Shared::new(settings, addr.port(), shutdown_rx.clone()));
+        let shared = Arc::new(Shared::new(settings, shutdown_rx.clone()));
         let app = routes::router(shared.clone());
         let mut signal = shutdown_rx;
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {

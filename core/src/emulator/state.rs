@@ -91,8 +91,6 @@ pub(crate) struct Shared {
     settings: Mutex<Settings>,
     /// The one emulated user every key belongs to.
     pub user_id: String,
-    /// The port the server listens on (for the `localhost:PORT` app title).
-    pub port: u16,
     /// Turns `true` when the server stops, so long-running faults (hang, drip, delay) let go.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -113,12 +111,11 @@ fn slot(endpoint: Endpoint) -> usize {
 pub(crate) const DEFAULT_LABEL: &str = "openrouter-pkce emulator";
 
 impl Shared {
-    pub(crate) fn new(settings: Settings, port: u16, shutdown: watch::Receiver<bool>) -> Self {
+    pub(crate) fn new(settings: Settings, shutdown: watch::Receiver<bool>) -> Self {
         Shared {
             state: Mutex::new(State::default()),
             settings: Mutex::new(settings),
             user_id: format!("user_{}", rng::token(18)),
-            port,
             shutdown,
         }
     }
