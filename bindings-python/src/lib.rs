@@ -5,7 +5,6 @@
 
 mod auth;
 mod client;
-#[cfg(feature = "emulator")]
 mod emulator;
 mod errors;
 mod key;
@@ -23,7 +22,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     key::register(m)?;
     client::register(m)?;
     wait::register(m)?;
-    #[cfg(feature = "emulator")]
-    emulator::register(m)?;
+        emulator::register(m)?;
     Ok(())
 }

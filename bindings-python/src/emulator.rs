@@ -1,0 +1,188 @@
+//! The core's emulator as `openrouter_pkce._native.Emulator` (wrapped by `openrouter_pkce.testing`).
+
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use openrouter_pkce::Error;
+use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault};
+use pyo3::prelude::*;
+
+use crate::errors::to_py_err;
+use crate::wait::wait;
+
+fn bad(py: Python<'_>, reason: impl Into<String>) -> PyErr {
+    to_py_err(py, &Error::InvalidArgument { reason: reason.into() })
+}
+
+fn seconds(py: Python<'_>, name: &str, s: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(s).map_err(|_| bad(py, format!("{name} must be a finite number of seconds, 0 or more")))
+}
+
+fn endpoint_arg(py: Python<'_>, endpoint: &str) -> PyResult<Endpoint> {
+    match endpoint {
+        "exchange" => Ok(Endpoint::Exchange),
+        "key_info" => Ok(Endpoint::KeyInfo),
+        _ => Err(bad(py, "endpoint must be \"exchange\" or \"key_info\"")),
+    }
+}
+
+/// A running in-process fake of OpenRouter on `127.0.0.1:<port>` (see `openrouter_pkce.testing`).
+#[pyclass(module = "openrouter_pkce._native", name = "Emulator", frozen)]
+pub struct Emulator {
+    inner: Mutex<Option<core::Emulator>>,
+    base_url: String,
+    port: u16,
+}
+
+impl Emulator {
+    fn with<T>(&self, py: Python<'_>, f: impl FnOnce(&core::Emulator) -> T) -> PyResult<T> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(e) => Ok(f(e)),
+            None => Err(bad(py, "the emulator is stopped")),
+        }
+    }
+}
+
+#[pymethods]
+impl Emulator {
+    /// Start the emulator now (port 0: a free port chosen by the OS).
+    #[new]
+    #[pyo3(signature = (*, host = "127.0.0.1", port = 0, auto_approve = true, relay_state = true, code_ttl = 600.0))]
+    fn new(py: Python<'_>, host: &str, port: u16, auto_approve: bool, relay_state: bool, code_ttl: f64) -> PyResult<Self> {
+        let host: IpAddr = host.parse().map_err(|_| bad(py, "host must be a loopback IP address"))?;
+        let config = EmulatorConfig { host, port, auto_approve, relay_state, code_ttl: seconds(py, "code_ttl", code_ttl)? };
+        let emu = wait(py, core::Emulator::start(config))?;
+        Ok(Emulator { base_url: emu.base_url(), port: emu.port(), inner: Mutex::new(Some(emu)) })
+    }
+
+    /// The base URL to point a client at, e.g. `http://127.0.0.1:53127`.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The port it listens on.
+    #[getter]
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Whether it is still serving.
+    #[getter]
+    fn running(&self) -> bool {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// Queue a fault for the next request to `endpoint` (`"exchange"` or `"key_info"`).
+    ///
+    /// `kind`: `"status"` (with `status`, `body`, `content_type`), `"delay"` (`seconds`), `"redirect"`
+    /// (`location`, `status`), `"drip"`, `"huge_body"` (`size` bytes), `"hang"` or `"close"`.
+    #[pyo3(signature = (endpoint, kind, *, status = None, body = None, content_type = None, seconds = None, location = None, size = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn inject_fault(
+        &self,
+        py: Python<'_>,
+        endpoint: &str,
+        kind: &str,
+        status: Option<u16>,
+        body: Option<String>,
+        content_type: Option<String>,
+        seconds: Option<f64>,
+        location: Option<String>,
+        size: Option<usize>,
+    ) -> PyResult<()> {
+        let endpoint = endpoint_arg(py, endpoint)?;
+        let fault = match kind {
+            "status" => Fault::Status {
+                status: status.ok_or_else(|| bad(py, "a \"status\" fault needs status="))?,
+                body: body.unwrap_or_default(),
+                content_type: content_type.unwrap_or_else(|| "application/json".into()),
+            },
+            "delay" => Fault::Delay(self::seconds(
+                py,
+                "seconds",
+                seconds.ok_or_else(|| bad(py, "a \"delay\" fault needs seconds="))?,
+            )?),
+            "redirect" => Fault::Redirect {
+                location: location.ok_or_else(|| bad(py, "a \"redirect\" fault needs location="))?,
+                status: status.unwrap_or(307),
+            },
+            "drip" => Fault::Drip,
+            "huge_body" => Fault::HugeBody { bytes: size.unwrap_or(10 * 1024 * 1024) },
+            "hang" => Fault::Hang,
+            "close" => Fault::Close,
+            _ => {
+                return Err(bad(
+                    py,
+                    "kind must be one of \"status\", \"delay\", \"redirect\", \"drip\", \"huge_body\", \"hang\", \"close\"",
+                ));
+            }
+        };
+        self.with(py, |e| e.inject_fault(endpoint, fault))
+    }
+
+    /// How many requests reached `endpoint` (`"exchange"` or `"key_info"`) so far.
+    fn request_count(&self, py: Python<'_>, endpoint: &str) -> PyResult<usize> {
+        let endpoint = endpoint_arg(py, endpoint)?;
+        self.with(py, |e| e.request_count(endpoint))
+    }
+
+    /// Mint a code as if the user had approved `/auth` with these parameters (a challenge without a
+    /// method is bound to `plain`; no challenge: exchanges without a verifier).
+    #[pyo3(signature = (code_challenge = None, code_challenge_method = None, key_label = None, limit = None))]
+    fn issue_code(
+        &self,
+        py: Python<'_>,
+        code_challenge: Option<&str>,
+        code_challenge_method: Option<&str>,
+        key_label: Option<&str>,
+        limit: Option<f64>,
+    ) -> PyResult<String> {
+        self.with(py, |e| e.issue_code(code_challenge, code_challenge_method, key_label, limit))
+    }
+
+    /// Create a key that `key_info` knows.
+    #[pyo3(signature = (label = None, limit = None))]
+    fn create_key(&self, py: Python<'_>, label: Option<&str>, limit: Option<f64>) -> PyResult<String> {
+        self.with(py, |e| e.create_key(label, limit))
+    }
+
+    /// Approve `/auth` at once (`True`) or show the Approve/Deny page (`False`).
+    fn set_auto_approve(&self, py: Python<'_>, on: bool) -> PyResult<()> {
+        self.with(py, |e| e.set_auto_approve(on))
+    }
+
+    /// Relay `state` on the callback redirect or not.
+    fn set_relay_state(&self, py: Python<'_>, on: bool) -> PyResult<()> {
+        self.with(py, |e| e.set_relay_state(on))
+    }
+
+    /// How long codes stay valid, in seconds (applies to codes already issued too).
+    fn set_code_ttl(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
+        let ttl = self::seconds(py, "seconds", seconds)?;
+        self.with(py, |e| e.set_code_ttl(ttl))
+    }
+
+    /// Stop serving and close the port (idempotent).
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let emu = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(emu) = emu {
+            wait(py, async move {
+                emu.stop().await;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Emulator(base_url={:?}, running={})", self.base_url, if self.running() { "True" } else { "False" })
+    }
+}
+
+/// Register the class.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Emulator>()
+}
