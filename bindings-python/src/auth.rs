@@ -129,9 +129,9 @@ impl AuthRequest {
 
     fn __repr__(&self) -> String {
         format!(
-            "AuthRequest(url={:?}, callback_url={:?}, code_verifier='<redacted>', code_challenge_method='{}', created_at={})",
+            "AuthRequest(url={:?}, callback_url={}, code_verifier='<redacted>', code_challenge_method='{}', created_at={})",
             self.inner.url_for_display(),
-            self.inner.callback_url(),
+            self.inner.callback_url().map(|c| format!("{c:?}")).unwrap_or_else(|| "None".into()),
             self.inner.code_challenge_method().as_str(),
             self.inner.created_at()
         )

@@ -53,7 +53,7 @@ fn _resolve_future(fut: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) ->
 }
 
 /// Aborts the core task when its asyncio future is cancelled (a done-callback).
-#[pyclass(frozen)]
+#[pyclass(frozen, name = "_AbortOnCancel", module = "openrouter_pkce._native")]
 struct AbortOnCancel {
     abort: tokio::task::AbortHandle,
 }

@@ -1,0 +1,365 @@
+"""Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
+
+from typing import Any, Awaitable, Dict, Mapping, Optional, Union, final
+
+__version__: str
+__all__ = [
+    "ApiKey",
+    "AuthRequest",
+    "Client",
+    "Emulator",
+    "KeyInfo",
+    "Pkce",
+    "_AbortOnCancel",
+    "__version__",
+    "_resolve_future",
+    "auth_url",
+    "complete_auth",
+    "complete_auth_async",
+    "create_challenge",
+    "create_verifier",
+    "exchange_code",
+    "exchange_code_async",
+    "generate_pkce",
+    "key_info",
+    "key_info_async",
+    "start_auth",
+    "verify_challenge",
+]
+
+@final
+class Pkce:
+    """A verifier, its challenge and the method, as made by :func:`generate_pkce`. Immutable.
+
+    ``repr`` never shows the verifier.
+    """
+
+    @property
+    def code_verifier(self) -> str:
+        """The secret verifier (43–128 characters); keep it until the exchange, never log it."""
+    @property
+    def code_challenge(self) -> str:
+        """The challenge to put in the authorization URL."""
+    @property
+    def code_challenge_method(self) -> str:
+        """``"S256"`` or ``"plain"``."""
+
+def create_verifier(length: int = 43) -> str:
+    """A new random code verifier of ``length`` characters (43–128; the default 43 is 32 CSPRNG bytes).
+
+    :raises InvalidVerifierError: ``length`` outside 43–128.
+    """
+
+def create_challenge(code_verifier: str, method: str = "S256") -> str:
+    """The challenge of ``code_verifier``: ``BASE64URL(SHA256(verifier))`` for ``"S256"``, the verifier
+    itself for ``"plain"``.
+
+    :raises InvalidVerifierError: bad length or characters outside ``[A-Za-z0-9._~-]``.
+    :raises InvalidMethodError: a method other than exactly ``"S256"`` or ``"plain"``.
+    """
+
+def verify_challenge(code_verifier: str, code_challenge: str, method: str = "S256") -> bool:
+    """Whether ``code_challenge`` is the challenge of ``code_verifier`` (compared in constant time)."""
+
+def generate_pkce(length: int = 43, method: str = "S256") -> Pkce:
+    """A fresh verifier and its challenge in one call (fast: no allocation beyond the two strings)."""
+
+@final
+class AuthRequest:
+    """One started flow (from :func:`start_auth`): the URL to send the user to and what finishing it needs.
+
+    Keep it between the redirect and the callback: ``to_dict()`` / ``from_dict()`` or ``to_json()`` /
+    ``from_json()`` for a web session (server-side: it holds the verifier). ``repr`` never shows the
+    verifier; in Jupyter it renders as a clickable "Connect OpenRouter" link.
+    """
+
+    @property
+    def url(self) -> str:
+        """The authorization URL to send the user to."""
+    @property
+    def callback_url(self) -> Optional[str]:
+        """The callback URL, ``None`` in headless mode."""
+    @property
+    def code_verifier(self) -> str:
+        """The secret verifier, needed for the exchange. Never log it."""
+    @property
+    def code_challenge(self) -> str:
+        """The challenge carried by the URL."""
+    @property
+    def code_challenge_method(self) -> str:
+        """``"S256"`` or ``"plain"``."""
+    @property
+    def state(self) -> str:
+        """The flow's unguessable nonce/state (256 bits)."""
+    @property
+    def created_at(self) -> int:
+        """Unix time (seconds) the flow started."""
+    @property
+    def base_url(self) -> str:
+        """The base URL the flow runs against; the exchange goes there too."""
+    def to_dict(self) -> Dict[str, Any]:
+        """Every field as a plain, JSON-compatible dict (verifier included)."""
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "AuthRequest":
+        """Rebuild from :meth:`to_dict`'s output.
+
+        :raises InvalidArgumentError: missing, tampered or inconsistent fields.
+        """
+    def to_json(self) -> str:
+        """JSON of :meth:`to_dict` (verifier included)."""
+    @classmethod
+    def from_json(cls, json: str) -> "AuthRequest":
+        """Rebuild from :meth:`to_json`'s output.
+
+        :raises InvalidArgumentError: not an AuthRequest, tampered or inconsistent.
+        """
+    def _repr_html_(self) -> str:
+        """Jupyter: a "Connect OpenRouter" link (href escaped)."""
+    def __eq__(self, value: object, /) -> bool: ...
+
+def auth_url(
+    callback_url: Optional[str] = None,
+    *,
+    code_challenge: Optional[str] = None,
+    code_challenge_method: str = "S256",
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    state: Optional[str] = None,
+    base_url: Optional[str] = None,
+) -> str:
+    """The authorization URL of step 1. ``callback_url=None`` is headless mode (the code is shown on
+    OpenRouter's page; needs an S256 challenge). Every value is percent-encoded.
+
+    :raises InvalidCallbackUrlError: not ``https://`` (or ``http://`` on a loopback host), userinfo, …
+    :raises InvalidArgumentError: bad base URL, negative limit, …
+    """
+
+def start_auth(
+    callback_url: Optional[str] = None,
+    *,
+    method: str = "S256",
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    base_url: Optional[str] = None,
+) -> AuthRequest:
+    """Start a flow: a fresh verifier, challenge and state, and the URL carrying them."""
+
+@final
+class ApiKey:
+    """A user-controlled OpenRouter API key.
+
+    ``repr`` and ``str`` show only the masked form (``sk-or-v1-ab…9f3e``); the full secret only through
+    ``.key``. Not picklable.
+    """
+
+    def __new__(cls, key: str, user_id: Optional[str] = None) -> "ApiKey":
+        """Wrap an existing key string."""
+    @property
+    def key(self) -> str:
+        """The full secret: send it as ``Authorization: Bearer <key>``; never log it."""
+    @property
+    def user_id(self) -> Optional[str]:
+        """The OpenRouter user id, when the exchange returned one."""
+    @property
+    def masked(self) -> str:
+        """The key with its middle hidden, safe to print."""
+    @property
+    def settings_url(self) -> str:
+        """The key's settings page on OpenRouter (where its owner can revoke it)."""
+    @property
+    def logs_url(self) -> str:
+        """The key's request logs on OpenRouter."""
+    def _repr_html_(self) -> str:
+        """Jupyter: the masked key and a link to its settings page."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class KeyInfo:
+    """Details of a key, from ``GET /api/v1/key``. Absent values are ``None``."""
+
+    @property
+    def label(self) -> Optional[str]:
+        """The key's label."""
+    @property
+    def limit(self) -> Optional[float]:
+        """Credit limit, ``None`` for unlimited."""
+    @property
+    def limit_remaining(self) -> Optional[float]:
+        """Credits left under the limit."""
+    @property
+    def limit_reset(self) -> Optional[str]:
+        """When the limit resets (``daily``, ``weekly``, ``monthly``), if it does."""
+    @property
+    def usage(self) -> Optional[float]:
+        """Credits used, all time."""
+    @property
+    def usage_daily(self) -> Optional[float]:
+        """Credits used today (UTC)."""
+    @property
+    def usage_weekly(self) -> Optional[float]:
+        """Credits used this week (UTC)."""
+    @property
+    def usage_monthly(self) -> Optional[float]:
+        """Credits used this month (UTC)."""
+    @property
+    def is_free_tier(self) -> Optional[bool]:
+        """Whether the user has only used the free tier."""
+    @property
+    def expires_at(self) -> Optional[str]:
+        """Expiry (ISO 8601), if the key expires."""
+    @property
+    def creator_user_id(self) -> Optional[str]:
+        """The user who created the key."""
+    def to_dict(self) -> Dict[str, Any]:
+        """Every field as a plain dict."""
+    def __eq__(self, value: object, /) -> bool: ...
+
+_Request = Union[AuthRequest, Mapping[str, Any]]
+_Key = Union[ApiKey, str]
+
+@final
+class Client:
+    """A configured OpenRouter client: base URL, per-call deadline, User-Agent and one pooled HTTP
+    connection pool (created on first use). Safe to share between threads and tasks.
+
+    Methods take ``timeout=None`` to mean the client's own deadline. ``*_async`` methods must be called
+    with an asyncio event loop running and return an awaitable; cancelling it aborts the request.
+    """
+
+    def __new__(cls, base_url: str = "https://openrouter.ai", timeout: float = 30.0, user_agent: Optional[str] = None) -> "Client":
+        """:raises InvalidArgumentError: a non-HTTPS remote base URL, a bad timeout or User-Agent."""
+    @property
+    def base_url(self) -> str:
+        """The normalised base URL (no trailing slash)."""
+    @property
+    def timeout(self) -> float:
+        """The default deadline of each call, in seconds."""
+    def exchange_code(
+        self,
+        code: str,
+        code_verifier: Optional[str] = None,
+        code_challenge_method: str = "S256",
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> ApiKey:
+        """Exchange an authorization code (and the flow's verifier) for a key. Sent exactly once."""
+    def exchange_code_async(
+        self,
+        code: str,
+        code_verifier: Optional[str] = None,
+        code_challenge_method: str = "S256",
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> Awaitable[ApiKey]:
+        """Awaitable twin of :meth:`exchange_code`."""
+    def complete_auth(self, request: _Request, response: str, *, timeout: Optional[float] = None) -> ApiKey:
+        """Finish a started flow with what the app received (callback URL, its query, or a pasted code)."""
+    def complete_auth_async(
+        self, request: _Request, response: str, *, timeout: Optional[float] = None
+    ) -> Awaitable[ApiKey]:
+        """Awaitable twin of :meth:`complete_auth`."""
+    def key_info(self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
+        """Details of a key (``GET /api/v1/key``)."""
+    def key_info_async(
+        self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None
+    ) -> Awaitable[KeyInfo]:
+        """Awaitable twin of :meth:`key_info`."""
+
+def exchange_code(
+    code: str,
+    code_verifier: Optional[str] = None,
+    code_challenge_method: str = "S256",
+    *,
+    base_url: Optional[str] = None,
+    timeout: float = 30.0,
+) -> ApiKey:
+    """Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
+
+    Sent exactly once (the code is single-use). Releases the GIL while waiting; Ctrl-C cancels it with
+    :class:`OperationCancelledError`.
+
+    :raises InvalidCodeError: wrong, reused or foreign code, or wrong verifier (403).
+    :raises CodeExpiredError: the code expired (403).
+    :raises InvalidCodeChallengeMethodError: the method differs from the URL's (400).
+    :raises RequestTimeoutError: ``timeout`` passed. :raises NetworkError: unreachable.
+    """
+
+def exchange_code_async(
+    code: str,
+    code_verifier: Optional[str] = None,
+    code_challenge_method: str = "S256",
+    *,
+    base_url: Optional[str] = None,
+    timeout: float = 30.0,
+) -> Awaitable[ApiKey]:
+    """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
+
+def complete_auth(request: _Request, response: str, *, timeout: float = 30.0) -> ApiKey:
+    """Finish a started flow: ``response`` is the callback URL, its query string, or a pasted code.
+
+    Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges at the
+    flow's base URL.
+    """
+
+def complete_auth_async(request: _Request, response: str, *, timeout: float = 30.0) -> Awaitable[ApiKey]:
+    """Awaitable twin of :func:`complete_auth`."""
+
+def key_info(key: _Key, *, base_url: Optional[str] = None, timeout: float = 30.0) -> KeyInfo:
+    """Details of a key (``GET /api/v1/key``). :raises UnauthorizedError: unknown or revoked key (401)."""
+
+def key_info_async(key: _Key, *, base_url: Optional[str] = None, timeout: float = 30.0) -> Awaitable[KeyInfo]:
+    """Awaitable twin of :func:`key_info`."""
+
+@final
+class Emulator:
+    """The native emulator; use :class:`openrouter_pkce.testing.Emulator`."""
+
+    def __new__(
+        cls,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auto_approve: bool = True,
+        relay_state: bool = True,
+        code_ttl: float = 600.0,
+    ) -> "Emulator": ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def running(self) -> bool: ...
+    def inject_fault(
+        self,
+        endpoint: str,
+        kind: str,
+        *,
+        status: Optional[int] = None,
+        body: Optional[str] = None,
+        content_type: Optional[str] = None,
+        seconds: Optional[float] = None,
+        location: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> None: ...
+    def request_count(self, endpoint: str) -> int: ...
+    def issue_code(
+        self,
+        code_challenge: Optional[str] = None,
+        code_challenge_method: Optional[str] = None,
+        key_label: Optional[str] = None,
+        limit: Optional[float] = None,
+    ) -> str: ...
+    def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str: ...
+    def set_auto_approve(self, on: bool) -> None: ...
+    def set_relay_state(self, on: bool) -> None: ...
+    def set_code_ttl(self, seconds: float) -> None: ...
+    def stop(self) -> None: ...
+
+# Private plumbing of the asyncio bridge.
+def _resolve_future(fut: Any, ok: bool, value: Any) -> None: ...
+@final
+class _AbortOnCancel:
+    def __call__(self, fut: Any) -> None: ...
