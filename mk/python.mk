@@ -1,0 +1,34 @@
+# Python package targets, included by the root Makefile.
+# Needs only python3 (with venv + pip) and cargo; everything else comes from PyPI into $(VENV).
+
+VENV ?= .venv
+PY = $(VENV)/bin/python
+PY_DEPS = maturin>=1.7,<2 pytest mypy nbclient ipykernel nbformat
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+
+.PHONY: python-venv python-build python-test python-bench python-demo python-wheel
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+python-venv: $(PY) ## Create the Python virtualenv with the dev tools
+	$(PY) -m pip install -q $(PY_DEPS)
+
+python-build: python-venv ## Build the Python extension (debug) into the virtualenv
+	$(VENV)/bin/maturin develop -q
+
+python-test: python-build ## Python tests (pytest, incl. notebook and wheel install) and mypy.stubtest
+	$(PY) -m pytest -q
+	$(PY) -m mypy.stubtest openrouter_pkce
+	$(PY) -m mypy --strict bindings-python/python/openrouter_pkce
+
+python-wheel: python-venv ## Build the release wheel into dist/
+	$(VENV)/bin/maturin build --release -o dist
+
+python-bench: python-venv ## generate_pkce() vs the stdlib (release build)
+	$(VENV)/bin/maturin develop -q --release
+	$(PY) bench/python/bench_pkce.py
+
+python-demo: python-build ## A start_auth → approve → complete_auth round against the emulator, in Python
+	$(PY) bench/python/../../tests/python/demo.py
