@@ -31,4 +31,4 @@ python-bench: python-venv ## generate_pkce() vs the stdlib (release build)
 	$(PY) bench/python/bench_pkce.py
 
 python-demo: python-build ## A start_auth → approve → complete_auth round against the emulator, in Python
-	$(PY) bench/python/../../tests/python/demo.py
+	$(PY) bindings-python/examples/demo.py
