@@ -32,7 +32,9 @@ fn req_str(py: Python<'_>, d: &Bound<'_, PyDict>, key: &str) -> PyResult<String>
     opt_str(d, key)?.ok_or_else(|| {
         crate::errors::to_py_err(
             py,
-            &core::Error::InvalidArgument { reason: format!("not a serialised AuthRequest: missing {key:?}") },
+            &core::Error::InvalidArgument {
+                reason: format!("not a serialised AuthRequest: missing {key:?}"),
+            },
         )
     })
 }
@@ -97,7 +99,8 @@ impl AuthRequest {
     /// Rebuild from `to_dict()`'s output; tampered or inconsistent data raises `InvalidArgumentError`.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<AuthRequest> {
-        let d = d.cast::<PyDict>().map_err(|_| PyTypeError::new_err("AuthRequest.from_dict expects a dict"))?;
+        let d =
+            d.cast::<PyDict>().map_err(|_| PyTypeError::new_err("AuthRequest.from_dict expects a dict"))?;
         let created_at: u64 = match d.get_item("created_at")? {
             Some(v) => v.extract()?,
             None => 0,
@@ -185,7 +188,8 @@ fn start_auth(
     limit: Option<f64>,
     base_url: Option<String>,
 ) -> PyResult<AuthRequest> {
-    let opts = core::StartAuthOptions { callback_url, method: method_arg(py, method)?, key_label, limit, base_url };
+    let opts =
+        core::StartAuthOptions { callback_url, method: method_arg(py, method)?, key_label, limit, base_url };
     Ok(AuthRequest { inner: core::start_auth(&opts).py(py)? })
 }
 

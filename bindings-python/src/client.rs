@@ -45,11 +45,9 @@ struct Ops {
 impl Ops {
     fn exchange_code(
         &self,
-        py: Python<'_>,
         request: ExchangeRequest,
         call: CallOptions,
     ) -> impl Future<Output = core::Result<ApiKey>> + Send + 'static {
-        let _ = py;
         let c = self.client.clone();
         async move { c.exchange_code(request, &call).await.map(|inner| ApiKey { inner }) }
     }
@@ -64,7 +62,11 @@ impl Ops {
         async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) }
     }
 
-    fn key_info(&self, key: String, call: CallOptions) -> impl Future<Output = core::Result<KeyInfo>> + Send + 'static {
+    fn key_info(
+        &self,
+        key: String,
+        call: CallOptions,
+    ) -> impl Future<Output = core::Result<KeyInfo>> + Send + 'static {
         let c = self.client.clone();
         async move { c.key_info(&key, &call).await.map(|inner| KeyInfo { inner }) }
     }
@@ -123,7 +125,11 @@ impl Client {
     }
 
     fn __repr__(&self) -> String {
-        format!("Client(base_url={:?}, timeout={})", self.inner.base_url(), self.inner.timeout().as_secs_f64())
+        format!(
+            "Client(base_url={:?}, timeout={})",
+            self.inner.base_url(),
+            self.inner.timeout().as_secs_f64()
+        )
     }
 
     /// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
@@ -138,7 +144,7 @@ impl Client {
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
         let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-        wait(py, self.ops().exchange_code(py, req, call_options(base_url, timeout)))
+        wait(py, self.ops().exchange_code(req, call_options(base_url, timeout)))
     }
 
     /// Awaitable twin of `exchange_code`.
@@ -153,7 +159,7 @@ impl Client {
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-        future(py, self.ops().exchange_code(py, req, call_options(base_url, timeout)))
+        future(py, self.ops().exchange_code(req, call_options(base_url, timeout)))
     }
 
     /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
@@ -221,7 +227,7 @@ fn exchange_code(
     timeout: f64,
 ) -> PyResult<ApiKey> {
     let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-    wait(py, default_ops().exchange_code(py, req, call_options(base_url, Some(timeout))))
+    wait(py, default_ops().exchange_code(req, call_options(base_url, Some(timeout))))
 }
 
 /// Awaitable twin of `exchange_code`.
@@ -236,13 +242,18 @@ fn exchange_code_async<'py>(
     timeout: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-    future(py, default_ops().exchange_code(py, req, call_options(base_url, Some(timeout))))
+    future(py, default_ops().exchange_code(req, call_options(base_url, Some(timeout))))
 }
 
 /// Finish a started flow: check `response` belongs to `request`, then exchange at the flow's base URL.
 #[pyfunction]
 #[pyo3(signature = (request, response, *, timeout = 30.0))]
-fn complete_auth(py: Python<'_>, request: &Bound<'_, PyAny>, response: String, timeout: f64) -> PyResult<ApiKey> {
+fn complete_auth(
+    py: Python<'_>,
+    request: &Bound<'_, PyAny>,
+    response: String,
+    timeout: f64,
+) -> PyResult<ApiKey> {
     let request = auth_request_arg(py, request)?;
     wait(py, default_ops().complete_auth(request, response, call_options(None, Some(timeout))))
 }
@@ -263,7 +274,12 @@ fn complete_auth_async<'py>(
 /// Details of a key (`GET /api/v1/key`).
 #[pyfunction]
 #[pyo3(signature = (key, *, base_url = None, timeout = 30.0))]
-fn key_info(py: Python<'_>, key: &Bound<'_, PyAny>, base_url: Option<String>, timeout: f64) -> PyResult<KeyInfo> {
+fn key_info(
+    py: Python<'_>,
+    key: &Bound<'_, PyAny>,
+    base_url: Option<String>,
+    timeout: f64,
+) -> PyResult<KeyInfo> {
     let key = key_arg(key)?;
     wait(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
 }

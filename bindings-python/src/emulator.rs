@@ -16,7 +16,8 @@ fn bad(py: Python<'_>, reason: impl Into<String>) -> PyErr {
 }
 
 fn seconds(py: Python<'_>, name: &str, s: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(s).map_err(|_| bad(py, format!("{name} must be a finite number of seconds, 0 or more")))
+    Duration::try_from_secs_f64(s)
+        .map_err(|_| bad(py, format!("{name} must be a finite number of seconds, 0 or more")))
 }
 
 fn endpoint_arg(py: Python<'_>, endpoint: &str) -> PyResult<Endpoint> {
@@ -50,9 +51,22 @@ impl Emulator {
     /// Start the emulator now (port 0: a free port chosen by the OS).
     #[new]
     #[pyo3(signature = (*, host = "127.0.0.1", port = 0, auto_approve = true, relay_state = true, code_ttl = 600.0))]
-    fn new(py: Python<'_>, host: &str, port: u16, auto_approve: bool, relay_state: bool, code_ttl: f64) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        host: &str,
+        port: u16,
+        auto_approve: bool,
+        relay_state: bool,
+        code_ttl: f64,
+    ) -> PyResult<Self> {
         let host: IpAddr = host.parse().map_err(|_| bad(py, "host must be a loopback IP address"))?;
-        let config = EmulatorConfig { host, port, auto_approve, relay_state, code_ttl: seconds(py, "code_ttl", code_ttl)? };
+        let config = EmulatorConfig {
+            host,
+            port,
+            auto_approve,
+            relay_state,
+            code_ttl: seconds(py, "code_ttl", code_ttl)?,
+        };
         let emu = wait(py, core::Emulator::start(config))?;
         Ok(Emulator { base_url: emu.base_url(), port: emu.port(), inner: Mutex::new(Some(emu)) })
     }
@@ -178,7 +192,11 @@ impl Emulator {
     }
 
     fn __repr__(&self) -> String {
-        format!("Emulator(base_url={:?}, running={})", self.base_url, if self.running() { "True" } else { "False" })
+        format!(
+            "Emulator(base_url={:?}, running={})",
+            self.base_url,
+            if self.running() { "True" } else { "False" }
+        )
     }
 }
 

@@ -25,9 +25,9 @@ pub fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
 }
 
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
-    let cls = errors_by_code(py)?
-        .get_item(err.code())?
-        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err(format!("unknown error code {}", err.code())))?;
+    let cls = errors_by_code(py)?.get_item(err.code())?.ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("unknown error code {}", err.code()))
+    })?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("status", err.status())?;
     let exc = cls.call((err.to_string(),), Some(&kwargs))?;

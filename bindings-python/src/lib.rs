@@ -22,6 +22,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     key::register(m)?;
     client::register(m)?;
     wait::register(m)?;
-        emulator::register(m)?;
+    emulator::register(m)?;
     Ok(())
 }

@@ -61,7 +61,12 @@ fn create_challenge(py: Python<'_>, code_verifier: &str, method: &str) -> PyResu
 /// Whether `code_challenge` is the challenge of `code_verifier` (constant-time comparison).
 #[pyfunction]
 #[pyo3(signature = (code_verifier, code_challenge, method = "S256"))]
-fn verify_challenge(py: Python<'_>, code_verifier: &str, code_challenge: &str, method: &str) -> PyResult<bool> {
+fn verify_challenge(
+    py: Python<'_>,
+    code_verifier: &str,
+    code_challenge: &str,
+    method: &str,
+) -> PyResult<bool> {
     core::verify_challenge(code_verifier, code_challenge, method).py(py)
 }
 

@@ -48,7 +48,11 @@ fn _resolve_future(fut: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) ->
     if fut.call_method0("done")?.is_truthy()? {
         return Ok(());
     }
-    if ok { fut.call_method1("set_result", (value,))? } else { fut.call_method1("set_exception", (value,))? };
+    if ok {
+        fut.call_method1("set_result", (value,))?
+    } else {
+        fut.call_method1("set_exception", (value,))?
+    };
     Ok(())
 }
 

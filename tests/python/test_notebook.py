@@ -15,7 +15,7 @@ NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "flow.ipy
 
 
 def outputs_text(cell: dict) -> str:
-    return json.dumps(cell.get("outputs", []))
+    return json.dumps(cell.get("outputs", []), ensure_ascii=False)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client's own deprecations
@@ -42,6 +42,6 @@ def test_notebook_runs(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) 
     assert "redacted" in outputs_text(pkce_cell)
     secrets = secrets_file.read_text().split("\n")
     assert len(secrets) == 4 and all(len(s) >= 40 for s in secrets)
-    everything = json.dumps(nb)
+    everything = json.dumps(nb, ensure_ascii=False)
     for s in secrets:
         assert s not in everything
