@@ -1,6 +1,7 @@
 //! PKCE primitives: `create_verifier`, `create_challenge`, `verify_challenge`, `generate_pkce`, `Pkce`.
 
 use openrouter_pkce::pkce as core;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -72,9 +73,15 @@ fn verify_challenge(
 
 /// A fresh verifier and its challenge in one call.
 #[pyfunction]
-#[pyo3(signature = (length = 43, method = "S256"))]
-fn generate_pkce(py: Python<'_>, length: i64, method: &str) -> PyResult<Pkce> {
-    if length == 43 && method == "S256" {
+#[pyo3(signature = (length = 43, method = None), text_signature = "(length=43, method='S256')")]
+fn generate_pkce(py: Python<'_>, length: i64, method: Option<&Bound<'_, PyString>>) -> PyResult<Pkce> {
+    // `"S256"` written in Python source is an interned string, so the common call is recognised by
+    // identity without decoding (which costs an allocation under the abi3-py39 API).
+    let default_method = match method {
+        None => true,
+        Some(m) => m.is(intern!(py, "S256")),
+    };
+    if length == 43 && default_method {
         // The common case without intermediate Strings: the core fills two stack buffers.
         let mut verifier = [0u8; 43];
         let mut challenge = [0u8; 43];
@@ -87,7 +94,11 @@ fn generate_pkce(py: Python<'_>, length: i64, method: &str) -> PyResult<Pkce> {
             method: core::ChallengeMethod::S256,
         });
     }
-    let p = core::generate_pkce(length_arg(length), method).py(py)?;
+    let method = match method {
+        Some(m) => m.to_cow()?.into_owned(),
+        None => "S256".to_owned(),
+    };
+    let p = core::generate_pkce(length_arg(length), &method).py(py)?;
     Ok(Pkce {
         code_verifier: PyString::new(py, p.code_verifier.secret()).unbind(),
         code_challenge: PyString::new(py, &p.code_challenge).unbind(),

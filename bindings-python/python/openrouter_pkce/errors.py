@@ -6,9 +6,8 @@ deadlines :class:`TimeoutError`, unreachable servers :class:`ConnectionError`; e
 HTTP answer carry ``status``. No message ever contains a key, verifier or authorization code.
 """
 
+# No `typing` import: annotations stay strings (PEP 563), which keeps `import openrouter_pkce` cheap.
 from __future__ import annotations
-
-from typing import Dict, Optional, Tuple, Type
 
 __all__ = [
     "OpenRouterPkceError",
@@ -49,18 +48,18 @@ class OpenRouterPkceError(Exception):
     """
 
     code: str = "OPENROUTER_PKCE_ERROR"
-    status: Optional[int]
+    status: int | None
 
-    def __init__(self, message: str = "", *, status: Optional[int] = None) -> None:
+    def __init__(self, message: str = "", *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
-    def __reduce__(self) -> Tuple[object, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         # Keep `status` through pickling (multiprocessing sends exceptions between processes).
         return (_rebuild, (type(self), str(self), self.status))
 
 
-def _rebuild(cls: Type[OpenRouterPkceError], message: str, status: Optional[int]) -> OpenRouterPkceError:
+def _rebuild(cls: type[OpenRouterPkceError], message: str, status: int | None) -> OpenRouterPkceError:
     return cls(message, status=status)
 
 
@@ -211,7 +210,7 @@ class StorageError(OpenRouterPkceError):
 
 
 #: Every error class, by its stable code. The native module raises through this mapping.
-ERRORS_BY_CODE: Dict[str, Type[OpenRouterPkceError]] = {
+ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
     cls.code: cls
     for cls in (
         InvalidVerifierError,
