@@ -29,10 +29,14 @@
 mod api_key;
 mod auth_url;
 pub mod blocking;
+pub mod browser;
 pub mod callback;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod client;
 mod error;
 mod exchange;
+pub mod login;
 pub mod pkce;
 mod response;
 pub(crate) mod rng;
@@ -54,6 +58,7 @@ pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
     verify_challenge,
 };
+pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use response::extract_code;
 pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
 
