@@ -34,6 +34,8 @@ pub mod callback;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod exchange;
 pub mod login;

@@ -1,0 +1,37 @@
+# openrouter-pkce — the newcomer's commands. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+-include mk/python.mk
+-include mk/node.mk
+
+.PHONY: help test demo rust-test rust-lint fmt bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+test: rust-test rust-lint $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) ## Build and run every suite (Rust, Python, Node)
+	@echo "make test: all suites passed"
+
+demo: $(if $(wildcard mk/python.mk),python-demo) $(if $(wildcard mk/node.mk),node-demo) rust-demo ## One-click login against the embedded emulator
+	@echo "make demo: done"
+
+rust-test: ## Rust unit, vector and integration tests (the core)
+	$(CARGO) test -p openrouter-pkce --all-targets
+
+rust-lint: ## clippy (warnings are errors) and rustfmt --check on the workspace
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy -p openrouter-pkce --all-targets -- -D warnings
+
+rust-demo: ## The login round in Rust against the emulator
+	$(CARGO) run -q -p openrouter-pkce --example demo
+
+fmt: ## Format the Rust code
+	$(CARGO) fmt --all
+
+clean: ## Remove build outputs
+	$(CARGO) clean
+	rm -rf .venv node_modules
