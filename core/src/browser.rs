@@ -152,7 +152,8 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
     use std::path::{Path, PathBuf};
 
-    const NASTY: &str = "http://127.0.0.1:1/auth?x=$(touch MARK)&y=`touch MARK`;touch MARK 'a\"b' |touch MARK";
+    const NASTY: &str =
+        "http://127.0.0.1:1/auth?x=$(touch MARK)&y=`touch MARK`;touch MARK 'a\"b' |touch MARK";
 
     fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
         let path = dir.join(name);
@@ -163,12 +164,19 @@ mod tests {
 
     /// A script that writes each argument on its own NUL-terminated record.
     fn recorder(dir: &Path, out: &Path) -> PathBuf {
-        script(dir, "record.sh", &format!("for a in \"$@\"; do printf '%s\\0' \"$a\"; done > '{}'", out.display()))
+        script(
+            dir,
+            "record.sh",
+            &format!("for a in \"$@\"; do printf '%s\\0' \"$a\"; done > '{}'", out.display()),
+        )
     }
 
     fn recorded(out: &Path) -> Vec<String> {
         let raw = std::fs::read(out).unwrap();
-        raw.split(|b| *b == 0).filter(|s| !s.is_empty()).map(|s| String::from_utf8(s.to_vec()).unwrap()).collect()
+        raw.split(|b| *b == 0)
+            .filter(|s| !s.is_empty())
+            .map(|s| String::from_utf8(s.to_vec()).unwrap())
+            .collect()
     }
 
     #[test]

@@ -56,11 +56,11 @@ pub use client::{
 };
 pub use error::{Error, ErrorClass, ErrorCode, Result};
 pub use exchange::{ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
+pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
     verify_challenge,
 };
-pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use response::extract_code;
 pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
 

@@ -128,7 +128,10 @@ mod tests {
             assert!(env_with(&[v]).hosted_notebook, "{v}");
         }
         // BROWSER wins over everything.
-        assert_eq!(env_with(&["SSH_CONNECTION", "BROWSER", "KAGGLE_KERNEL_RUN_TYPE"]).headless_reason(), None);
+        assert_eq!(
+            env_with(&["SSH_CONNECTION", "BROWSER", "KAGGLE_KERNEL_RUN_TYPE"]).headless_reason(),
+            None
+        );
         assert_eq!(Environment::desktop().headless_reason(), None);
     }
 

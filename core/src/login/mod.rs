@@ -279,21 +279,31 @@ async fn paste_while_waiting(
     std::future::pending().await
 }
 
-async fn headless(client: &Client, options: &LoginOptions, ui: &dyn LoginUi, deadline: Instant) -> Result<ApiKey> {
+async fn headless(
+    client: &Client,
+    options: &LoginOptions,
+    ui: &dyn LoginUi,
+    deadline: Instant,
+) -> Result<ApiKey> {
     let request = start_auth(&options.start_options(client, None))?;
     ui.show_url(request.url(), true);
-    let response = match tokio::time::timeout_at(deadline, read_response(ui, &request, HEADLESS_PROMPT, deadline))
-        .await
-    {
-        Ok(r) => r?,
-        Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
-    };
+    let response =
+        match tokio::time::timeout_at(deadline, read_response(ui, &request, HEADLESS_PROMPT, deadline)).await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
+        };
     client.complete_auth(&request, &response, &CallOptions::default()).await
 }
 
 /// Read lines until one holds a code for `request`: empty lines and input mistakes (a malformed paste, the
 /// URL of another flow) ask again; end of input is `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`.
-async fn read_response(ui: &dyn LoginUi, request: &AuthRequest, prompt: &str, deadline: Instant) -> Result<String> {
+async fn read_response(
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    prompt: &str,
+    deadline: Instant,
+) -> Result<String> {
     loop {
         let line = match tokio::time::timeout_at(deadline, ui.read_line(prompt)).await {
             Ok(line) => line,
