@@ -214,15 +214,29 @@ async fn loopback(
     // Bind first: a taken port fails before any browser opens.
     let server = CallbackServer::bind(&options.host, options.port).await?;
     let request = start_auth(&options.start_options(client, Some(server.callback_url())))?;
+    let timed_out = || Error::CallbackTimeout { after: options.timeout };
 
+    // Serving starts now, while the browser launches: a fast browser's redirect must not wait for the
+    // launcher to return. Boxed so it can be dropped (closing the port) at any point below.
+    let mut wait = Box::pin(server.wait());
     if options.open_browser {
-        match launch_browser(options, request.url()).await {
+        let launch = launch_browser(options, request.url());
+        tokio::pin!(launch);
+        let launched = tokio::select! {
+            opened = &mut launch => opened,
+            params = &mut wait => {
+                ui.show_url(request.url(), false);
+                return finish(client, ui.as_ref(), &request, format!("?{}", params?.query)).await;
+            }
+            _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+        };
+        match launched {
             Ok(()) => {
                 ui.show_url(request.url(), false);
                 ui.message("Opened your browser: approve the request there.");
             }
             Err(reason) if auto => {
-                drop(server); // the port closes now
+                drop(wait); // the port closes now
                 ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
                 return headless(client, options, ui.as_ref(), deadline).await;
             }
@@ -240,15 +254,22 @@ async fn loopback(
         ui.message("Waiting for your browser…");
     }
     let response = tokio::select! {
-        // Each branch owns its future: whichever wins, the others (the listeners included) drop here.
-        params = server.wait() => format!("?{}", params?.query),
+        params = &mut wait => format!("?{}", params?.query),
         line = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline) => line?,
-        _ = tokio::time::sleep_until(deadline) => {
-            return Err(Error::CallbackTimeout { after: options.timeout });
-        }
+        _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
     };
+    drop(wait); // closed before the exchange, whichever way the code came
+    finish(client, ui.as_ref(), &request, response).await
+}
+
+async fn finish(
+    client: &Client,
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    response: String,
+) -> Result<ApiKey> {
     ui.message("Got the authorization code; exchanging it for a key…");
-    client.complete_auth(&request, &response, &CallOptions::default()).await
+    client.complete_auth(request, &response, &CallOptions::default()).await
 }
 
 async fn launch_browser(options: &LoginOptions, url: &str) -> std::result::Result<(), String> {
