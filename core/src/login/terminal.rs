@@ -41,7 +41,14 @@ impl LoginUi for TerminalUi {
             let _ = write!(err, "{prompt}");
             let _ = err.flush();
         }
-        Box::pin(async move { reader().next_line().await })
+        Box::pin(async move {
+            let line = reader().next_line().await;
+            if line.is_none() {
+                // End of input: finish the prompt's line so what follows starts on its own.
+                let _ = writeln!(std::io::stderr().lock());
+            }
+            line
+        })
     }
 }
 
