@@ -3,7 +3,7 @@
 
 VENV ?= .venv
 PY = $(VENV)/bin/python
-PY_DEPS = maturin>=1.7,<2 pytest mypy nbclient ipykernel nbformat
+PY_DEPS = 'maturin>=1.7,<2' pytest mypy nbclient ipykernel nbformat
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 .PHONY: python-venv python-build python-test python-bench python-demo python-wheel
