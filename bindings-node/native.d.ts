@@ -33,10 +33,11 @@ export declare class ApiKey {
  */
 export declare class AuthRequest {
   /**
-   * Rebuild a request from `toJSON()`'s plain object, or from the JSON string the Rust and Python
-   * libraries write. Tampered or inconsistent data throws `INVALID_ARGUMENT`.
+   * Internal: rebuild a request from `toJSON()`'s plain object, or from the JSON string the Rust and
+   * Python libraries write (tampered or inconsistent data throws `INVALID_ARGUMENT`). Use
+   * `AuthRequest.fromJSON` from the package instead.
    */
-  static fromJSON(data: AuthRequestData | string): AuthRequest
+  static _fromJSON(data: AuthRequestData | string): AuthRequest
   /** The plain object to keep in a session (contains the verifier). */
   toJSON(): AuthRequestData
   /** The URL to send the user to. */

@@ -122,9 +122,10 @@ pub struct AuthRequest {
 
 #[napi]
 impl AuthRequest {
-    /// Rebuild a request from `toJSON()`'s plain object, or from the JSON string the Rust and Python
-    /// libraries write. Tampered or inconsistent data throws `INVALID_ARGUMENT`.
-    #[napi(factory, js_name = "fromJSON")]
+    /// Internal: rebuild a request from `toJSON()`'s plain object, or from the JSON string the Rust and
+    /// Python libraries write (tampered or inconsistent data throws `INVALID_ARGUMENT`). Use
+    /// `AuthRequest.fromJSON` from the package instead.
+    #[napi(factory, js_name = "_fromJSON")]
     pub fn from_json(data: Either<AuthRequestData, String>) -> Result<AuthRequest> {
         let inner = match data {
             Either::A(d) => {
