@@ -363,6 +363,7 @@ impl Error {
         Error::Storage { detail: detail.into(), source }
     }
 
+    #[allow(dead_code)] // used by the login flow and the bindings' cancellation paths
     pub(crate) fn cancelled(detail: impl Into<String>) -> Self {
         Error::Cancelled { detail: detail.into() }
     }

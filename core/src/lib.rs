@@ -31,6 +31,8 @@ mod auth_url;
 pub mod blocking;
 pub mod callback;
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod exchange;
 pub mod pkce;

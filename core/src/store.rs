@@ -122,6 +122,7 @@ fn env_key(value: Option<&str>) -> Option<String> {
 }
 
 /// [`load_key`] with the environment's value and the directory given.
+#[cfg(test)]
 pub(crate) fn load_key_from(env_value: Option<&str>, dir: &Path) -> Result<Option<String>> {
     match env_key(env_value) {
         Some(key) => Ok(Some(key)),

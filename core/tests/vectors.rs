@@ -20,7 +20,8 @@ fn s(v: &Value) -> &str {
 fn pkce_vectors() {
     let v = load("pkce.json");
     let rfc = &v["rfc7636"];
-    let octets: Vec<u8> = rfc["octets"].as_array().unwrap().iter().map(|o| o.as_u64().unwrap() as u8).collect();
+    let octets: Vec<u8> =
+        rfc["octets"].as_array().unwrap().iter().map(|o| o.as_u64().unwrap() as u8).collect();
     use base64::Engine;
     assert_eq!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&octets), s(&rfc["code_verifier"]));
     assert_eq!(create_challenge(s(&rfc["code_verifier"]), "S256").unwrap(), s(&rfc["code_challenge"]));

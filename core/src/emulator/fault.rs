@@ -1,0 +1,176 @@
+//! Fault injection: one queued misbehaviour per request to an endpoint, for testing a client's error paths.
+//!
+//! Long-running faults (a delay, a hang, a slow drip) all watch the emulator's shutdown signal, so
+//! `Emulator::stop` never waits on them.
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::channel::{Channel, Sender};
+use tokio::sync::watch;
+
+use super::state::Shared;
+
+/// The endpoint a [`Fault`] targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `POST /api/v1/auth/keys`, the code exchange.
+    Exchange,
+    /// `GET /api/v1/key`, key info.
+    KeyInfo,
+}
+
+/// A misbehaviour for the next request to an [`Endpoint`]; each queued fault is used once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// Answer with exactly this status, body and `Content-Type` (e.g. a 502 HTML page from a proxy).
+    Status {
+        /// The HTTP status (an invalid number becomes 500).
+        status: u16,
+        /// The body, sent verbatim.
+        body: String,
+        /// The `Content-Type` header (an invalid value becomes `text/plain`).
+        content_type: String,
+    },
+    /// Wait this long, then answer normally (longer than the client's timeout gives a `TIMEOUT`).
+    Delay(Duration),
+    /// Redirect elsewhere (a client must never follow it: the code would leak and a POST could turn into a GET).
+    Redirect {
+        /// The `Location` header.
+        location: String,
+        /// The status, e.g. 307 (an invalid number becomes 307).
+        status: u16,
+    },
+    /// Send `200` headers, then a JSON-looking body one byte every ~500 ms for ten minutes (a slow-drip).
+    Drip,
+    /// `200` with a JSON-looking body of exactly this many bytes, streamed in chunks (e.g. 10 MB).
+    HugeBody {
+        /// The body size in bytes.
+        bytes: usize,
+    },
+    /// Never answer, until the emulator stops.
+    Hang,
+    /// Close the connection without answering.
+    ///
+    /// Done by answering with a body whose first read fails: hyper then drops the connection before it
+    /// flushes anything, so the client sees the connection closed with no status line.
+    Close,
+}
+
+/// What the route should do after a fault ran.
+pub(crate) enum Outcome {
+    /// Send this instead of the normal answer.
+    Respond(Response),
+    /// Handle the request normally (after a `Delay`).
+    Continue,
+}
+
+const DRIP_INTERVAL: Duration = Duration::from_millis(500);
+const DRIP_BYTES: usize = 1200;
+const CHUNK: usize = 64 * 1024;
+
+/// Run `fault` for one request.
+pub(crate) async fn apply(fault: Fault, shared: &Shared) -> Outcome {
+    let mut shutdown = shared.shutdown.clone();
+    match fault {
+        Fault::Status { status, body, content_type } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let ct = HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("text/plain"));
+            Outcome::Respond((status, [(header::CONTENT_TYPE, ct)], body).into_response())
+        }
+        Fault::Delay(d) => {
+            tokio::select! {
+                _ = tokio::time::sleep(d) => Outcome::Continue,
+                _ = stopped(&mut shutdown) => Outcome::Respond(close_connection()),
+            }
+        }
+        Fault::Redirect { location, status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+            let mut resp = status.into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                resp.headers_mut().insert(header::LOCATION, v);
+            }
+            Outcome::Respond(resp)
+        }
+        Fault::Drip => {
+            let (tx, body) = Channel::<Bytes, std::io::Error>::new(1);
+            tokio::spawn(drip(tx, shutdown));
+            Outcome::Respond(json_stream(body))
+        }
+        Fault::HugeBody { bytes } => {
+            let (tx, body) = Channel::<Bytes, std::io::Error>::new(2);
+            tokio::spawn(huge(tx, bytes, shutdown));
+            Outcome::Respond(json_stream(body))
+        }
+        Fault::Hang => {
+            stopped(&mut shutdown).await;
+            Outcome::Respond(close_connection())
+        }
+        Fault::Close => Outcome::Respond(close_connection()),
+    }
+}
+
+/// Resolves once the emulator is stopping (or its handle is gone).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// A response whose body fails on its first read, so hyper aborts the connection without a reply.
+pub(crate) fn close_connection() -> Response {
+    let (tx, body) = Channel::<Bytes, std::io::Error>::new(1);
+    tx.abort(std::io::Error::other("emulator fault: connection closed"));
+    Response::new(Body::new(body))
+}
+
+fn json_stream(body: Channel<Bytes, std::io::Error>) -> Response {
+    let mut resp = Response::new(Body::new(body));
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+/// One byte of a never-ending-looking JSON document every `DRIP_INTERVAL`.
+async fn drip(mut tx: Sender<Bytes, std::io::Error>, mut shutdown: watch::Receiver<bool>) {
+    let text = br#"{"key":"sk-or-v1-"#;
+    for i in 0..DRIP_BYTES {
+        let byte = text.get(i).copied().unwrap_or(b'0');
+        tokio::select! {
+            sent = tx.send_data(Bytes::copy_from_slice(&[byte])) => if sent.is_err() {
+                return; // the client went away
+            },
+            _ = stopped(&mut shutdown) => return,
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(DRIP_INTERVAL) => {}
+            _ = stopped(&mut shutdown) => return,
+        }
+    }
+}
+
+/// `{"key":"aaaa…","user_id":null}` of exactly `total` bytes (cut short when `total` is tiny).
+async fn huge(mut tx: Sender<Bytes, std::io::Error>, total: usize, mut shutdown: watch::Receiver<bool>) {
+    let prefix = br#"{"key":""#;
+    let suffix = br#"","user_id":null}"#;
+    let byte_at = |i: usize| -> u8 {
+        if i < prefix.len() {
+            prefix[i]
+        } else if total >= prefix.len() + suffix.len() && i >= total - suffix.len() {
+            suffix[i - (total - suffix.len())]
+        } else {
+            b'a'
+        }
+    };
+    let mut sent = 0;
+    while sent < total {
+        let n = CHUNK.min(total - sent);
+        let chunk: Vec<u8> = (sent..sent + n).map(byte_at).collect();
+        tokio::select! {
+            ok = tx.send_data(Bytes::from(chunk)) => if ok.is_err() {
+                return;
+            },
+            _ = stopped(&mut shutdown) => return,
+        }
+        sent += n;
+    }
+}

@@ -1,0 +1,292 @@
+//! Every exchange and key-info outcome, end to end against the emulator on loopback.
+
+use std::time::{Duration, Instant};
+
+use openrouter_pkce::emulator::{Emulator, EmulatorConfig, Endpoint, Fault};
+use openrouter_pkce::{
+    ApiKey, AuthRequest, CallOptions, ChallengeMethod, Client, ClientOptions, ExchangeRequest, Pkce,
+    StartAuthOptions, start_auth,
+};
+
+async fn emulator() -> Emulator {
+    Emulator::start(EmulatorConfig::default()).await.expect("emulator starts")
+}
+
+fn client(emu: &Emulator) -> Client {
+    Client::new(ClientOptions { base_url: emu.base_url(), ..Default::default() }).unwrap()
+}
+
+/// A fresh pair and a code the emulator bound to its challenge.
+fn approved(emu: &Emulator, method: ChallengeMethod) -> (Pkce, String) {
+    let pkce = Pkce::generate(43, method).unwrap();
+    let code = emu.issue_code(Some(&pkce.code_challenge), Some(method.as_str()), Some("tests"), None);
+    (pkce, code)
+}
+
+fn exchange_req(pkce: &Pkce, code: &str) -> ExchangeRequest {
+    ExchangeRequest {
+        code: code.to_owned(),
+        code_verifier: Some(pkce.code_verifier.secret().to_owned()),
+        code_challenge_method: Some(pkce.code_challenge_method),
+    }
+}
+
+/// What a browser does with the auth URL: follow the emulator's redirect and hand back the Location.
+async fn browse(url: &str) -> String {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let resp = http.get(url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 302, "the emulator auto-approves");
+    resp.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn full_flow_start_approve_callback_exchange_key_info() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let req = start_auth(&StartAuthOptions {
+        callback_url: Some("http://localhost:3000/callback".into()),
+        key_label: Some("integration".into()),
+        limit: Some(3.0),
+        base_url: Some(emu.base_url()),
+        ..Default::default()
+    })
+    .unwrap();
+    let location = browse(req.url()).await;
+    assert!(location.starts_with("http://localhost:3000/callback?code="));
+    // The request survives a round trip through JSON (a web session) before the callback.
+    let req = AuthRequest::from_json(&req.to_json()).unwrap();
+    let key = c.complete_auth(&req, &location, &CallOptions::default()).await.unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    assert_eq!(emu.request_count(Endpoint::Exchange), 1);
+    let info = c.key_info(key.key(), &CallOptions::default()).await.unwrap();
+    assert_eq!(info.label.as_deref(), Some("integration"));
+    assert_eq!(info.limit, Some(3.0));
+    // The code was single-use.
+    let again = c.complete_auth(&req, &location, &CallOptions::default()).await.unwrap_err();
+    assert_eq!(again.code(), "INVALID_CODE");
+    assert_eq!(again.status(), Some(403));
+}
+
+#[tokio::test]
+async fn plain_method_and_no_state_relay() {
+    let emu = emulator().await;
+    emu.set_relay_state(false);
+    let req = start_auth(&StartAuthOptions {
+        callback_url: Some("https://app.example/cb?keep=1".into()),
+        method: ChallengeMethod::Plain,
+        base_url: Some(emu.base_url()),
+        ..Default::default()
+    })
+    .unwrap();
+    let location = browse(req.url()).await;
+    assert!(!location.contains("state="));
+    assert!(location.contains("keep=1"));
+    let key = client(&emu).complete_auth(&req, &location, &CallOptions::default()).await.unwrap();
+    assert!(!format!("{key} {key:?}").contains(key.key()));
+}
+
+#[tokio::test]
+async fn documented_errors_map_to_codes() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let call = CallOptions::default();
+
+    // 400: the method differs between step 1 and step 2.
+    let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+    let mut r = exchange_req(&pkce, &code);
+    r.code_challenge_method = Some(ChallengeMethod::Plain);
+    let e = c.exchange_code(r, &call).await.unwrap_err();
+    assert_eq!((e.code(), e.status()), ("INVALID_CODE_CHALLENGE_METHOD", Some(400)));
+
+    // 403: a wrong verifier.
+    let (_, code) = approved(&emu, ChallengeMethod::S256);
+    let other = Pkce::generate(43, ChallengeMethod::S256).unwrap();
+    let e = c.exchange_code(exchange_req(&other, &code), &call).await.unwrap_err();
+    assert_eq!((e.code(), e.status()), ("INVALID_CODE", Some(403)));
+
+    // 403: expired.
+    emu.set_code_ttl(Duration::from_millis(1));
+    let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let e = c.exchange_code(exchange_req(&pkce, &code), &call).await.unwrap_err();
+    assert_eq!((e.code(), e.status()), ("CODE_EXPIRED", Some(403)));
+    emu.set_code_ttl(Duration::from_secs(600));
+
+    // 401 on key info.
+    let e = c.key_info("sk-or-v1-unknown", &call).await.unwrap_err();
+    assert_eq!((e.code(), e.status()), ("UNAUTHORIZED", Some(401)));
+    let known = emu.create_key(Some("mine"), None);
+    assert_eq!(c.key_info(&known, &call).await.unwrap().label.as_deref(), Some("mine"));
+}
+
+async fn exchange_with_fault(
+    emu: &Emulator,
+    fault: Fault,
+    timeout: Option<Duration>,
+) -> openrouter_pkce::Error {
+    let c = client(emu);
+    let (pkce, code) = approved(emu, ChallengeMethod::S256);
+    let before = emu.request_count(Endpoint::Exchange);
+    emu.inject_fault(Endpoint::Exchange, fault);
+    let call = CallOptions { timeout, ..Default::default() };
+    let e = c.exchange_code(exchange_req(&pkce, &code), &call).await.unwrap_err();
+    assert_eq!(emu.request_count(Endpoint::Exchange) - before, 1, "exactly one request for {e:?}");
+    e
+}
+
+fn status(status: u16, body: &str, content_type: &str) -> Fault {
+    Fault::Status { status, body: body.into(), content_type: content_type.into() }
+}
+
+#[tokio::test]
+async fn faults_give_codes_and_exactly_one_request() {
+    let emu = emulator().await;
+    let json = "application/json";
+    let cases: Vec<(Fault, &str, Option<u16>)> = vec![
+        (
+            status(405, r#"{"error":{"code":405,"message":"Method Not Allowed"}}"#, json),
+            "METHOD_NOT_ALLOWED",
+            Some(405),
+        ),
+        (status(429, r#"{"error":{"code":429,"message":"slow down"}}"#, json), "RATE_LIMITED", Some(429)),
+        (status(500, r#"{"error":{"code":500,"message":"boom"}}"#, json), "SERVER_ERROR", Some(500)),
+        (status(503, "<html>down</html>", "text/html"), "SERVER_ERROR", Some(503)),
+        (status(418, "", "text/plain"), "UNEXPECTED_STATUS", Some(418)),
+        (status(200, "<!doctype html><p>cdn page</p>", "text/html"), "MALFORMED_RESPONSE", Some(200)),
+        (status(200, "", json), "MALFORMED_RESPONSE", Some(200)),
+        (status(200, r#"{"key": "sk-or-v1-trunc"#, json), "MALFORMED_RESPONSE", Some(200)),
+        (status(200, "null", json), "MALFORMED_RESPONSE", Some(200)),
+        (status(200, r#"{"user_id":"u"}"#, json), "MALFORMED_RESPONSE", Some(200)),
+        (Fault::HugeBody { bytes: 10 * 1024 * 1024 }, "MALFORMED_RESPONSE", Some(200)),
+        (Fault::Close, "NETWORK", None),
+    ];
+    for (fault, code, st) in cases {
+        let label = format!("{fault:?}");
+        let e = exchange_with_fault(&emu, fault, None).await;
+        assert_eq!((e.code(), e.status()), (code, st), "{label}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn stalls_and_drips_end_in_timeout() {
+    let emu = emulator().await;
+    for fault in [Fault::Delay(Duration::from_secs(30)), Fault::Hang, Fault::Drip] {
+        let label = format!("{fault:?}");
+        let started = Instant::now();
+        let e = exchange_with_fault(&emu, fault, Some(Duration::from_millis(700))).await;
+        assert_eq!(e.code(), "TIMEOUT", "{label}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{label} took {:?}", started.elapsed());
+    }
+}
+
+#[tokio::test]
+async fn redirects_are_never_followed() {
+    let emu = emulator().await;
+    let second = emulator().await;
+    let e = exchange_with_fault(
+        &emu,
+        Fault::Redirect { location: format!("{}/api/v1/auth/keys", second.base_url()), status: 307 },
+        None,
+    )
+    .await;
+    assert_eq!((e.code(), e.status()), ("UNEXPECTED_STATUS", Some(307)));
+    assert_eq!(second.request_count(Endpoint::Exchange), 0, "the second host received nothing");
+}
+
+#[tokio::test]
+async fn connection_refused_is_network_error() {
+    let emu = emulator().await;
+    let base = emu.base_url();
+    emu.stop().await;
+    let c = Client::new(ClientOptions { base_url: base, ..Default::default() }).unwrap();
+    let e = c
+        .exchange_code(ExchangeRequest { code: "abc".into(), ..Default::default() }, &CallOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "NETWORK");
+    assert_eq!(e.status(), None);
+}
+
+#[tokio::test]
+async fn many_concurrent_exchanges_share_one_client() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            c.exchange_code(exchange_req(&pkce, &code), &CallOptions::default()).await
+        }));
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for t in tasks {
+        let key: ApiKey = t.await.unwrap().unwrap();
+        keys.push(key.key().to_owned());
+    }
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 200);
+}
+
+#[tokio::test]
+async fn errors_and_debug_never_hold_secrets() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+    let verifier = pkce.code_verifier.secret().to_owned();
+    // A hostile server echoing the secrets back.
+    emu.inject_fault(
+        Endpoint::Exchange,
+        status(
+            403,
+            &format!(r#"{{"error":{{"code":403,"message":"bad {code} {verifier}"}}}}"#),
+            "application/json",
+        ),
+    );
+    let e = c.exchange_code(exchange_req(&pkce, &code), &CallOptions::default()).await.unwrap_err();
+    let text = format!("{e} | {e:?} | {}", e.chain_message());
+    assert!(!text.contains(&code) && !text.contains(&verifier), "{text}");
+}
+
+#[tokio::test]
+async fn per_call_base_url_and_bad_arguments() {
+    let emu = emulator().await;
+    let c = Client::openrouter();
+    let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+    let call = CallOptions { base_url: Some(emu.base_url()), ..Default::default() };
+    c.exchange_code(exchange_req(&pkce, &code), &call).await.unwrap();
+    let bad = CallOptions { base_url: Some("http://example.com".into()), ..Default::default() };
+    let e = c.exchange_code(exchange_req(&pkce, &code), &bad).await.unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    let e = c.key_info("", &call).await.unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    let e = c
+        .exchange_code(
+            ExchangeRequest {
+                code: "abc".into(),
+                code_verifier: Some("short".into()),
+                code_challenge_method: None,
+            },
+            &call,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "INVALID_VERIFIER");
+}
+
+#[test]
+fn blocking_facade_works_without_a_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator());
+    let c = openrouter_pkce::blocking::Client::new(ClientOptions {
+        base_url: emu.base_url(),
+        ..Default::default()
+    })
+    .unwrap();
+    let (pkce, code) = approved(&emu, ChallengeMethod::S256);
+    let key = c.exchange_code(exchange_req(&pkce, &code), &CallOptions::default()).unwrap();
+    let info = c.key_info(key.key(), &CallOptions::default()).unwrap();
+    assert_eq!(info.label.as_deref(), Some("tests"));
+}
