@@ -80,6 +80,38 @@ export declare class Client {
 }
 
 /**
+ * A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys` and `/api/v1/key` on `127.0.0.1:<port>`,
+ * for tests and demos: single-use codes bound to their challenge, the documented statuses and messages,
+ * and fault injection. `await emu.start()`, point a `Client` at `emu.baseUrl`, `await emu.stop()`.
+ */
+export declare class Emulator {
+  /** An emulator, not yet listening. */
+  constructor(options?: EmulatorOpts | undefined | null)
+  /** Start listening (`PORT_IN_USE` if the port is taken). */
+  start(): Promise<void>
+  /** Stop listening and close the port (in-flight requests get a few seconds to finish). */
+  stop(): Promise<void>
+  /** The base URL to point a client at, e.g. `http://127.0.0.1:53127`. */
+  get baseUrl(): string
+  /** The port the emulator listens on. */
+  get port(): number
+  /** Queue a fault for a later request to an endpoint (each request takes the oldest queued fault). */
+  injectFault(fault: FaultOpts): void
+  /** How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`). */
+  requestCount(endpointName?: string | undefined | null): number
+  /** Mint an authorization code as if the user had approved `/auth` with these parameters. */
+  issueCode(options?: IssueCodeOpts | undefined | null): string
+  /** Create an API key that `keyInfo` knows. */
+  createKey(options?: CreateKeyOpts | undefined | null): string
+  /** Approve `/auth` at once (`true`) or show the Approve/Deny page (`false`). */
+  setAutoApprove(on: boolean): void
+  /** Relay `state` on the callback redirect, or not. */
+  setRelayState(on: boolean): void
+  /** How long codes stay valid, in milliseconds (applies to codes already issued, too). */
+  setCodeTtlMs(ms: number): void
+}
+
+/**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */
@@ -175,12 +207,32 @@ export declare function completeAuth(request: AuthRequest, response: string, opt
  */
 export declare function createChallenge(codeVerifier: string, method?: string | undefined | null): string
 
+/** What `createKey` makes. */
+export interface CreateKeyOpts {
+  /** The key's label. */
+  label?: string
+  /** The key's credit limit. */
+  limit?: number
+}
+
 /**
  * A new random code verifier of `length` characters (43–128, default 43 = 32 CSPRNG bytes).
  *
  * Throws `INVALID_VERIFIER` for a length outside 43–128.
  */
 export declare function createVerifier(length?: number | undefined | null): string
+
+/** Options of `new Emulator(...)`. */
+export interface EmulatorOpts {
+  /** `true` (default): `/auth` approves at once; `false`: an Approve/Deny page. */
+  autoApprove?: boolean
+  /** `true` (default): `state` is relayed on the callback redirect. */
+  relayState?: boolean
+  /** How long an authorization code stays valid, in milliseconds (default 600000). */
+  codeTtlMs?: number
+  /** The port on 127.0.0.1; 0 (default) lets the OS choose. */
+  port?: number
+}
 
 /**
  * Exchange an authorization code (and the flow's verifier) for the user's API key
@@ -205,6 +257,41 @@ export interface ExchangeCodeOpts {
   timeoutMs?: number
 }
 
+/** A fault for the next request to an endpoint (`injectFault`). */
+export interface FaultOpts {
+  /** `"exchange"` (default, `POST /api/v1/auth/keys`) or `"keyInfo"` (`GET /api/v1/key`). */
+  endpoint?: string
+  /**
+   * `"status"`, `"delay"`, `"redirect"`, `"drip"`, `"hugeBody"`, `"hang"` or `"close"`. Default:
+   * `"delay"` when `delayMs` is given, else `"status"`.
+   */
+  kind?: string
+  /** The HTTP status of a `"status"` (default 500) or `"redirect"` (default 307) fault. */
+  status?: number
+  /** The body of a `"status"` fault, sent verbatim (default empty). */
+  body?: string
+  /** The `Content-Type` of a `"status"` fault (default `application/json`). */
+  contentType?: string
+  /** The wait of a `"delay"` fault, in milliseconds. */
+  delayMs?: number
+  /** The `Location` of a `"redirect"` fault. */
+  location?: string
+  /** The size of a `"hugeBody"` fault in bytes (default 10 MB). */
+  bytes?: number
+}
+
+/** What `issueCode` binds the code to. */
+export interface IssueCodeOpts {
+  /** The challenge the code is bound to; without one the code exchanges without a verifier. */
+  codeChallenge?: string
+  /** `"S256"` or `"plain"` (a challenge without a method is `plain`, as RFC 7636 says). */
+  method?: string
+  /** Label of the key the code mints. */
+  keyLabel?: string
+  /** Credit limit of the key the code mints. */
+  limit?: number
+}
+
 /**
  * Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
  * invalid or revoked key.
@@ -214,27 +301,27 @@ export declare function keyInfo(key: string, options?: CallOpts | undefined | nu
 /** Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`. */
 export interface KeyInfo {
   /** The key's label. */
-  label?: string
+  label: Nullable<string>
   /** Credit limit; `null` for unlimited. */
-  limit?: number
+  limit: Nullable<number>
   /** Credits left under the limit. */
-  limitRemaining?: number
+  limitRemaining: Nullable<number>
   /** When the limit resets (`daily`, `weekly`, `monthly`), if it does. */
-  limitReset?: string
+  limitReset: Nullable<string>
   /** Credits used, all time. */
-  usage?: number
+  usage: Nullable<number>
   /** Credits used today (UTC). */
-  usageDaily?: number
+  usageDaily: Nullable<number>
   /** Credits used this week (UTC). */
-  usageWeekly?: number
+  usageWeekly: Nullable<number>
   /** Credits used this month (UTC). */
-  usageMonthly?: number
+  usageMonthly: Nullable<number>
   /** Whether the user has only ever used the free tier. */
-  isFreeTier?: boolean
+  isFreeTier: Nullable<boolean>
   /** Expiry (ISO 8601), if the key expires. */
-  expiresAt?: string
+  expiresAt: Nullable<string>
   /** The user who created the key. */
-  creatorUserId?: string
+  creatorUserId: Nullable<string>
 }
 
 /**

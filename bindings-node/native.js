@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.ApiKey = nativeBinding.ApiKey
 module.exports.AuthRequest = nativeBinding.AuthRequest
 module.exports.Client = nativeBinding.Client
+module.exports.Emulator = nativeBinding.Emulator
 module.exports._generatePkce = nativeBinding._generatePkce
 module.exports._pkcePair = nativeBinding._pkcePair
 module.exports.authUrl = nativeBinding.authUrl

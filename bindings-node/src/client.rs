@@ -49,47 +49,54 @@ impl ApiKey {
     }
 }
 
+/// `T | null` in JS: KeyInfo reports absent values as `null`, like Python's `None`.
+type Nullable<T> = Either<T, Null>;
+
+fn nullable<T>(v: Option<T>) -> Nullable<T> {
+    v.map_or(Either::B(Null), Either::A)
+}
+
 /// Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`.
 #[napi(object)]
 pub struct KeyInfo {
     /// The key's label.
-    pub label: Option<String>,
+    pub label: Nullable<String>,
     /// Credit limit; `null` for unlimited.
-    pub limit: Option<f64>,
+    pub limit: Nullable<f64>,
     /// Credits left under the limit.
-    pub limit_remaining: Option<f64>,
+    pub limit_remaining: Nullable<f64>,
     /// When the limit resets (`daily`, `weekly`, `monthly`), if it does.
-    pub limit_reset: Option<String>,
+    pub limit_reset: Nullable<String>,
     /// Credits used, all time.
-    pub usage: Option<f64>,
+    pub usage: Nullable<f64>,
     /// Credits used today (UTC).
-    pub usage_daily: Option<f64>,
+    pub usage_daily: Nullable<f64>,
     /// Credits used this week (UTC).
-    pub usage_weekly: Option<f64>,
+    pub usage_weekly: Nullable<f64>,
     /// Credits used this month (UTC).
-    pub usage_monthly: Option<f64>,
+    pub usage_monthly: Nullable<f64>,
     /// Whether the user has only ever used the free tier.
-    pub is_free_tier: Option<bool>,
+    pub is_free_tier: Nullable<bool>,
     /// Expiry (ISO 8601), if the key expires.
-    pub expires_at: Option<String>,
+    pub expires_at: Nullable<String>,
     /// The user who created the key.
-    pub creator_user_id: Option<String>,
+    pub creator_user_id: Nullable<String>,
 }
 
 impl From<openrouter_pkce::KeyInfo> for KeyInfo {
     fn from(k: openrouter_pkce::KeyInfo) -> Self {
         KeyInfo {
-            label: k.label,
-            limit: k.limit,
-            limit_remaining: k.limit_remaining,
-            limit_reset: k.limit_reset,
-            usage: k.usage,
-            usage_daily: k.usage_daily,
-            usage_weekly: k.usage_weekly,
-            usage_monthly: k.usage_monthly,
-            is_free_tier: k.is_free_tier,
-            expires_at: k.expires_at,
-            creator_user_id: k.creator_user_id,
+            label: nullable(k.label),
+            limit: nullable(k.limit),
+            limit_remaining: nullable(k.limit_remaining),
+            limit_reset: nullable(k.limit_reset),
+            usage: nullable(k.usage),
+            usage_daily: nullable(k.usage_daily),
+            usage_weekly: nullable(k.usage_weekly),
+            usage_monthly: nullable(k.usage_monthly),
+            is_free_tier: nullable(k.is_free_tier),
+            expires_at: nullable(k.expires_at),
+            creator_user_id: nullable(k.creator_user_id),
         }
     }
 }

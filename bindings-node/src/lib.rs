@@ -9,7 +9,6 @@
 
 mod auth;
 mod client;
-#[cfg(any())] // TODO: enable when core::emulator lands on main
 mod emulator;
 mod errors;
 mod pkce;
