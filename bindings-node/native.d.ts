@@ -301,27 +301,27 @@ export declare function keyInfo(key: string, options?: CallOpts | undefined | nu
 /** Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`. */
 export interface KeyInfo {
   /** The key's label. */
-  label: Nullable<string>
+  label: string | null
   /** Credit limit; `null` for unlimited. */
-  limit: Nullable<number>
+  limit: number | null
   /** Credits left under the limit. */
-  limitRemaining: Nullable<number>
+  limitRemaining: number | null
   /** When the limit resets (`daily`, `weekly`, `monthly`), if it does. */
-  limitReset: Nullable<string>
+  limitReset: string | null
   /** Credits used, all time. */
-  usage: Nullable<number>
+  usage: number | null
   /** Credits used today (UTC). */
-  usageDaily: Nullable<number>
+  usageDaily: number | null
   /** Credits used this week (UTC). */
-  usageWeekly: Nullable<number>
+  usageWeekly: number | null
   /** Credits used this month (UTC). */
-  usageMonthly: Nullable<number>
+  usageMonthly: number | null
   /** Whether the user has only ever used the free tier. */
-  isFreeTier: Nullable<boolean>
+  isFreeTier: boolean | null
   /** Expiry (ISO 8601), if the key expires. */
-  expiresAt: Nullable<string>
+  expiresAt: string | null
   /** The user who created the key. */
-  creatorUserId: Nullable<string>
+  creatorUserId: string | null
 }
 
 /**

@@ -77,8 +77,13 @@ pub struct StartAuthOpts {
 /// Keep the returned `AuthRequest` (e.g. `request.toJSON()` in a server-side session) until the callback.
 #[napi]
 pub fn start_auth(options: Option<StartAuthOpts>) -> Result<AuthRequest> {
-    let o = options
-        .unwrap_or(StartAuthOpts { callback_url: None, method: None, key_label: None, limit: None, base_url: None });
+    let o = options.unwrap_or(StartAuthOpts {
+        callback_url: None,
+        method: None,
+        key_label: None,
+        limit: None,
+        base_url: None,
+    });
     let inner = openrouter_pkce::start_auth(&StartAuthOptions {
         method: method_or_default(o.method.as_deref())?,
         callback_url: o.callback_url,

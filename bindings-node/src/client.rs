@@ -49,10 +49,9 @@ impl ApiKey {
     }
 }
 
-/// `T | null` in JS: KeyInfo reports absent values as `null`, like Python's `None`.
-type Nullable<T> = Either<T, Null>;
+/// KeyInfo reports absent values as `null` in JS, like Python's `None`.
 
-fn nullable<T>(v: Option<T>) -> Nullable<T> {
+fn nullable<T>(v: Option<T>) -> Either<T, Null> {
     v.map_or(Either::B(Null), Either::A)
 }
 
@@ -60,27 +59,27 @@ fn nullable<T>(v: Option<T>) -> Nullable<T> {
 #[napi(object)]
 pub struct KeyInfo {
     /// The key's label.
-    pub label: Nullable<String>,
+    pub label: Either<String, Null>,
     /// Credit limit; `null` for unlimited.
-    pub limit: Nullable<f64>,
+    pub limit: Either<f64, Null>,
     /// Credits left under the limit.
-    pub limit_remaining: Nullable<f64>,
+    pub limit_remaining: Either<f64, Null>,
     /// When the limit resets (`daily`, `weekly`, `monthly`), if it does.
-    pub limit_reset: Nullable<String>,
+    pub limit_reset: Either<String, Null>,
     /// Credits used, all time.
-    pub usage: Nullable<f64>,
+    pub usage: Either<f64, Null>,
     /// Credits used today (UTC).
-    pub usage_daily: Nullable<f64>,
+    pub usage_daily: Either<f64, Null>,
     /// Credits used this week (UTC).
-    pub usage_weekly: Nullable<f64>,
+    pub usage_weekly: Either<f64, Null>,
     /// Credits used this month (UTC).
-    pub usage_monthly: Nullable<f64>,
+    pub usage_monthly: Either<f64, Null>,
     /// Whether the user has only ever used the free tier.
-    pub is_free_tier: Nullable<bool>,
+    pub is_free_tier: Either<bool, Null>,
     /// Expiry (ISO 8601), if the key expires.
-    pub expires_at: Nullable<String>,
+    pub expires_at: Either<String, Null>,
     /// The user who created the key.
-    pub creator_user_id: Nullable<String>,
+    pub creator_user_id: Either<String, Null>,
 }
 
 impl From<openrouter_pkce::KeyInfo> for KeyInfo {
@@ -136,7 +135,8 @@ fn default_client() -> &'static openrouter_pkce::Client {
 
 async fn exchange(client: openrouter_pkce::Client, o: ExchangeCodeOpts) -> Result<ApiKey> {
     let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
-    let request = ExchangeRequest { code: o.code, code_verifier: o.code_verifier, code_challenge_method: method };
+    let request =
+        ExchangeRequest { code: o.code, code_verifier: o.code_verifier, code_challenge_method: method };
     let inner = client.exchange_code(request, &call_options(o.base_url, o.timeout_ms)).await.napi()?;
     Ok(ApiKey { inner })
 }

@@ -195,8 +195,15 @@ impl Emulator {
     /// Mint an authorization code as if the user had approved `/auth` with these parameters.
     #[napi]
     pub fn issue_code(&self, options: Option<IssueCodeOpts>) -> Result<String> {
-        let o = options.unwrap_or(IssueCodeOpts { code_challenge: None, method: None, key_label: None, limit: None });
-        self.with(|e| e.issue_code(o.code_challenge.as_deref(), o.method.as_deref(), o.key_label.as_deref(), o.limit))
+        let o = options.unwrap_or(IssueCodeOpts {
+            code_challenge: None,
+            method: None,
+            key_label: None,
+            limit: None,
+        });
+        self.with(|e| {
+            e.issue_code(o.code_challenge.as_deref(), o.method.as_deref(), o.key_label.as_deref(), o.limit)
+        })
     }
 
     /// Create an API key that `keyInfo` knows.

@@ -38,8 +38,13 @@ pub fn create_challenge(code_verifier: String, method: Option<String>) -> Result
 ///
 /// Throws `INVALID_VERIFIER` or `INVALID_METHOD`; a wrong challenge is `false`, not an error.
 #[napi]
-pub fn verify_challenge(code_verifier: String, code_challenge: String, method: Option<String>) -> Result<bool> {
-    openrouter_pkce::verify_challenge(&code_verifier, &code_challenge, method.as_deref().unwrap_or("S256")).napi()
+pub fn verify_challenge(
+    code_verifier: String,
+    code_challenge: String,
+    method: Option<String>,
+) -> Result<bool> {
+    openrouter_pkce::verify_challenge(&code_verifier, &code_challenge, method.as_deref().unwrap_or("S256"))
+        .napi()
 }
 
 /// Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
