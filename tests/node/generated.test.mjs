@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { ROOT } from './_helpers.mjs'
 
@@ -13,7 +13,7 @@ const hasCargo = spawnSync('cargo', ['--version']).status === 0
 test('napi build regenerates native.js and native.d.ts byte for byte', { skip: !hasCargo && 'cargo not found', timeout: 900000 }, () => {
   const out = mkdtempSync(join(tmpdir(), 'orp-gen-'))
   try {
-    const napi = createRequire(join(ROOT, 'package.json')).resolve('@napi-rs/cli/dist/cli.js')
+    const napi = join(dirname(createRequire(join(ROOT, 'package.json')).resolve('@napi-rs/cli/package.json')), 'dist', 'cli.js')
     execFileSync(process.execPath, [napi, 'build', '--platform', '--manifest-path', 'bindings-node/Cargo.toml',
       '--package-json-path', 'package.json', '--output-dir', out, '--js', 'native.js', '--dts', 'native.d.ts', '--no-const-enum'],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 900000 })
