@@ -14,7 +14,7 @@ test('napi build regenerates native.js and native.d.ts byte for byte', { skip: !
   const out = mkdtempSync(join(tmpdir(), 'orp-gen-'))
   try {
     const napi = join(dirname(createRequire(join(ROOT, 'package.json')).resolve('@napi-rs/cli/package.json')), 'dist', 'cli.js')
-    execFileSync(process.execPath, [napi, 'build', '--platform', '--manifest-path', 'bindings-node/Cargo.toml',
+    execFileSync(process.execPath, [napi, 'build', '--platform', '--release', '--manifest-path', 'bindings-node/Cargo.toml',
       '--package-json-path', 'package.json', '--output-dir', out, '--js', 'native.js', '--dts', 'native.d.ts', '--no-const-enum'],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 900000 })
     for (const f of ['native.js', 'native.d.ts']) {
