@@ -19,8 +19,8 @@ import type {
   StartAuthOpts,
 } from './native'
 
+export { ApiKey } from './native'
 export type {
-  ApiKey,
   AuthRequestData,
   AuthUrlOpts,
   CallOpts,
