@@ -29,12 +29,16 @@
 mod api_key;
 mod auth_url;
 pub mod blocking;
+pub mod browser;
 pub mod callback;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
 mod exchange;
+pub mod login;
 pub mod pkce;
 mod response;
 pub(crate) mod rng;
@@ -52,6 +56,7 @@ pub use client::{
 };
 pub use error::{Error, ErrorClass, ErrorCode, Result};
 pub use exchange::{ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
+pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
     verify_challenge,

@@ -1,0 +1,197 @@
+//! The `openrouter-pkce` command line.
+//!
+//! The Python and Node packages install the same command by calling [`run`] with their own argv, so all
+//! three behave identically. Prompts, URLs and status lines go to stderr; results go to stdout (`--json` for
+//! machines). Exit codes: 0 success, 1 not logged in (`whoami` without a key), 2 bad input or usage,
+//! 3 HTTP error, 4 network, 5 timeout, 6 authorization (denied, state mismatch), 7 key storage,
+//! 130 cancelled (Ctrl-C).
+
+mod commands;
+
+use std::ffi::OsString;
+use std::future::Future;
+use std::io::Write;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Error;
+
+/// The exit code of `whoami` when there is no key to show.
+pub const EXIT_NO_KEY: i32 = 1;
+
+/// What `emulator` prints on stderr once it is ready (after its base URL on stdout).
+pub const EMULATOR_READY: &str = "OpenRouter emulator running; press Ctrl-C to stop.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "openrouter-pkce",
+    version,
+    about = "Get an OpenRouter API key with OAuth PKCE, inspect it, forget it.",
+    after_help = "Exit codes: 0 ok, 1 no key (whoami), 2 bad input, 3 HTTP error, 4 network, 5 timeout, \
+                  6 denied, 7 storage, 130 cancelled."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Log in through the browser (or by pasting a code) and get an API key.
+    Login(LoginArgs),
+    /// Show details of the key in use (OPENROUTER_API_KEY, else the stored key).
+    Whoami(WhoamiArgs),
+    /// Delete the stored key and show where to revoke it.
+    Logout(LogoutArgs),
+    /// Print a fresh PKCE verifier and challenge.
+    Pkce(PkceArgs),
+    /// Run the OpenRouter emulator in the foreground (first stdout line: its base URL).
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+struct LoginArgs {
+    /// auto: loopback where a local browser can reach this machine, else headless.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "loopback", "headless"])]
+    mode: String,
+    /// Loopback host for the callback: localhost, 127.0.0.1 or ::1.
+    #[arg(long, default_value = "localhost")]
+    host: String,
+    /// Loopback port for the callback; 0 lets the OS choose.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seconds to wait for the approval.
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    timeout: f64,
+    /// Label of the new key.
+    #[arg(long)]
+    label: Option<String>,
+    /// Credit limit of the new key.
+    #[arg(long)]
+    limit: Option<f64>,
+    /// Only show the URL; do not open a browser.
+    #[arg(long)]
+    no_browser: bool,
+    /// Store the key in the config directory (see `whoami`).
+    #[arg(long)]
+    save: bool,
+    /// Print the result as a JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Print the full key (alone on stdout, or as "key" with --json).
+    #[arg(long)]
+    print_key: bool,
+    /// Where OpenRouter lives (e.g. an emulator's URL).
+    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct WhoamiArgs {
+    /// Print the result as a JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Where OpenRouter lives (e.g. an emulator's URL).
+    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct LogoutArgs {
+    /// Print the result as a JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct PkceArgs {
+    /// Verifier length, 43 to 128.
+    #[arg(long, default_value_t = 43)]
+    length: usize,
+    /// Challenge method: S256 or plain.
+    #[arg(long, default_value = "S256")]
+    method: String,
+    /// Print the result as a JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct EmulatorArgs {
+    /// Port on 127.0.0.1; 0 lets the OS choose.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Show an Approve/Deny page instead of approving at once.
+    #[arg(long)]
+    no_auto_approve: bool,
+    /// Do not relay `state` on the callback redirect.
+    #[arg(long)]
+    no_relay_state: bool,
+}
+
+/// Run the command line with `args` (the first item is the program name) and return the exit code.
+///
+/// Ctrl-C (and SIGTERM on Unix) cancels a running command: a login then ends with `CANCELLED` (exit 130)
+/// and its port closed. Works from any thread, including one inside another async runtime.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    run_with_cancel(args, interrupted())
+}
+
+/// [`run`] with the caller's cancellation: when `cancel` completes, a running login ends with `CANCELLED`
+/// and the emulator stops. For embedders that handle signals themselves (Python, Node).
+pub fn run_with_cancel<F>(args: impl IntoIterator<Item = OsString>, cancel: F) -> i32
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let code = match crate::runtime::block_on(commands::execute(cli.command, cancel)) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    };
+    let _ = std::io::stdout().flush();
+    code
+}
+
+/// Run the command line with the process's arguments and exit with its code.
+pub fn main() -> ! {
+    let code = run(std::env::args_os());
+    std::process::exit(code)
+}
+
+/// Print `error: <message> [CODE]` on stderr and return the error's exit code.
+fn report(e: &Error) -> i32 {
+    let _ = writeln!(std::io::stderr().lock(), "error: {} [{}]", e.chain_message(), e.code());
+    e.class().exit_code()
+}
+
+/// Ctrl-C, or SIGTERM on Unix. Never completes if the handlers cannot be installed.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}

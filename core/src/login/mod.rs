@@ -1,0 +1,351 @@
+//! One-click login: the whole flow from nothing to an API key.
+//!
+//! The core decides everything (which mode, when to fall back, what to tell the user); the user interface is
+//! the [`LoginUi`] trait that the command line, Python and Node implement. Dropping the future returned by
+//! [`login`] cancels the login at once and closes the callback port: that is how Ctrl-C and `AbortSignal`
+//! are implemented.
+
+mod environment;
+mod terminal;
+mod ui;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+pub use environment::{Environment, HOSTED_NOTEBOOK_VARS, SSH_VARS};
+pub use terminal::TerminalUi;
+pub use ui::{LineFuture, LoginUi, SilentUi};
+
+use crate::api_key::ApiKey;
+use crate::auth_url::{AuthRequest, StartAuthOptions, start_auth};
+use crate::callback::CallbackServer;
+use crate::client::{CallOptions, Client, check_timeout};
+use crate::error::{Error, ErrorClass, Result};
+use crate::pkce::ChallengeMethod;
+use crate::response::extract_code;
+
+/// Default time the user has to approve.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The prompt of headless mode.
+pub const HEADLESS_PROMPT: &str = "Paste the code shown by OpenRouter: ";
+
+/// The prompt shown while a loopback login waits, when the user can paste.
+pub const LOOPBACK_PROMPT: &str = "Waiting for your browser… (or paste the callback URL or code here): ";
+
+/// How the login receives the authorization code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoginMode {
+    /// Loopback where a local browser can reach this process, headless where it cannot
+    /// (see [`Environment::headless_reason`]), and headless when the browser fails to open.
+    #[default]
+    Auto,
+    /// Listen on a loopback port for the browser's redirect.
+    Loopback,
+    /// No callback: the user pastes the code OpenRouter shows.
+    Headless,
+}
+
+impl LoginMode {
+    /// `"auto"`, `"loopback"` or `"headless"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LoginMode::Auto => "auto",
+            LoginMode::Loopback => "loopback",
+            LoginMode::Headless => "headless",
+        }
+    }
+
+    /// Parse `"auto"`, `"loopback"` or `"headless"` (exactly); anything else is `INVALID_ARGUMENT`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "auto" => Ok(LoginMode::Auto),
+            "loopback" => Ok(LoginMode::Loopback),
+            "headless" => Ok(LoginMode::Headless),
+            other => Err(Error::invalid_argument(format!(
+                "mode {} is not one of \"auto\", \"loopback\", \"headless\"",
+                crate::error::quote_for_message(other)
+            ))),
+        }
+    }
+}
+
+impl FromStr for LoginMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        LoginMode::parse(s)
+    }
+}
+
+impl fmt::Display for LoginMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Options of [`login`]. `LoginOptions::default()` is the contract's defaults.
+#[derive(Debug, Clone)]
+pub struct LoginOptions {
+    /// How the code comes back. Default [`LoginMode::Auto`].
+    pub mode: LoginMode,
+    /// Loopback host: `localhost` (default; both `127.0.0.1` and `::1`), `127.0.0.1`, `::1` or `[::1]`.
+    pub host: String,
+    /// Loopback port; 0 (default) lets the OS choose a free one.
+    pub port: u16,
+    /// Open the browser (default true). When false the URL is only shown.
+    pub open_browser: bool,
+    /// How long the user has to approve (more than 0, at most a day). Default 300 s.
+    pub timeout: Duration,
+    /// Label of the minted key.
+    pub key_label: Option<String>,
+    /// Credit limit of the minted key.
+    pub limit: Option<f64>,
+    /// Store the key (see [`crate::store::save_key`]) before returning it.
+    pub save: bool,
+    /// Where OpenRouter lives; default the client's base URL.
+    pub base_url: Option<String>,
+    /// The facts the automatic mode decides from; `None` = [`Environment::detect`].
+    pub environment: Option<Environment>,
+    /// A `BROWSER`-style command list used instead of the `BROWSER` environment variable (which is
+    /// process-global; tests and embedders set this instead).
+    pub browser_command: Option<String>,
+}
+
+impl Default for LoginOptions {
+    fn default() -> Self {
+        LoginOptions {
+            mode: LoginMode::Auto,
+            host: "localhost".to_owned(),
+            port: 0,
+            open_browser: true,
+            timeout: DEFAULT_LOGIN_TIMEOUT,
+            key_label: None,
+            limit: None,
+            save: false,
+            base_url: None,
+            environment: None,
+            browser_command: None,
+        }
+    }
+}
+
+const LOOPBACK_HOSTS: [&str; 4] = ["localhost", "127.0.0.1", "::1", "[::1]"];
+
+impl LoginOptions {
+    /// Check every option before anything starts (no port opened, no browser launched).
+    pub fn validate(&self, client: &Client) -> Result<()> {
+        check_timeout(self.timeout)
+            .map_err(|_| Error::invalid_argument("login timeout must be more than 0 and at most a day"))?;
+        if !LOOPBACK_HOSTS.contains(&self.host.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "host {} is not a loopback name: use \"localhost\", \"127.0.0.1\" or \"::1\"",
+                crate::error::quote_for_message(&self.host)
+            )));
+        }
+        // start_auth's own checks of the label, limit and base URL, on a throwaway flow.
+        start_auth(&self.start_options(client, None)).map(|_| ())
+    }
+
+    fn start_options(&self, client: &Client, callback_url: Option<String>) -> StartAuthOptions {
+        StartAuthOptions {
+            callback_url,
+            method: ChallengeMethod::S256,
+            key_label: self.key_label.clone(),
+            limit: self.limit,
+            base_url: Some(self.base_url.clone().unwrap_or_else(|| client.base_url().to_owned())),
+        }
+    }
+}
+
+/// Run the whole login: open a loopback port or go headless, show the URL (and open the browser), wait for
+/// the callback or a pasted code, exchange it, optionally store the key, return it.
+///
+/// Errors: `INVALID_ARGUMENT` for bad options; `PORT_IN_USE` before any browser opens; `CALLBACK_TIMEOUT`
+/// after `timeout`; `ACCESS_DENIED` when the user declines; `CANCELLED` when no input can come in headless
+/// mode; the exchange's own errors; `STORAGE` when `save` fails. Dropping the future cancels everything and
+/// closes the port.
+pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>) -> Result<ApiKey> {
+    options.validate(client)?;
+    if options.save {
+        // Find the config directory now, not after a key was minted.
+        crate::store::config_dir()?;
+    }
+    let deadline = Instant::now() + options.timeout;
+    let key = match options.mode {
+        LoginMode::Headless => headless(client, options, ui.as_ref(), deadline).await?,
+        LoginMode::Loopback => loopback(client, options, ui.clone(), false, deadline).await?,
+        LoginMode::Auto => {
+            let env = options.environment.clone().unwrap_or_else(Environment::detect);
+            match env.headless_reason() {
+                Some(reason) => {
+                    ui.message(&format!("Using headless login: {reason}."));
+                    headless(client, options, ui.as_ref(), deadline).await?
+                }
+                None => loopback(client, options, ui.clone(), true, deadline).await?,
+            }
+        }
+    };
+    if options.save {
+        let path = crate::store::save_key(key.key()).map_err(|e| {
+            crate::error::Error::storage(
+                format!(
+                    "the key was created but could not be saved ({e}); revoke it at {}",
+                    key.settings_url()
+                ),
+                None,
+            )
+        })?;
+        ui.message(&format!("Saved the key to {}", path.display()));
+    }
+    Ok(key)
+}
+
+async fn loopback(
+    client: &Client,
+    options: &LoginOptions,
+    ui: Arc<dyn LoginUi>,
+    auto: bool,
+    deadline: Instant,
+) -> Result<ApiKey> {
+    // Bind first: a taken port fails before any browser opens.
+    let server = CallbackServer::bind(&options.host, options.port).await?;
+    let request = start_auth(&options.start_options(client, Some(server.callback_url())))?;
+    let timed_out = || Error::CallbackTimeout { after: options.timeout };
+
+    // Serving starts now, while the browser launches: a fast browser's redirect must not wait for the
+    // launcher to return. Boxed so it can be dropped (closing the port) at any point below.
+    let mut wait = Box::pin(server.wait());
+    if options.open_browser {
+        let launch = launch_browser(options, request.url());
+        tokio::pin!(launch);
+        let launched = tokio::select! {
+            opened = &mut launch => opened,
+            params = &mut wait => {
+                ui.show_url(request.url(), false);
+                return finish(client, ui.as_ref(), &request, format!("?{}", params?.query)).await;
+            }
+            _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+        };
+        match launched {
+            Ok(()) => {
+                ui.show_url(request.url(), false);
+                ui.message("Opened your browser: approve the request there.");
+            }
+            Err(reason) if auto => {
+                drop(wait); // the port closes now
+                ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
+                return headless(client, options, ui.as_ref(), deadline).await;
+            }
+            Err(reason) => {
+                ui.show_url(request.url(), false);
+                ui.message(&format!("Could not open a browser ({reason}): open the URL above by hand."));
+            }
+        }
+    } else {
+        ui.show_url(request.url(), false);
+    }
+
+    let can_paste = ui.can_paste();
+    if !can_paste {
+        ui.message("Waiting for your browser…");
+    }
+    let response = tokio::select! {
+        params = &mut wait => format!("?{}", params?.query),
+        line = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline) => line?,
+        _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+    };
+    drop(wait); // closed before the exchange, whichever way the code came
+    finish(client, ui.as_ref(), &request, response).await
+}
+
+async fn finish(
+    client: &Client,
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    response: String,
+) -> Result<ApiKey> {
+    ui.message("Got the authorization code; exchanging it for a key…");
+    client.complete_auth(request, &response, &CallOptions::default()).await
+}
+
+async fn launch_browser(options: &LoginOptions, url: &str) -> std::result::Result<(), String> {
+    let command = options.browser_command.clone();
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || match command {
+        Some(cmd) => crate::browser::open_browser_with(Some(&cmd), &url),
+        None => crate::browser::open_browser(&url),
+    })
+    .await
+    .unwrap_or_else(|_| Err("the browser launcher failed".to_owned()))
+}
+
+/// While the loopback server waits: accept a pasted callback URL or code, if the user can paste. Never
+/// completes when they cannot (or stdin ends), leaving the callback and the deadline to decide.
+async fn paste_while_waiting(
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    can_paste: bool,
+    deadline: Instant,
+) -> Result<String> {
+    if can_paste {
+        match read_response(ui, request, LOOPBACK_PROMPT, deadline).await {
+            Err(Error::Cancelled { .. }) => {}
+            other => return other,
+        }
+    }
+    std::future::pending().await
+}
+
+async fn headless(
+    client: &Client,
+    options: &LoginOptions,
+    ui: &dyn LoginUi,
+    deadline: Instant,
+) -> Result<ApiKey> {
+    let request = start_auth(&options.start_options(client, None))?;
+    ui.show_url(request.url(), true);
+    let response =
+        match tokio::time::timeout_at(deadline, read_response(ui, &request, HEADLESS_PROMPT, deadline)).await
+        {
+            Ok(r) => r?,
+            Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
+        };
+    client.complete_auth(&request, &response, &CallOptions::default()).await
+}
+
+/// Read lines until one holds a code for `request`: empty lines and input mistakes (a malformed paste, the
+/// URL of another flow) ask again; end of input is `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`.
+async fn read_response(
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    prompt: &str,
+    deadline: Instant,
+) -> Result<String> {
+    loop {
+        let line = match tokio::time::timeout_at(deadline, ui.read_line(prompt)).await {
+            Ok(line) => line,
+            Err(_) => return std::future::pending().await, // the caller's deadline reports the timeout
+        };
+        let Some(line) = line else {
+            return Err(Error::cancelled("no input: the login needs the code shown by OpenRouter"));
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match extract_code(request, line) {
+            Ok(_) => return Ok(line.to_owned()),
+            Err(e) if e.class() == ErrorClass::Input || matches!(e, Error::StateMismatch { .. }) => {
+                ui.message(&format!("That did not work: {e}. Try again."));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,206 @@
+//! The `openrouter-pkce` command, run as a subprocess against the emulator.
+
+#![cfg(all(unix, feature = "cli"))]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_openrouter-pkce");
+
+fn fake_browser() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fake-browser.sh")
+}
+
+/// The command with a clean, isolated environment.
+fn cmd(config_dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("OPENROUTER_API_KEY")
+        .env_remove("OPENROUTER_PKCE_BASE_URL")
+        .env_remove("SSH_CONNECTION")
+        .env_remove("SSH_CLIENT")
+        .env_remove("SSH_TTY")
+        .env("OPENROUTER_PKCE_CONFIG_DIR", config_dir)
+        .env("BROWSER", fake_browser())
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: stdout={} stderr={}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+struct RunningEmulator {
+    child: Child,
+    base_url: String,
+}
+
+impl RunningEmulator {
+    fn start() -> RunningEmulator {
+        let mut child = Command::new(BIN)
+            .arg("emulator")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        RunningEmulator { child, base_url: line.trim().to_owned() }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        // SIGTERM stops it cleanly; it must exit 0.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        if !std::thread::panicking() {
+            assert!(status.success(), "{status}");
+        }
+    }
+}
+
+#[test]
+fn pkce_json_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args(["pkce", "--json", "--length", "64"]));
+    assert!(out.status.success());
+    let v = json(&out);
+    let verifier = v["code_verifier"].as_str().unwrap();
+    assert_eq!(verifier.len(), 64);
+    assert_eq!(v["code_challenge_method"], "S256");
+    assert!(
+        openrouter_pkce::verify_challenge(verifier, v["code_challenge"].as_str().unwrap(), "S256").unwrap()
+    );
+    let bad = run(cmd(dir.path()).args(["pkce", "--method", "s256"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("[INVALID_METHOD]"));
+}
+
+#[test]
+fn login_whoami_logout() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args([
+        "login",
+        "--json",
+        "--save",
+        "--mode",
+        "loopback",
+        "--base-url",
+        &emu.base_url,
+    ]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert!(v.get("key").is_none(), "the full key only with --print-key");
+    let masked = v["masked"].as_str().unwrap().to_owned();
+    assert!(masked.contains('…'));
+    let stored = std::fs::read_to_string(dir.path().join("api_key")).unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(stored.trim()));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(stored.trim()));
+    assert_eq!(v["saved_path"].as_str().unwrap(), dir.path().join("api_key").display().to_string());
+
+    let who = run(cmd(dir.path()).args(["whoami", "--json"]).env("OPENROUTER_PKCE_BASE_URL", &emu.base_url));
+    assert!(who.status.success(), "{}", String::from_utf8_lossy(&who.stderr));
+    let w = json(&who);
+    assert_eq!(w["masked"], masked.as_str());
+    assert_eq!(w["label"], "openrouter-pkce emulator");
+
+    let bye = run(cmd(dir.path()).arg("logout"));
+    assert!(bye.status.success());
+    assert!(String::from_utf8_lossy(&bye.stdout).contains("https://openrouter.ai/keys/"));
+    assert!(!dir.path().join("api_key").exists());
+
+    let none = run(cmd(dir.path()).args(["whoami", "--base-url", &emu.base_url]));
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no API key"));
+}
+
+#[test]
+fn print_key_puts_only_the_key_on_stdout() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args(["login", "--print-key", "--base-url", &emu.base_url]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.trim().starts_with("sk-or-v1-") && stdout.trim().lines().count() == 1);
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(cmd(dir.path()).args(["login", "--bogus"])).status.code(), Some(2));
+    assert_eq!(run(cmd(dir.path()).args(["login", "--mode", "nope"])).status.code(), Some(2));
+    assert_eq!(run(cmd(dir.path()).args(["login", "--timeout", "0"])).status.code(), Some(2));
+    assert_eq!(run(cmd(dir.path()).args(["login", "--host", "0.0.0.0"])).status.code(), Some(2));
+    assert_eq!(run(&mut cmd(dir.path())).status.code(), Some(2));
+
+    // A closed port: the network class.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = run(cmd(dir.path())
+        .args(["whoami", "--base-url", &format!("http://127.0.0.1:{port}")])
+        .env("OPENROUTER_API_KEY", "sk-or-v1-0123456789abcdef"));
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: ") && err.contains("[NETWORK]"), "{err}");
+    assert!(!err.contains("0123456789abcdef"));
+}
+
+#[test]
+fn a_taken_port_is_exit_4_and_a_timeout_exit_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out =
+        run(cmd(dir.path()).args(["login", "--mode", "loopback", "--host", "127.0.0.1", "--port", &port]));
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[PORT_IN_USE]"));
+
+    let out = run(cmd(dir.path()).args(["login", "--mode", "loopback", "--no-browser", "--timeout", "0.3"]));
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[CALLBACK_TIMEOUT]"));
+}
+
+#[test]
+fn sigint_during_login_is_cancelled_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cmd(dir.path())
+        .args(["login", "--mode", "loopback", "--no-browser", "--host", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the URL on stderr, so the port is open and the handler installed.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut port = None;
+    for line in (&mut stderr).lines() {
+        let line = line.unwrap();
+        if let Some(i) = line.find("callback_url=http%3A%2F%2F127.0.0.1%3A") {
+            let rest = &line[i + "callback_url=http%3A%2F%2F127.0.0.1%3A".len()..];
+            port = Some(rest.split('%').next().unwrap().parse::<u16>().unwrap());
+        }
+        if line.contains("Waiting") {
+            break;
+        }
+    }
+    let port = port.expect("the URL was shown");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("[CANCELLED]"), "{rest}");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}

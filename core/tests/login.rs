@@ -1,0 +1,322 @@
+//! The one-click login against the emulator: loopback with a fake browser, headless with a pasted code or
+//! callback URL, the automatic mode's fallbacks, timeouts, a taken port, denial, cancellation and saving.
+
+#![cfg(all(unix, feature = "emulator"))]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use openrouter_pkce::emulator::{Emulator, EmulatorConfig};
+use openrouter_pkce::login::LineFuture;
+use openrouter_pkce::{CallOptions, Client, Environment, LoginMode, LoginOptions, LoginUi, login};
+
+type Paste = Arc<dyn Fn(String) -> LineFuture + Send + Sync>;
+
+/// A scripted user: records what it is shown, answers prompts with `paste(last shown URL)`.
+struct TestUi {
+    urls: Mutex<Vec<(String, bool)>>,
+    messages: Mutex<Vec<String>>,
+    can_paste: bool,
+    paste: Paste,
+    on_url: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+}
+
+impl TestUi {
+    fn new(can_paste: bool, paste: Paste) -> Arc<TestUi> {
+        Arc::new(TestUi {
+            urls: Mutex::default(),
+            messages: Mutex::default(),
+            can_paste,
+            paste,
+            on_url: None,
+        })
+    }
+    fn silent() -> Arc<TestUi> {
+        TestUi::new(false, Arc::new(|_| Box::pin(async { None })))
+    }
+    fn last_url(&self) -> String {
+        self.urls.lock().unwrap().last().expect("a URL was shown").0.clone()
+    }
+    fn messages(&self) -> String {
+        self.messages.lock().unwrap().join("\n")
+    }
+}
+
+impl LoginUi for TestUi {
+    fn show_url(&self, url: &str, headless: bool) {
+        self.urls.lock().unwrap().push((url.to_owned(), headless));
+        if let Some(tx) = &self.on_url {
+            let _ = tx.send(url.to_owned());
+        }
+    }
+    fn message(&self, text: &str) {
+        self.messages.lock().unwrap().push(text.to_owned());
+    }
+    fn can_paste(&self) -> bool {
+        self.can_paste
+    }
+    fn read_line(&self, _prompt: &str) -> LineFuture {
+        let url = self.urls.lock().unwrap().last().map(|u| u.0.clone()).unwrap_or_default();
+        (self.paste)(url)
+    }
+}
+
+fn fake_browser() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fake-browser.sh").display().to_string()
+}
+
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+/// What the user would copy from the emulator's headless page.
+async fn scrape_code(url: String) -> Option<String> {
+    let page = http().get(&url).send().await.ok()?.text().await.ok()?;
+    between(&page, "<code id=\"code\">", "</code>").map(str::to_owned)
+}
+
+fn paste_scraped_code() -> Paste {
+    Arc::new(|url| Box::pin(scrape_code(url)))
+}
+
+/// A browser driven by the test: loads the auth URL, answers the consent page with `decision` if shown,
+/// and follows the redirect to the callback.
+async fn browse(url: &str, decision: &str) {
+    let client = http();
+    let mut resp = client.get(url).send().await.unwrap();
+    if resp.status() == 200 {
+        let page = resp.text().await.unwrap();
+        let id = between(&page, "name=\"request_id\" value=\"", "\"").expect("a consent page").to_owned();
+        let base = url.split("/auth?").next().unwrap();
+        resp = client
+            .post(format!("{base}/auth/decision"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("request_id={id}&decision={decision}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(resp.status(), 302);
+    let location = resp.headers()["location"].to_str().unwrap().to_owned();
+    client.get(location).send().await.unwrap();
+}
+
+fn callback_port(auth_url: &str) -> u16 {
+    let url = url::Url::parse(auth_url).unwrap();
+    let cb = url.query_pairs().find(|(k, _)| k == "callback_url").unwrap().1.into_owned();
+    url::Url::parse(&cb).unwrap().port().unwrap()
+}
+
+fn assert_closed(port: u16) {
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still open");
+}
+
+fn options(emu: &Emulator, mode: LoginMode) -> LoginOptions {
+    LoginOptions {
+        mode,
+        base_url: Some(emu.base_url()),
+        timeout: Duration::from_secs(30),
+        environment: Some(Environment::desktop()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn loopback_with_a_browser_command() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let ui = TestUi::silent();
+    let opts = LoginOptions {
+        browser_command: Some(fake_browser()),
+        key_label: Some("t".into()),
+        ..options(&emu, LoginMode::Loopback)
+    };
+    let key = login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    let client = Client::openrouter();
+    let info = client
+        .key_info(key.key(), &CallOptions { base_url: Some(emu.base_url()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(info.label.as_deref(), Some("t"));
+    let (url, headless) = ui.urls.lock().unwrap()[0].clone();
+    assert!(!headless && url.contains("callback_url="));
+    assert_closed(callback_port(&url));
+}
+
+#[tokio::test]
+async fn headless_with_a_pasted_code() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let ui = TestUi::new(true, paste_scraped_code());
+    let key = login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    let (url, headless) = ui.urls.lock().unwrap()[0].clone();
+    assert!(headless && !url.contains("callback_url") && url.contains("code_challenge_method=S256"));
+}
+
+#[tokio::test]
+async fn auto_goes_headless_over_ssh_and_accepts_a_callback_url() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let mut env = Environment::desktop();
+    env.ssh = true;
+    // Empty lines are asked again; the pasted value is a whole callback URL.
+    let asked = Arc::new(Mutex::new(0));
+    let asked2 = asked.clone();
+    let paste: Paste = Arc::new(move |url| {
+        let n = {
+            let mut a = asked2.lock().unwrap();
+            *a += 1;
+            *a
+        };
+        Box::pin(async move {
+            if n == 1 {
+                return Some("   ".to_owned());
+            }
+            scrape_code(url).await.map(|c| format!("http://localhost:8080/callback?code={c}"))
+        })
+    });
+    let ui = TestUi::new(false, paste);
+    let opts = LoginOptions { environment: Some(env), ..options(&emu, LoginMode::Auto) };
+    login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    assert_eq!(*asked.lock().unwrap(), 2);
+    assert!(ui.messages().contains("SSH"));
+    assert!(ui.urls.lock().unwrap()[0].1);
+}
+
+#[tokio::test]
+async fn auto_falls_back_to_headless_when_the_browser_fails() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let ui = TestUi::new(false, paste_scraped_code());
+    let opts = LoginOptions {
+        browser_command: Some("/nonexistent/browser".into()),
+        ..options(&emu, LoginMode::Auto)
+    };
+    login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    let urls = ui.urls.lock().unwrap().clone();
+    assert_eq!(urls.len(), 1, "only the headless URL is shown");
+    assert!(urls[0].1);
+    assert!(ui.messages().contains("headless"));
+}
+
+#[tokio::test]
+async fn loopback_accepts_a_paste_while_waiting() {
+    let emu = Arc::new(Emulator::start(EmulatorConfig::default()).await.unwrap());
+    let emu2 = emu.clone();
+    let paste: Paste = Arc::new(move |url| {
+        let u = url::Url::parse(&url).unwrap();
+        let challenge = u.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
+        let code = emu2.issue_code(Some(&challenge), Some("S256"), None, None);
+        Box::pin(async move { Some(code) })
+    });
+    let ui = TestUi::new(true, paste);
+    let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
+    login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    assert_closed(callback_port(&ui.last_url()));
+}
+
+#[tokio::test]
+async fn timeout_closes_the_port() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let ui = TestUi::silent();
+    let opts = LoginOptions {
+        open_browser: false,
+        timeout: Duration::from_millis(300),
+        ..options(&emu, LoginMode::Loopback)
+    };
+    let err = login(&Client::openrouter(), &opts, ui.clone()).await.unwrap_err();
+    assert_eq!(err.code(), "CALLBACK_TIMEOUT");
+    assert_closed(callback_port(&ui.last_url()));
+}
+
+#[tokio::test]
+async fn dropping_the_login_cancels_and_closes_the_port() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let ui = TestUi::silent();
+    let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
+    let client = Client::openrouter();
+    let r = tokio::time::timeout(Duration::from_millis(300), login(&client, &opts, ui.clone())).await;
+    assert!(r.is_err());
+    assert_closed(callback_port(&ui.last_url()));
+}
+
+#[tokio::test]
+async fn a_taken_port_fails_before_the_browser_opens() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("opened");
+    let ui = TestUi::silent();
+    let opts = LoginOptions {
+        host: "127.0.0.1".into(),
+        port,
+        browser_command: Some(format!("touch {}", marker.display())),
+        ..options(&emu, LoginMode::Loopback)
+    };
+    let err = login(&Client::openrouter(), &opts, ui.clone()).await.unwrap_err();
+    assert_eq!(err.code(), "PORT_IN_USE");
+    assert!(!marker.exists());
+    assert!(ui.urls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn denial_is_access_denied() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    emu.set_auto_approve(false);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ui = Arc::new(TestUi {
+        urls: Mutex::default(),
+        messages: Mutex::default(),
+        can_paste: false,
+        paste: Arc::new(|_| Box::pin(async { None })),
+        on_url: Some(tx),
+    });
+    let browser = tokio::spawn(async move {
+        let url = rx.recv().await.unwrap();
+        browse(&url, "deny").await;
+        url
+    });
+    let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
+    let err = login(&Client::openrouter(), &opts, ui).await.unwrap_err();
+    assert_eq!(err.code(), "ACCESS_DENIED");
+    assert_closed(callback_port(&browser.await.unwrap()));
+}
+
+#[tokio::test]
+async fn approval_through_the_consent_page_and_save() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    emu.set_auto_approve(false);
+    let dir = tempfile::tempdir().unwrap();
+    // The only test in this binary that touches the process environment.
+    unsafe { std::env::set_var("OPENROUTER_PKCE_CONFIG_DIR", dir.path()) };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ui = Arc::new(TestUi {
+        urls: Mutex::default(),
+        messages: Mutex::default(),
+        can_paste: false,
+        paste: Arc::new(|_| Box::pin(async { None })),
+        on_url: Some(tx),
+    });
+    tokio::spawn(async move { browse(&rx.recv().await.unwrap(), "approve").await });
+    let opts = LoginOptions { open_browser: false, save: true, ..options(&emu, LoginMode::Auto) };
+    let key = login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    let stored = std::fs::read_to_string(dir.path().join("api_key")).unwrap();
+    assert_eq!(stored.trim(), key.key());
+    assert!(ui.messages().contains("Saved the key"));
+}
+
+#[tokio::test]
+async fn headless_without_input_is_cancelled() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let err = login(&Client::openrouter(), &options(&emu, LoginMode::Headless), TestUi::silent())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "CANCELLED");
+}
