@@ -50,7 +50,6 @@ impl ApiKey {
 }
 
 /// KeyInfo reports absent values as `null` in JS, like Python's `None`.
-
 fn nullable<T>(v: Option<T>) -> Either<T, Null> {
     v.map_or(Either::B(Null), Either::A)
 }
