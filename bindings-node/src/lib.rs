@@ -1,1 +1,22 @@
-//! Node.js bindings for openrouter-pkce (filled in by the Node-package issue).
+//! Node.js bindings for openrouter-pkce (napi-rs).
+//!
+//! This crate only translates: JS arguments in, a call into the core, results and errors out. Every
+//! protocol decision lives in `openrouter-pkce` (the core crate). The hand-written JS layer in
+//! `bindings-node/index.js` adds what JS idioms need (an `OpenRouterPkceError` class, `util.inspect`
+//! redaction, the fast `Pkce` object) on top of the generated loader `native.js`.
+
+#![deny(clippy::all)]
+
+mod auth;
+mod client;
+mod emulator;
+mod errors;
+mod pkce;
+
+use napi_derive::napi;
+
+/// The library version: one number for the Rust crate, the Python and the Node packages.
+#[napi]
+pub fn version() -> &'static str {
+    openrouter_pkce::VERSION
+}

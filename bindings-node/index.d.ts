@@ -1,0 +1,139 @@
+/**
+ * openrouter-pkce: OAuth PKCE for OpenRouter (Rust core, napi-rs binding).
+ *
+ * The types of the native classes and option bags come from the generated `native.d.ts` (whose JSDoc is
+ * the Rust doc comments); this file declares what the hand-written JS layer (`index.js`) adds or reshapes.
+ * @packageDocumentation
+ */
+
+import type {
+  ApiKey,
+  AuthRequest as NativeAuthRequest,
+  AuthRequestData,
+  AuthUrlOpts,
+  CallOpts,
+  Client as NativeClient,
+  ClientOpts,
+  ExchangeCodeOpts,
+  KeyInfo,
+  StartAuthOpts,
+} from './native'
+
+export { ApiKey } from './native'
+export type {
+  AuthRequestData,
+  AuthUrlOpts,
+  CallOpts,
+  ClientOpts,
+  ExchangeCodeOpts,
+  KeyInfo,
+  StartAuthOpts,
+} from './native'
+
+/** The library version (one number for the Rust crate, the Python and the Node packages). */
+export declare const VERSION: string
+
+/** The PKCE challenge methods, exactly these strings. */
+export type ChallengeMethod = 'S256' | 'plain'
+
+/** The stable error codes of the contract, the same in Rust, Python and Node. */
+export type ErrorCode =
+  | 'INVALID_VERIFIER'
+  | 'INVALID_METHOD'
+  | 'INVALID_CALLBACK_URL'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_CODE_CHALLENGE_METHOD'
+  | 'INVALID_CODE'
+  | 'CODE_EXPIRED'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR'
+  | 'UNEXPECTED_STATUS'
+  | 'MALFORMED_RESPONSE'
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'ACCESS_DENIED'
+  | 'STATE_MISMATCH'
+  | 'CALLBACK_TIMEOUT'
+  | 'CANCELLED'
+  | 'PORT_IN_USE'
+  | 'STORAGE'
+
+/**
+ * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.
+ */
+export declare class OpenRouterPkceError extends Error {
+  constructor(code: ErrorCode, message: string, status?: number)
+  /** The stable code, e.g. `'INVALID_CODE'`. */
+  readonly code: ErrorCode
+  /** The HTTP status, for errors caused by an HTTP answer. */
+  readonly status?: number
+  readonly name: 'OpenRouterPkceError'
+}
+
+/** A verifier, its challenge and the method. `util.inspect` / `JSON.stringify` redact the verifier. */
+export declare class Pkce {
+  constructor(codeVerifier: string, codeChallenge: string, codeChallengeMethod: ChallengeMethod)
+  /** The secret verifier: send it only in the exchange. */
+  readonly codeVerifier: string
+  /** The challenge for the authorization URL. */
+  readonly codeChallenge: string
+  /** `'S256'` or `'plain'`. */
+  readonly codeChallengeMethod: ChallengeMethod
+  /** A redacted plain object. */
+  toJSON(): { codeVerifier: string; codeChallenge: string; codeChallengeMethod: ChallengeMethod }
+}
+
+/** A new random code verifier of `length` characters (43–128, default 43 = 32 CSPRNG bytes). Throws `INVALID_VERIFIER`. */
+export declare function createVerifier(length?: number): string
+/** The challenge of a verifier (`method` default `'S256'`). Throws `INVALID_VERIFIER` or `INVALID_METHOD`. */
+export declare function createChallenge(codeVerifier: string, method?: ChallengeMethod): string
+/** Whether `codeChallenge` is the challenge of `codeVerifier`, in constant time. */
+export declare function verifyChallenge(codeVerifier: string, codeChallenge: string, method?: ChallengeMethod): boolean
+/** A fresh verifier and its challenge in one call (default: 43 characters, S256). */
+export declare function generatePkce(options?: { length?: number; method?: ChallengeMethod }): Pkce
+
+/**
+ * Build the authorization URL (`<baseUrl>/auth?…`). Without `callbackUrl` it is headless mode (S256 required).
+ * Throws `INVALID_CALLBACK_URL`, `INVALID_METHOD` or `INVALID_ARGUMENT`.
+ */
+export declare function authUrl(options?: AuthUrlOpts): string
+
+/**
+ * One started flow. Keep `toJSON()` in a server-side session and rebuild it with `AuthRequest.fromJSON`.
+ * `util.inspect` and `String()` never show the verifier.
+ */
+export declare class AuthRequest extends NativeAuthRequest {
+  /** Rebuild from `toJSON()`'s object (or the Rust/Python JSON string). Throws `INVALID_ARGUMENT` if tampered. */
+  static fromJSON(data: AuthRequestData | string): AuthRequest
+}
+
+/** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */
+export declare function startAuth(options?: StartAuthOpts): AuthRequest
+
+/** Exchange an authorization code (and the flow's verifier) for the user's API key. Sent exactly once. */
+export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
+
+/**
+ * Finish a started flow: `response` is the callback URL, its query string or a pasted code. Checks the
+ * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
+ */
+export declare function completeAuth(
+  request: AuthRequest | AuthRequestData,
+  response: string,
+  options?: CallOpts,
+): Promise<ApiKey>
+
+/** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
+export declare function keyInfo(key: string, options?: CallOpts): Promise<KeyInfo>
+
+/** A configured client: one pooled HTTP client, its own base URL, deadline and User-Agent. */
+export declare class Client extends NativeClient {
+  constructor(options?: ClientOpts)
+  /** Finish a started flow (see `completeAuth`). */
+  completeAuth(request: AuthRequest | AuthRequestData, response: string, options?: CallOpts): Promise<ApiKey>
+}
+
+export { Emulator } from './native'
+export type { EmulatorOpts, FaultOpts, IssueCodeOpts, CreateKeyOpts } from './native'

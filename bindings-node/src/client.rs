@@ -1,0 +1,263 @@
+//! Steps 2 and 3: the exchange and key info, on a configured `Client` or the default one.
+
+use std::sync::OnceLock;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use openrouter_pkce::{CallOptions, ChallengeMethod, ClientOptions, ExchangeRequest};
+
+use crate::auth::AuthRequest;
+use crate::errors::{IntoNapi, millis, to_napi};
+
+/// A user-controlled OpenRouter API key. `console.log`, `util.inspect`, `String()` and `JSON.stringify`
+/// show only the masked form; the full secret is only in `.key`.
+#[napi]
+pub struct ApiKey {
+    inner: openrouter_pkce::ApiKey,
+}
+
+#[napi]
+impl ApiKey {
+    /// The full secret key. Send it as `Authorization: Bearer <key>`; never log it.
+    #[napi(getter)]
+    pub fn key(&self) -> String {
+        self.inner.key().to_owned()
+    }
+
+    /// The OpenRouter user id, when the exchange returned one; else `null`.
+    #[napi(getter)]
+    pub fn user_id(&self) -> Option<String> {
+        self.inner.user_id().map(str::to_owned)
+    }
+
+    /// The key with its middle hidden, e.g. `sk-or-v1-ab…9f3e`: safe to print.
+    #[napi(getter)]
+    pub fn masked(&self) -> String {
+        self.inner.masked()
+    }
+
+    /// The key's settings page on OpenRouter (where its owner can revoke it).
+    #[napi(getter)]
+    pub fn settings_url(&self) -> String {
+        self.inner.settings_url()
+    }
+
+    /// The key's request logs on OpenRouter.
+    #[napi(getter)]
+    pub fn logs_url(&self) -> String {
+        self.inner.logs_url()
+    }
+}
+
+/// KeyInfo reports absent values as `null` in JS, like Python's `None`.
+fn nullable<T>(v: Option<T>) -> Either<T, Null> {
+    v.map_or(Either::B(Null), Either::A)
+}
+
+/// Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`.
+#[napi(object)]
+pub struct KeyInfo {
+    /// The key's label.
+    pub label: Either<String, Null>,
+    /// Credit limit; `null` for unlimited.
+    pub limit: Either<f64, Null>,
+    /// Credits left under the limit.
+    pub limit_remaining: Either<f64, Null>,
+    /// When the limit resets (`daily`, `weekly`, `monthly`), if it does.
+    pub limit_reset: Either<String, Null>,
+    /// Credits used, all time.
+    pub usage: Either<f64, Null>,
+    /// Credits used today (UTC).
+    pub usage_daily: Either<f64, Null>,
+    /// Credits used this week (UTC).
+    pub usage_weekly: Either<f64, Null>,
+    /// Credits used this month (UTC).
+    pub usage_monthly: Either<f64, Null>,
+    /// Whether the user has only ever used the free tier.
+    pub is_free_tier: Either<bool, Null>,
+    /// Expiry (ISO 8601), if the key expires.
+    pub expires_at: Either<String, Null>,
+    /// The user who created the key.
+    pub creator_user_id: Either<String, Null>,
+}
+
+impl From<openrouter_pkce::KeyInfo> for KeyInfo {
+    fn from(k: openrouter_pkce::KeyInfo) -> Self {
+        KeyInfo {
+            label: nullable(k.label),
+            limit: nullable(k.limit),
+            limit_remaining: nullable(k.limit_remaining),
+            limit_reset: nullable(k.limit_reset),
+            usage: nullable(k.usage),
+            usage_daily: nullable(k.usage_daily),
+            usage_weekly: nullable(k.usage_weekly),
+            usage_monthly: nullable(k.usage_monthly),
+            is_free_tier: nullable(k.is_free_tier),
+            expires_at: nullable(k.expires_at),
+            creator_user_id: nullable(k.creator_user_id),
+        }
+    }
+}
+
+/// Options of `exchangeCode`.
+#[napi(object)]
+pub struct ExchangeCodeOpts {
+    /// The authorization code from the callback (secret, single use).
+    pub code: String,
+    /// The flow's verifier; leave it out only if the flow used no challenge.
+    pub code_verifier: Option<String>,
+    /// `"S256"` (default) or `"plain"`: the method of the flow's challenge.
+    pub code_challenge_method: Option<String>,
+    /// Another base URL for this call.
+    pub base_url: Option<String>,
+    /// Total deadline of this call in milliseconds (default 30000).
+    pub timeout_ms: Option<f64>,
+}
+
+/// Per-call options of `keyInfo` and `completeAuth`.
+#[napi(object)]
+pub struct CallOpts {
+    /// Another base URL for this call.
+    pub base_url: Option<String>,
+    /// Total deadline of this call in milliseconds (default 30000).
+    pub timeout_ms: Option<f64>,
+}
+
+fn call_options(base_url: Option<String>, timeout_ms: Option<f64>) -> CallOptions {
+    CallOptions { base_url, timeout: timeout_ms.map(millis) }
+}
+
+fn default_client() -> &'static openrouter_pkce::Client {
+    static DEFAULT: OnceLock<openrouter_pkce::Client> = OnceLock::new();
+    DEFAULT.get_or_init(openrouter_pkce::Client::openrouter)
+}
+
+async fn exchange(client: openrouter_pkce::Client, o: ExchangeCodeOpts) -> Result<ApiKey> {
+    let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
+    let request =
+        ExchangeRequest { code: o.code, code_verifier: o.code_verifier, code_challenge_method: method };
+    let inner = client.exchange_code(request, &call_options(o.base_url, o.timeout_ms)).await.napi()?;
+    Ok(ApiKey { inner })
+}
+
+async fn key_details(client: openrouter_pkce::Client, key: String, o: Option<CallOpts>) -> Result<KeyInfo> {
+    let call = o.map(|o| call_options(o.base_url, o.timeout_ms)).unwrap_or_default();
+    client.key_info(&key, &call).await.map(KeyInfo::from).napi()
+}
+
+fn complete<'env>(
+    env: &'env Env,
+    client: openrouter_pkce::Client,
+    request: &AuthRequest,
+    response: String,
+    o: Option<CallOpts>,
+) -> Result<PromiseRaw<'env, ApiKey>> {
+    let request = request.inner.clone();
+    let call = o.map(|o| call_options(o.base_url, o.timeout_ms)).unwrap_or_default();
+    env.spawn_future(async move {
+        let inner = client.complete_auth(&request, &response, &call).await.map_err(to_napi)?;
+        Ok(ApiKey { inner })
+    })
+}
+
+/// Exchange an authorization code (and the flow's verifier) for the user's API key
+/// (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
+///
+/// Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
+/// `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
+#[napi]
+pub async fn exchange_code(options: ExchangeCodeOpts) -> Result<ApiKey> {
+    exchange(default_client().clone(), options).await
+}
+
+/// Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
+/// belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
+#[napi(ts_return_type = "Promise<ApiKey>")]
+pub fn complete_auth<'env>(
+    env: &'env Env,
+    request: &AuthRequest,
+    response: String,
+    options: Option<CallOpts>,
+) -> Result<PromiseRaw<'env, ApiKey>> {
+    complete(env, default_client().clone(), request, response, options)
+}
+
+/// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
+/// invalid or revoked key.
+#[napi]
+pub async fn key_info(key: String, options: Option<CallOpts>) -> Result<KeyInfo> {
+    key_details(default_client().clone(), key, options).await
+}
+
+/// Options of `new Client(...)`.
+#[napi(object)]
+pub struct ClientOpts {
+    /// Where OpenRouter lives (`https://`, or `http://` on loopback for the emulator). Default `https://openrouter.ai`.
+    pub base_url: Option<String>,
+    /// Total deadline of each call in milliseconds (default 30000).
+    pub timeout_ms: Option<f64>,
+    /// User-Agent; default names this library and its version.
+    pub user_agent: Option<String>,
+}
+
+/// A configured OpenRouter client with one pooled HTTP connection set, created on first use.
+/// The module-level functions use a default client for `https://openrouter.ai`.
+#[napi]
+pub struct Client {
+    inner: openrouter_pkce::Client,
+}
+
+#[napi]
+impl Client {
+    /// A client; the base URL and timeout are checked now (`INVALID_ARGUMENT`).
+    #[napi(constructor)]
+    pub fn new(options: Option<ClientOpts>) -> Result<Client> {
+        let mut opts = ClientOptions::default();
+        if let Some(o) = options {
+            if let Some(b) = o.base_url {
+                opts.base_url = b;
+            }
+            if let Some(t) = o.timeout_ms {
+                opts.timeout = millis(t);
+            }
+            opts.user_agent = o.user_agent;
+        }
+        Ok(Client { inner: openrouter_pkce::Client::new(opts).napi()? })
+    }
+
+    /// The client's base URL (normalised, no trailing slash).
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// The client's deadline per call, in milliseconds.
+    #[napi(getter)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.inner.timeout().as_secs_f64() * 1000.0
+    }
+
+    /// Exchange an authorization code for the user's API key (see the module-level `exchangeCode`).
+    #[napi]
+    pub async fn exchange_code(&self, options: ExchangeCodeOpts) -> Result<ApiKey> {
+        exchange(self.inner.clone(), options).await
+    }
+
+    /// Finish a started flow (see the module-level `completeAuth`).
+    #[napi(ts_return_type = "Promise<ApiKey>")]
+    pub fn complete_auth<'env>(
+        &self,
+        env: &'env Env,
+        request: &AuthRequest,
+        response: String,
+        options: Option<CallOpts>,
+    ) -> Result<PromiseRaw<'env, ApiKey>> {
+        complete(env, self.inner.clone(), request, response, options)
+    }
+
+    /// Details of a key (see the module-level `keyInfo`).
+    #[napi]
+    pub async fn key_info(&self, key: String, options: Option<CallOpts>) -> Result<KeyInfo> {
+        key_details(self.inner.clone(), key, options).await
+    }
+}

@@ -1,0 +1,233 @@
+//! The in-process fake of OpenRouter, for tests.
+
+use std::sync::Mutex;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use openrouter_pkce::emulator::{Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault};
+
+use crate::errors::{IntoNapi, invalid_argument, millis};
+
+/// Options of `new Emulator(...)`.
+#[napi(object)]
+pub struct EmulatorOpts {
+    /// `true` (default): `/auth` approves at once; `false`: an Approve/Deny page.
+    pub auto_approve: Option<bool>,
+    /// `true` (default): `state` is relayed on the callback redirect.
+    pub relay_state: Option<bool>,
+    /// How long an authorization code stays valid, in milliseconds (default 600000).
+    pub code_ttl_ms: Option<f64>,
+    /// The port on 127.0.0.1; 0 (default) lets the OS choose.
+    pub port: Option<u32>,
+}
+
+/// A fault for the next request to an endpoint (`injectFault`).
+#[napi(object)]
+pub struct FaultOpts {
+    /// `"exchange"` (default, `POST /api/v1/auth/keys`) or `"keyInfo"` (`GET /api/v1/key`).
+    pub endpoint: Option<String>,
+    /// `"status"`, `"delay"`, `"redirect"`, `"drip"`, `"hugeBody"`, `"hang"` or `"close"`. Default:
+    /// `"delay"` when `delayMs` is given, else `"status"`.
+    pub kind: Option<String>,
+    /// The HTTP status of a `"status"` (default 500) or `"redirect"` (default 307) fault.
+    pub status: Option<u32>,
+    /// The body of a `"status"` fault, sent verbatim (default empty).
+    pub body: Option<String>,
+    /// The `Content-Type` of a `"status"` fault (default `application/json`).
+    pub content_type: Option<String>,
+    /// The wait of a `"delay"` fault, in milliseconds.
+    pub delay_ms: Option<f64>,
+    /// The `Location` of a `"redirect"` fault.
+    pub location: Option<String>,
+    /// The size of a `"hugeBody"` fault in bytes (default 10 MB).
+    pub bytes: Option<f64>,
+}
+
+/// What `issueCode` binds the code to.
+#[napi(object)]
+pub struct IssueCodeOpts {
+    /// The challenge the code is bound to; without one the code exchanges without a verifier.
+    pub code_challenge: Option<String>,
+    /// `"S256"` or `"plain"` (a challenge without a method is `plain`, as RFC 7636 says).
+    pub method: Option<String>,
+    /// Label of the key the code mints.
+    pub key_label: Option<String>,
+    /// Credit limit of the key the code mints.
+    pub limit: Option<f64>,
+}
+
+/// What `createKey` makes.
+#[napi(object)]
+pub struct CreateKeyOpts {
+    /// The key's label.
+    pub label: Option<String>,
+    /// The key's credit limit.
+    pub limit: Option<f64>,
+}
+
+fn endpoint(name: Option<&str>) -> Result<Endpoint> {
+    match name.unwrap_or("exchange") {
+        "exchange" => Ok(Endpoint::Exchange),
+        "keyInfo" => Ok(Endpoint::KeyInfo),
+        _ => Err(invalid_argument("endpoint must be \"exchange\" or \"keyInfo\"")),
+    }
+}
+
+/// A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys` and `/api/v1/key` on `127.0.0.1:<port>`,
+/// for tests and demos: single-use codes bound to their challenge, the documented statuses and messages,
+/// and fault injection. `await emu.start()`, point a `Client` at `emu.baseUrl`, `await emu.stop()`.
+#[napi]
+pub struct Emulator {
+    config: EmulatorConfig,
+    running: Mutex<Option<CoreEmulator>>,
+}
+
+impl Emulator {
+    fn with<T>(&self, f: impl FnOnce(&CoreEmulator) -> T) -> Result<T> {
+        let guard = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(emu) => Ok(f(emu)),
+            None => Err(invalid_argument("the emulator is not running; call `await emu.start()` first")),
+        }
+    }
+}
+
+#[napi]
+impl Emulator {
+    /// An emulator, not yet listening.
+    #[napi(constructor)]
+    pub fn new(options: Option<EmulatorOpts>) -> Result<Emulator> {
+        let mut config = EmulatorConfig::default();
+        if let Some(o) = options {
+            if let Some(a) = o.auto_approve {
+                config.auto_approve = a;
+            }
+            if let Some(r) = o.relay_state {
+                config.relay_state = r;
+            }
+            if let Some(t) = o.code_ttl_ms {
+                config.code_ttl = millis(t);
+            }
+            if let Some(p) = o.port {
+                config.port = u16::try_from(p).map_err(|_| invalid_argument("port must be 0 to 65535"))?;
+            }
+        }
+        Ok(Emulator { config, running: Mutex::new(None) })
+    }
+
+    /// Start listening (`PORT_IN_USE` if the port is taken).
+    #[napi]
+    pub async fn start(&self) -> Result<()> {
+        if self.running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+            return Ok(());
+        }
+        let emu = CoreEmulator::start(self.config.clone()).await.napi()?;
+        let mut slot = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(emu);
+        }
+        Ok(())
+    }
+
+    /// Stop listening and close the port (in-flight requests get a few seconds to finish).
+    #[napi]
+    pub async fn stop(&self) -> Result<()> {
+        let emu = self.running.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(emu) = emu {
+            emu.stop().await;
+        }
+        Ok(())
+    }
+
+    /// The base URL to point a client at, e.g. `http://127.0.0.1:53127`.
+    #[napi(getter)]
+    pub fn base_url(&self) -> Result<String> {
+        self.with(CoreEmulator::base_url)
+    }
+
+    /// The port the emulator listens on.
+    #[napi(getter)]
+    pub fn port(&self) -> Result<u32> {
+        self.with(|e| u32::from(e.port()))
+    }
+
+    /// Queue a fault for a later request to an endpoint (each request takes the oldest queued fault).
+    #[napi]
+    pub fn inject_fault(&self, fault: FaultOpts) -> Result<()> {
+        let ep = endpoint(fault.endpoint.as_deref())?;
+        let kind = fault.kind.as_deref().unwrap_or(if fault.delay_ms.is_some() { "delay" } else { "status" });
+        let status = |default: u16| -> Result<u16> {
+            fault
+                .status
+                .map(|s| u16::try_from(s).map_err(|_| invalid_argument("status must be 100 to 999")))
+                .transpose()
+                .map(|s| s.unwrap_or(default))
+        };
+        let f = match kind {
+            "status" => Fault::Status {
+                status: status(500)?,
+                body: fault.body.clone().unwrap_or_default(),
+                content_type: fault.content_type.clone().unwrap_or_else(|| "application/json".into()),
+            },
+            "delay" => Fault::Delay(millis(fault.delay_ms.unwrap_or(0.0))),
+            "redirect" => Fault::Redirect {
+                location: fault.location.clone().unwrap_or_else(|| "http://127.0.0.1:9/".into()),
+                status: status(307)?,
+            },
+            "drip" => Fault::Drip,
+            "hugeBody" => Fault::HugeBody {
+                bytes: fault.bytes.filter(|b| b.is_finite() && *b >= 0.0).map_or(10_000_000, |b| b as usize),
+            },
+            "hang" => Fault::Hang,
+            "close" => Fault::Close,
+            _ => return Err(invalid_argument("unknown fault kind")),
+        };
+        self.with(|e| e.inject_fault(ep, f))
+    }
+
+    /// How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`).
+    #[napi]
+    pub fn request_count(&self, endpoint_name: Option<String>) -> Result<u32> {
+        let ep = endpoint(endpoint_name.as_deref())?;
+        self.with(|e| e.request_count(ep) as u32)
+    }
+
+    /// Mint an authorization code as if the user had approved `/auth` with these parameters.
+    #[napi]
+    pub fn issue_code(&self, options: Option<IssueCodeOpts>) -> Result<String> {
+        let o = options.unwrap_or(IssueCodeOpts {
+            code_challenge: None,
+            method: None,
+            key_label: None,
+            limit: None,
+        });
+        self.with(|e| {
+            e.issue_code(o.code_challenge.as_deref(), o.method.as_deref(), o.key_label.as_deref(), o.limit)
+        })
+    }
+
+    /// Create an API key that `keyInfo` knows.
+    #[napi]
+    pub fn create_key(&self, options: Option<CreateKeyOpts>) -> Result<String> {
+        let o = options.unwrap_or(CreateKeyOpts { label: None, limit: None });
+        self.with(|e| e.create_key(o.label.as_deref(), o.limit))
+    }
+
+    /// Approve `/auth` at once (`true`) or show the Approve/Deny page (`false`).
+    #[napi]
+    pub fn set_auto_approve(&self, on: bool) -> Result<()> {
+        self.with(|e| e.set_auto_approve(on))
+    }
+
+    /// Relay `state` on the callback redirect, or not.
+    #[napi]
+    pub fn set_relay_state(&self, on: bool) -> Result<()> {
+        self.with(|e| e.set_relay_state(on))
+    }
+
+    /// How long codes stay valid, in milliseconds (applies to codes already issued, too).
+    #[napi]
+    pub fn set_code_ttl_ms(&self, ms: f64) -> Result<()> {
+        self.with(|e| e.set_code_ttl(millis(ms)))
+    }
+}

@@ -1,0 +1,43 @@
+//! Core errors → JS errors.
+//!
+//! napi-rs turns a rejected `async fn` into a plain `Error` whose `code` is a napi status, so the contract's
+//! code and HTTP status travel in the message instead: `CODE \x1f STATUS \x1f message`. The JS layer
+//! (`index.js`) decodes that into an `OpenRouterPkceError` with `.code` and `.status`. Core messages never
+//! hold a key, verifier or code, so nothing secret is ever in this string.
+
+use openrouter_pkce::Error;
+
+/// The separator between the code, the status and the message (a control character no message holds).
+const SEP: char = '\u{1f}';
+
+/// Encode a core error for the JS layer.
+pub(crate) fn to_napi(err: Error) -> napi::Error {
+    let status = err.status().map(|s| s.to_string()).unwrap_or_default();
+    napi::Error::from_reason(format!("{}{SEP}{status}{SEP}{}", err.code(), err.chain_message()))
+}
+
+/// `?`-friendly conversion of core results.
+pub(crate) trait IntoNapi<T> {
+    fn napi(self) -> napi::Result<T>;
+}
+
+impl<T> IntoNapi<T> for openrouter_pkce::Result<T> {
+    fn napi(self) -> napi::Result<T> {
+        self.map_err(to_napi)
+    }
+}
+
+/// An `INVALID_ARGUMENT` error for a JS argument the core cannot even receive (wrong shape or range).
+pub(crate) fn invalid_argument(reason: impl Into<String>) -> napi::Error {
+    to_napi(Error::InvalidArgument { reason: reason.into() })
+}
+
+/// A millisecond count from JS as a `Duration`; out-of-range values become zero, which the core refuses
+/// with its own message.
+pub(crate) fn millis(ms: f64) -> std::time::Duration {
+    if ms.is_finite() && ms > 0.0 {
+        std::time::Duration::from_secs_f64(ms.min(1e15) / 1000.0)
+    } else {
+        std::time::Duration::ZERO
+    }
+}

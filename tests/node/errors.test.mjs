@@ -1,0 +1,160 @@
+// Every error code of the contract that an exchange or key-info call can produce, against the emulator.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import net from 'node:net'
+import { Client, Emulator, OpenRouterPkceError, generatePkce, exchangeCode, keyInfo, startAuth, completeAuth } from 'openrouter-pkce'
+import { rejectsWith } from './_helpers.mjs'
+
+let emu
+let client
+before(async () => {
+  emu = new Emulator()
+  await emu.start()
+  client = new Client({ baseUrl: emu.baseUrl, timeoutMs: 5000 })
+})
+after(async () => {
+  await emu.stop()
+})
+
+function flow(method = 'S256') {
+  const p = generatePkce({ method })
+  const code = emu.issueCode({ codeChallenge: p.codeChallenge, method, keyLabel: 'errors test' })
+  return { p, code }
+}
+
+test('success, module function and Client method', async () => {
+  const { p, code } = flow()
+  const key = await exchangeCode({ code, codeVerifier: p.codeVerifier, baseUrl: emu.baseUrl })
+  assert.match(key.key, /^sk-or-v1-/)
+  assert.ok(key.masked.includes('…'))
+  assert.match(key.settingsUrl, /^https:\/\/openrouter\.ai\/keys\/[0-9a-f]{64}$/)
+  assert.match(key.logsUrl, /api_key_hash=[0-9a-f]{64}$/)
+  const info = await client.keyInfo(key.key)
+  assert.equal(info.label, 'errors test')
+  assert.equal(info.limit, null)
+  for (const f of ['label', 'limit', 'limitRemaining', 'usage', 'isFreeTier', 'expiresAt']) assert.ok(f in info, f)
+  const plain = flow('plain')
+  assert.ok((await client.exchangeCode({ code: plain.code, codeVerifier: plain.p.codeVerifier, codeChallengeMethod: 'plain' })).key)
+})
+
+test('INVALID_CODE_CHALLENGE_METHOD (400): method differs from the URL', async () => {
+  const { p, code } = flow('plain')
+  await rejectsWith(client.exchangeCode({ code, codeVerifier: p.codeVerifier, codeChallengeMethod: 'S256' }), 'INVALID_CODE_CHALLENGE_METHOD', 400)
+})
+
+test('INVALID_CODE (403): reuse and wrong verifier', async () => {
+  const { p, code } = flow()
+  await client.exchangeCode({ code, codeVerifier: p.codeVerifier })
+  await rejectsWith(client.exchangeCode({ code, codeVerifier: p.codeVerifier }), 'INVALID_CODE', 403)
+  const second = flow()
+  await rejectsWith(client.exchangeCode({ code: second.code, codeVerifier: generatePkce().codeVerifier }), 'INVALID_CODE', 403)
+})
+
+test('CODE_EXPIRED (403)', async () => {
+  const e = new Emulator({ codeTtlMs: 50 })
+  await e.start()
+  try {
+    const p = generatePkce()
+    const code = e.issueCode({ codeChallenge: p.codeChallenge, method: 'S256' })
+    await new Promise((r) => setTimeout(r, 200))
+    await rejectsWith(exchangeCode({ code, codeVerifier: p.codeVerifier, baseUrl: e.baseUrl }), 'CODE_EXPIRED', 403)
+  } finally {
+    await e.stop()
+  }
+})
+
+const statusCases = [
+  [405, 'METHOD_NOT_ALLOWED'],
+  [429, 'RATE_LIMITED'],
+  [500, 'SERVER_ERROR'],
+  [502, 'SERVER_ERROR'],
+  [503, 'SERVER_ERROR'],
+  [418, 'UNEXPECTED_STATUS'],
+  [302, 'UNEXPECTED_STATUS'],
+]
+for (const [status, code] of statusCases) {
+  test(`${code} (${status}) is sent exactly once`, async () => {
+    const before = emu.requestCount('exchange')
+    emu.injectFault({ status, body: '{"error":{"code":1,"message":"x"}}' })
+    await rejectsWith(client.exchangeCode({ code: 'c' }), code, status)
+    assert.equal(emu.requestCount('exchange') - before, 1)
+  })
+}
+
+test('UNEXPECTED_STATUS for a redirect, which is never followed', async () => {
+  const before = emu.requestCount('exchange')
+  emu.injectFault({ kind: 'redirect', status: 307, location: `${emu.baseUrl}/api/v1/auth/keys` })
+  await rejectsWith(client.exchangeCode({ code: 'c' }), 'UNEXPECTED_STATUS', 307)
+  assert.equal(emu.requestCount('exchange') - before, 1)
+})
+
+for (const [what, body, contentType] of [
+  ['HTML', '<html><body>OK</body></html>', 'text/html'],
+  ['empty', '', 'application/json'],
+  ['bad JSON', '{"key": "sk-or-v1-abc', 'application/json'],
+  ['null', 'null', 'application/json'],
+  ['no key', '{"user_id":"u"}', 'application/json'],
+]) {
+  test(`MALFORMED_RESPONSE for a 200 with ${what} body`, async () => {
+    emu.injectFault({ status: 200, body, contentType })
+    await rejectsWith(client.exchangeCode({ code: 'c' }), 'MALFORMED_RESPONSE', 200)
+  })
+}
+
+test('TIMEOUT via a delay and a small timeoutMs; sent once', async () => {
+  const before = emu.requestCount('exchange')
+  emu.injectFault({ delayMs: 2000 })
+  const t0 = Date.now()
+  await rejectsWith(client.exchangeCode({ code: 'c', timeoutMs: 200 }), 'TIMEOUT')
+  assert.ok(Date.now() - t0 < 1500)
+  assert.equal(emu.requestCount('exchange') - before, 1)
+})
+
+test('TIMEOUT for a hanging server', async () => {
+  emu.injectFault({ kind: 'hang' })
+  await rejectsWith(client.exchangeCode({ code: 'c', timeoutMs: 200 }), 'TIMEOUT')
+})
+
+test('NETWORK via a closed port', async () => {
+  const server = net.createServer()
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const port = server.address().port
+  await new Promise((r) => server.close(r))
+  await rejectsWith(exchangeCode({ code: 'c', baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 3000 }), 'NETWORK')
+})
+
+test('UNAUTHORIZED for keyInfo with an unknown key', async () => {
+  await rejectsWith(client.keyInfo('sk-or-v1-not-a-key-0000000000'), 'UNAUTHORIZED', 401)
+})
+
+test('input errors: INVALID_ARGUMENT, INVALID_METHOD, INVALID_VERIFIER, INVALID_CALLBACK_URL', async () => {
+  await rejectsWith(() => new Client({ baseUrl: 'http://example.com' }), 'INVALID_ARGUMENT')
+  await rejectsWith(() => new Client({ timeoutMs: -1 }), 'INVALID_ARGUMENT')
+  await rejectsWith(client.exchangeCode({ code: '' }), 'INVALID_ARGUMENT')
+  await rejectsWith(client.exchangeCode({ code: 'c', codeVerifier: 'short' }), 'INVALID_VERIFIER')
+  await rejectsWith(client.exchangeCode({ code: 'c', codeVerifier: generatePkce().codeVerifier, codeChallengeMethod: 's256' }), 'INVALID_METHOD')
+  await rejectsWith(() => startAuth({ callbackUrl: 'http://evil@127.0.0.1/' }), 'INVALID_CALLBACK_URL')
+  await rejectsWith(client.exchangeCode(), 'INVALID_ARGUMENT')
+  await rejectsWith(keyInfo(42), 'INVALID_ARGUMENT')
+})
+
+test('completeAuth: ACCESS_DENIED, STATE_MISMATCH, and success from a plain session object', async () => {
+  const req = startAuth({ callbackUrl: 'http://localhost:3000/cb', baseUrl: emu.baseUrl })
+  await rejectsWith(client.completeAuth(req, 'http://localhost:3000/cb?error=access_denied'), 'ACCESS_DENIED')
+  await rejectsWith(completeAuth(req, `http://localhost:3000/cb?code=abc&state=${'x'.repeat(43)}`), 'STATE_MISMATCH')
+  const res = await fetch(req.url, { redirect: 'manual' })
+  const location = res.headers.get('location')
+  assert.ok(location.startsWith('http://localhost:3000/cb?'))
+  const session = JSON.parse(JSON.stringify(req.toJSON()))
+  const key = await completeAuth(session, location)
+  assert.match(key.key, /^sk-or-v1-/)
+})
+
+test('errors are OpenRouterPkceError instances with code, status and a stack', async () => {
+  emu.injectFault({ status: 503 })
+  const err = await rejectsWith(client.exchangeCode({ code: 'c' }), 'SERVER_ERROR', 503)
+  assert.ok(err instanceof Error)
+  assert.equal(err.name, 'OpenRouterPkceError')
+  assert.ok(err.stack.includes('OpenRouterPkceError'))
+  assert.equal(new OpenRouterPkceError('TIMEOUT', 'm').code, 'TIMEOUT')
+})

@@ -1,0 +1,52 @@
+// `npm pack`, then `npm install <tarball>` into a fresh directory outside the repository, and a smoke
+// flow against the emulator from there: what a user's install does.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from './_helpers.mjs'
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+test('npm pack + npm install <tarball> + smoke flow', { timeout: 600000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), 'orp-pack-'))
+  try {
+    const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }))
+    const files = packed[0].files.map((f) => f.path)
+    assert.ok(files.some((f) => /^bindings-node\/openrouter-pkce\..*\.node$/.test(f)), 'the tarball holds the native addon')
+    for (const f of ['package.json', 'bindings-node/index.js', 'bindings-node/index.mjs', 'bindings-node/index.d.ts', 'bindings-node/native.js', 'bindings-node/native.d.ts']) {
+      assert.ok(files.includes(f), f)
+    }
+    assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('core/')), 'no tests or sources in the package')
+    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')))
+
+    const app = join(work, 'app')
+    execFileSync('mkdir', ['-p', app])
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }))
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: app, encoding: 'utf8', stdio: 'pipe' })
+    writeFileSync(join(app, 'smoke.mjs'), `
+      import { Emulator, Client, generatePkce, OpenRouterPkceError } from 'openrouter-pkce'
+      import { createRequire } from 'node:module'
+      const cjs = createRequire(import.meta.url)('openrouter-pkce')
+      const emu = new Emulator(); await emu.start()
+      const p = generatePkce()
+      const code = emu.issueCode({ codeChallenge: p.codeChallenge, method: 'S256', keyLabel: 'packaged' })
+      const client = new cjs.Client({ baseUrl: emu.baseUrl })
+      const key = await client.exchangeCode({ code, codeVerifier: p.codeVerifier })
+      const info = await client.keyInfo(key.key)
+      let reused = null
+      try { await client.exchangeCode({ code, codeVerifier: p.codeVerifier }) } catch (e) { reused = e instanceof OpenRouterPkceError && e.code }
+      await emu.stop()
+      console.log(JSON.stringify({ masked: String(key), label: info.label, reused, sameClass: cjs.Client === Client }))
+    `)
+    const out = JSON.parse(execFileSync(process.execPath, ['smoke.mjs'], { cwd: app, encoding: 'utf8', timeout: 60000 }))
+    assert.equal(out.label, 'packaged')
+    assert.equal(out.reused, 'INVALID_CODE')
+    assert.equal(out.sameClass, true)
+    assert.match(out.masked, /^sk-or-v1-..…/)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+})
