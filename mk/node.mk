@@ -3,14 +3,17 @@
 
 NPM ?= npm
 
-.PHONY: node-build node-test node-bench
+.PHONY: node-build node-test node-bench node-demo
 
 node-build: ## Node: install npm dev dependencies and build the native addon (release)
 	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
 	$(NPM) run build
 
-node-test: ## Node: run the node:test suites (vectors, errors, redaction, packaging, Express, types)
+node-test: node-build ## Node: run the node:test suites (vectors, errors, redaction, packaging, Express, types)
 	$(NPM) test
 
 node-bench: ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)
 	$(NPM) run bench
+
+node-demo: node-build ## Node: the login round against the emulator
+	node bindings-node/examples/demo.mjs
