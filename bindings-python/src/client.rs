@@ -233,7 +233,21 @@ impl Client {
         save: bool,
         base_url: Option<String>,
     ) -> PyResult<ApiKey> {
-        login_sync(py, self.inner.clone(), LoginArgs { mode: mode.to_owned(), host: host.to_owned(), port, open_browser, timeout, key_label, limit, save, base_url })
+        login_sync(
+            py,
+            self.inner.clone(),
+            LoginArgs {
+                mode: mode.to_owned(),
+                host: host.to_owned(),
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+            },
+        )
     }
 
     /// Awaitable twin of `login`; cancelling it closes the port.
@@ -252,7 +266,21 @@ impl Client {
         save: bool,
         base_url: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        login_future(py, self.inner.clone(), LoginArgs { mode: mode.to_owned(), host: host.to_owned(), port, open_browser, timeout, key_label, limit, save, base_url })
+        login_future(
+            py,
+            self.inner.clone(),
+            LoginArgs {
+                mode: mode.to_owned(),
+                host: host.to_owned(),
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+            },
+        )
     }
 }
 
@@ -355,7 +383,21 @@ fn login(
     save: bool,
     base_url: Option<String>,
 ) -> PyResult<ApiKey> {
-    login_sync(py, default_client().clone(), LoginArgs { mode: mode.to_owned(), host: host.to_owned(), port, open_browser, timeout, key_label, limit, save, base_url })
+    login_sync(
+        py,
+        default_client().clone(),
+        LoginArgs {
+            mode: mode.to_owned(),
+            host: host.to_owned(),
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+        },
+    )
 }
 
 /// Awaitable twin of `login`; cancelling it closes the port.
@@ -374,7 +416,21 @@ fn login_async<'py>(
     save: bool,
     base_url: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    login_future(py, default_client().clone(), LoginArgs { mode: mode.to_owned(), host: host.to_owned(), port, open_browser, timeout, key_label, limit, save, base_url })
+    login_future(
+        py,
+        default_client().clone(),
+        LoginArgs {
+            mode: mode.to_owned(),
+            host: host.to_owned(),
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+        },
+    )
 }
 
 /// Register this file's class and functions.

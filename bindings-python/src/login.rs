@@ -98,9 +98,10 @@ impl PyUi {
                     let d = display(py)?;
                     let lp = event_loop.bind(py);
                     match event {
-                        UiEvent::ShowUrl(url, headless) => {
-                            lp.call_method1("call_soon_threadsafe", (d.getattr("show_url")?, url, headless, notebook))?
-                        }
+                        UiEvent::ShowUrl(url, headless) => lp.call_method1(
+                            "call_soon_threadsafe",
+                            (d.getattr("show_url")?, url, headless, notebook),
+                        )?,
                         UiEvent::Message(text) => {
                             lp.call_method1("call_soon_threadsafe", (d.getattr("message")?, text, notebook))?
                         }
@@ -202,12 +203,14 @@ pub fn login_sync(py: Python<'_>, client: core::Client, args: LoginArgs) -> PyRe
         rx = r;
         let outcome = match event {
             Ok(UiEvent::Done(result)) => return result.map(|inner| ApiKey { inner }).py(py),
-            Ok(UiEvent::ShowUrl(url, headless)) => d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop),
+            Ok(UiEvent::ShowUrl(url, headless)) => {
+                d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop)
+            }
             Ok(UiEvent::Message(text)) => d.call_method1("message", (text, ctx.notebook)).map(drop),
             Ok(UiEvent::ReadLine(prompt, reply)) => {
                 let reply = Bound::new(py, reply)?;
                 d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
-                    .and_then(|line| line.extract::<Option<String>>().map_err(PyErr::from))
+                    .and_then(|line| line.extract::<Option<String>>())
                     .map(|line| reply.get().send(line))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals(),
@@ -257,7 +260,11 @@ fn _logout(py: Python<'_>) -> PyResult<(String, Option<String>, Option<String>)>
     py.detach(|| -> core::Result<_> {
         let path = core::store::key_path()?.display().to_string();
         let removed = core::store::logout()?;
-        Ok((path, removed.as_ref().map(core::ApiKey::masked), removed.as_ref().map(core::ApiKey::settings_url)))
+        Ok((
+            path,
+            removed.as_ref().map(core::ApiKey::masked),
+            removed.as_ref().map(core::ApiKey::settings_url),
+        ))
     })
     .py(py)
 }
@@ -310,7 +317,9 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err("the command ended without an exit code"));
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the command ended without an exit code",
+                ));
             }
         }
     }
