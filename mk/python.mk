@@ -30,5 +30,5 @@ python-bench: python-venv ## generate_pkce() vs the stdlib (release build)
 	$(VENV)/bin/maturin develop -q --release
 	$(PY) bench/python/bench_pkce.py
 
-python-demo: python-build ## A start_auth → approve → complete_auth round against the emulator, in Python
+python-demo: python-build ## The one-click login() against the emulator (browser simulated), in Python
 	$(PY) bindings-python/examples/demo.py

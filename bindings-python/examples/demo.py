@@ -1,26 +1,21 @@
-"""A whole flow in Python against the in-process emulator: start_auth → (browser) → complete_auth.
+"""The one-click login in Python, against the in-process emulator of OpenRouter.
 
-Run: `make python-demo` (or `python bindings-python/examples/demo.py` with the package installed).
+Run: `make python-demo`. The browser is simulated: `BROWSER` points at a script that follows the
+redirects (OpenRouter's approval, then the loopback callback), as a browser would after you approve.
 """
 
-import asyncio
+import os
+import pathlib
 
 import openrouter_pkce as orp
 from openrouter_pkce.testing import Emulator
 
+root = pathlib.Path(__file__).resolve().parents[2]
+os.environ.setdefault("BROWSER", str(root / "core" / "tests" / "fixtures" / "fake-browser.sh"))
+
 with Emulator() as emu:
-    request = orp.start_auth("http://localhost:3000/callback", key_label="demo", base_url=emu.base_url)
-    print("1. send the user to:", request.url)
-    callback = emu.approve(request.url)  # what the browser would do
-    print("2. the browser came back to the callback")
-    key = orp.complete_auth(request, callback)
-    print("3. got", key, "— settings:", key.settings_url)
+    key = orp.login(base_url=emu.base_url, key_label="demo", timeout=60)  # the whole flow, one call
+    print("got", key)  # masked: the secret is only in key.key
     info = orp.key_info(key, base_url=emu.base_url)
-    print("4. key info: label", repr(info.label), "free tier", info.is_free_tier)
-
-    async def async_round() -> None:
-        req = orp.start_auth("http://localhost:3000/callback", base_url=emu.base_url)
-        k = await orp.complete_auth_async(req, emu.approve(req.url))
-        print("5. async twin got", k)
-
-    asyncio.run(async_round())
+    print("label:", info.label, "| limit:", info.limit, "| usage:", info.usage)
+    print("manage or revoke it at", key.settings_url)

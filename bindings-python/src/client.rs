@@ -10,11 +10,12 @@ use pyo3::prelude::*;
 use crate::auth::auth_request_arg;
 use crate::errors::IntoPyResult;
 use crate::key::{ApiKey, KeyInfo};
+use crate::login::{LoginArgs, login_async as login_future, login_sync};
 use crate::wait::{future, wait};
 
 /// Seconds from Python; NaN, negative or huge values become zero, which the core refuses with its own
 /// INVALID_ARGUMENT error.
-fn duration_arg(seconds: f64) -> Duration {
+pub(crate) fn duration_arg(seconds: f64) -> Duration {
     Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
 }
 
@@ -77,7 +78,7 @@ fn default_ops() -> Ops {
 }
 
 /// A key given as `ApiKey` or `str`.
-fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(k) = key.cast::<ApiKey>() {
         return Ok(k.get().inner.key().to_owned());
     }
@@ -213,6 +214,74 @@ impl Client {
         let key = key_arg(key)?;
         future(py, self.ops().key_info(key, call_options(base_url, timeout)))
     }
+
+    /// The whole login in one call: open a loopback port (or go headless), show the URL and open the
+    /// browser, wait for the approval (or a pasted code), exchange, optionally save; returns the key.
+    /// Ctrl-C / a Jupyter interrupt raises CANCELLED with the port closed.
+    #[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn login(
+        &self,
+        py: Python<'_>,
+        mode: &str,
+        host: &str,
+        port: i64,
+        open_browser: bool,
+        timeout: f64,
+        key_label: Option<String>,
+        limit: Option<f64>,
+        save: bool,
+        base_url: Option<String>,
+    ) -> PyResult<ApiKey> {
+        login_sync(
+            py,
+            self.inner.clone(),
+            LoginArgs {
+                mode: mode.to_owned(),
+                host: host.to_owned(),
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+            },
+        )
+    }
+
+    /// Awaitable twin of `login`; cancelling it closes the port.
+    #[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn login_async<'py>(
+        &self,
+        py: Python<'py>,
+        mode: &str,
+        host: &str,
+        port: i64,
+        open_browser: bool,
+        timeout: f64,
+        key_label: Option<String>,
+        limit: Option<f64>,
+        save: bool,
+        base_url: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        login_future(
+            py,
+            self.inner.clone(),
+            LoginArgs {
+                mode: mode.to_owned(),
+                host: host.to_owned(),
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+            },
+        )
+    }
 }
 
 /// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
@@ -297,6 +366,73 @@ fn key_info_async<'py>(
     future(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
 }
 
+/// The whole login in one call: open a loopback port (or go headless), show the URL and open the browser,
+/// wait for the approval (or a pasted code), exchange, optionally save; returns the key.
+#[pyfunction]
+#[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+#[allow(clippy::too_many_arguments)]
+fn login(
+    py: Python<'_>,
+    mode: &str,
+    host: &str,
+    port: i64,
+    open_browser: bool,
+    timeout: f64,
+    key_label: Option<String>,
+    limit: Option<f64>,
+    save: bool,
+    base_url: Option<String>,
+) -> PyResult<ApiKey> {
+    login_sync(
+        py,
+        default_client().clone(),
+        LoginArgs {
+            mode: mode.to_owned(),
+            host: host.to_owned(),
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+        },
+    )
+}
+
+/// Awaitable twin of `login`; cancelling it closes the port.
+#[pyfunction]
+#[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+#[allow(clippy::too_many_arguments)]
+fn login_async<'py>(
+    py: Python<'py>,
+    mode: &str,
+    host: &str,
+    port: i64,
+    open_browser: bool,
+    timeout: f64,
+    key_label: Option<String>,
+    limit: Option<f64>,
+    save: bool,
+    base_url: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    login_future(
+        py,
+        default_client().clone(),
+        LoginArgs {
+            mode: mode.to_owned(),
+            host: host.to_owned(),
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+        },
+    )
+}
+
 /// Register this file's class and functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
@@ -306,5 +442,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(complete_auth_async, m)?)?;
     m.add_function(wrap_pyfunction!(key_info, m)?)?;
     m.add_function(wrap_pyfunction!(key_info_async, m)?)?;
+    m.add_function(wrap_pyfunction!(login, m)?)?;
+    m.add_function(wrap_pyfunction!(login_async, m)?)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ mod client;
 mod emulator;
 mod errors;
 mod key;
+mod login;
 mod pkce;
 mod wait;
 
@@ -23,5 +24,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     client::register(m)?;
     wait::register(m)?;
     emulator::register(m)?;
+    login::register(m)?;
     Ok(())
 }

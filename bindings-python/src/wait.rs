@@ -13,7 +13,7 @@ use pyo3::types::PyCFunction;
 use crate::errors::{IntoPyResult, interrupted, to_py_err};
 
 /// How long a sync call waits with the GIL released before it checks for Ctrl-C again.
-const SLICE: Duration = Duration::from_millis(50);
+pub const SLICE: Duration = Duration::from_millis(50);
 
 /// Run `fut` on the core's runtime and wait for it with the GIL released, checking for signals between
 /// short slices. On Ctrl-C the core future is aborted (dropping the `Pending`) and CANCELLED is raised.

@@ -24,6 +24,9 @@ SMOKE = textwrap.dedent(
         key = orp.complete_auth(request, emu.approve(request.url))
         assert key.key.startswith("sk-or-v1-") and key.key not in repr(key)
         assert orp.key_info(key, base_url=emu.base_url).label
+        # The one-click login, the browser simulated by BROWSER.
+        key = orp.login(mode="loopback", base_url=emu.base_url, timeout=30)
+        assert key.key.startswith("sk-or-v1-")
     print("smoke ok", orp.__version__)
     """
 )
@@ -54,12 +57,19 @@ def test_wheel_installs_into_a_fresh_venv() -> None:
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-index", str(wheels[0])], check=True)
         # Run from the temp dir so nothing in the repository can shadow the installed package.
         script = f"PREFIX = {str(venv)!r}\n" + SMOKE
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env["BROWSER"] = str(ROOT / "core" / "tests" / "fixtures" / "fake-browser.sh")
         out = subprocess.run(
-            [str(py), "-c", script], cwd=tmpdir, capture_output=True, text=True, timeout=120,
-            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+            [str(py), "-c", script], cwd=tmpdir, capture_output=True, text=True, timeout=120, env=env,
         )
         assert out.returncode == 0, out.stderr
         assert "smoke ok" in out.stdout
+        # The console script is installed and runs the core's command line.
+        exe = venv / "bin" / "openrouter-pkce"
+        assert exe.exists()
+        pkce = subprocess.run([str(exe), "pkce", "--json"], cwd=tmpdir, capture_output=True, text=True, env=env)
+        assert pkce.returncode == 0, pkce.stderr
+        assert '"code_challenge_method": "S256"' in pkce.stdout
         # The stubs and the marker ship in the wheel.
         files = subprocess.run(
             [str(py), "-c", "import importlib.metadata as m; print('\\n'.join(str(f) for f in m.files('openrouter-pkce')))"],

@@ -1,7 +1,9 @@
-"""OpenRouter OAuth PKCE in one call: PKCE primitives, the authorization URL, the code exchange and key
-info, sync and async, typed. The work happens in a Rust core; this package is a thin binding over it.
+"""OpenRouter OAuth PKCE in one call: the one-click ``login()``, PKCE primitives, the authorization URL, the
+code exchange and key info, sync and async, typed; key storage and the ``openrouter-pkce`` command. The
+work happens in a Rust core; this package is a thin binding over it.
 
 >>> import openrouter_pkce as orp
+>>> key = orp.login(save=True)  # opens the browser (or asks for a pasted code)  # doctest: +SKIP
 >>> request = orp.start_auth("http://localhost:3000/callback")
 >>> request.url  # send the user here  # doctest: +SKIP
 >>> key = orp.complete_auth(request, callback_url_the_app_received)  # doctest: +SKIP
@@ -29,9 +31,14 @@ from openrouter_pkce._native import (
     generate_pkce,
     key_info,
     key_info_async,
+    load_key,
+    login,
+    login_async,
+    save_key,
     start_auth,
     verify_challenge,
 )
+from openrouter_pkce._storage import logout
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
@@ -84,6 +91,13 @@ __all__ = [
     "Client",
     "ApiKey",
     "KeyInfo",
+    # one click
+    "login",
+    "login_async",
+    # storage
+    "load_key",
+    "save_key",
+    "logout",
     # errors
     "OpenRouterPkceError",
     "ErrorCause",

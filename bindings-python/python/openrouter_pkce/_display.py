@@ -1,8 +1,19 @@
-"""Jupyter display helpers (HTML built here, where escaping is the standard library's)."""
+"""How the login talks to its user from Python: Jupyter display or stderr, and lines through ``input()``.
+
+Called by the native login (never directly): ``context()`` tells it where it runs, ``show_url`` /
+``message`` show things, ``read_line`` asks for a pasted line.
+"""
 
 from __future__ import annotations
 
 import html
+import os
+import sys
+import threading
+from typing import Any, Callable, Optional, Tuple
+
+# Hosted notebooks that only show up as an imported module (their environment variables are the core's).
+_HOSTED_MODULES = ("google.colab", "kaggle_secrets", "databricks", "sagemaker")
 
 
 def auth_link_html(url: str) -> str:
@@ -14,3 +25,112 @@ def auth_link_html(url: str) -> str:
         'background:#6467f2;color:#fff;text-decoration:none;font-weight:600">'
         "Connect OpenRouter</a>"
     )
+
+
+def in_notebook() -> bool:
+    """Whether this runs inside a Jupyter/IPython kernel (not a terminal IPython). Imports nothing."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:  # noqa: BLE001 - a broken IPython is not a notebook
+        return False
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def context() -> Tuple[bool, bool, bool]:
+    """``(notebook, hosted, tty)``: inside a kernel; a hosted notebook seen only from Python; a terminal on
+    stdin that can be polled for a pasted line (POSIX, outside notebooks)."""
+    notebook = in_notebook()
+    hosted = any(name in sys.modules for name in _HOSTED_MODULES)
+    tty = not notebook and os.name == "posix" and _stdin_is_tty()
+    return notebook, hosted, tty
+
+
+def _show_html(url: str, headless: bool) -> bool:
+    try:
+        from IPython.display import display
+    except ImportError:
+        return False
+    what = (
+        "Open this link, approve, then paste the code it shows below:"
+        if headless
+        else "Open this link to connect your OpenRouter account:"
+    )
+    escaped = html.escape(url, quote=True)
+    markup = (
+        f"<p>{html.escape(what)}</p><p>{auth_link_html(url)}</p>"
+        f'<p style="font-size:smaller;word-break:break-all"><code>{escaped}</code></p>'
+    )
+    display({"text/html": markup, "text/plain": f"{what}\n{url}"}, raw=True)  # type: ignore[no-untyped-call]
+    return True
+
+
+def show_url(url: str, headless: bool, notebook: bool) -> None:
+    """Show the authorization URL: a clickable link in a notebook (the plain URL as the text fallback),
+    else the URL on stderr."""
+    if notebook and _show_html(url, headless):
+        return
+    what = (
+        "Open this URL in any browser, approve, then paste the code it shows:"
+        if headless
+        else "Open this URL to connect your OpenRouter account:"
+    )
+    print(f"\n{what}\n\n    {url}\n", file=sys.stderr, flush=True)
+
+
+def message(text: str, notebook: bool) -> None:
+    """A status line: printed in the cell in a notebook, on stderr elsewhere."""
+    print(text, file=sys.stdout if notebook else sys.stderr, flush=True)
+
+
+def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional[str]:
+    """One pasted line, or ``None`` when none will come.
+
+    Through ``input()`` (so a Jupyter kernel sends an input request), except on a POSIX terminal: there the
+    prompt is printed and stdin polled, so the login can end another way (the browser's callback, the
+    timeout) while the user has not typed anything; ``abandoned()`` tells when it did.
+    """
+    if not tty:
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+        except Exception as e:  # noqa: BLE001
+            if type(e).__name__ == "StdinNotImplementedError":  # a frontend without input requests
+                return None
+            raise
+    import select
+
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    while not abandoned():
+        ready, _, _ = select.select([sys.stdin], [], [], 0.1)
+        if ready:
+            line = sys.stdin.readline()
+            return line.rstrip("\r\n") if line else None
+    sys.stderr.write("\n")
+    sys.stderr.flush()
+    return None
+
+
+def read_line_in_thread(prompt: str, tty: bool, reply: Any) -> None:
+    """``read_line`` on a daemon thread (for ``login_async``: the event loop keeps running), answering
+    ``reply.send(line)``."""
+
+    def run() -> None:
+        line: Optional[str] = None
+        try:
+            line = read_line(prompt, tty, reply.abandoned)
+        finally:
+            reply.send(line)
+
+    threading.Thread(target=run, name="openrouter-pkce-input", daemon=True).start()

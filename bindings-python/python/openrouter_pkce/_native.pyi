@@ -1,6 +1,6 @@
 """Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
 
-from typing import Any, Awaitable, Dict, Mapping, Optional, Union, final
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple, Union, final
 
 __version__: str
 __all__ = [
@@ -11,8 +11,11 @@ __all__ = [
     "KeyInfo",
     "Pkce",
     "_AbortOnCancel",
+    "_LineReply",
     "__version__",
+    "_logout",
     "_resolve_future",
+    "cli_main",
     "auth_url",
     "complete_auth",
     "complete_auth_async",
@@ -23,6 +26,10 @@ __all__ = [
     "generate_pkce",
     "key_info",
     "key_info_async",
+    "load_key",
+    "login",
+    "login_async",
+    "save_key",
     "start_auth",
     "verify_challenge",
 ]
@@ -267,6 +274,34 @@ class Client:
         self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None
     ) -> Awaitable[KeyInfo]:
         """Awaitable twin of :meth:`key_info`."""
+    def login(
+        self,
+        *,
+        mode: str = "auto",
+        host: str = "localhost",
+        port: int = 0,
+        open_browser: bool = True,
+        timeout: float = 300.0,
+        key_label: Optional[str] = None,
+        limit: Optional[float] = None,
+        save: bool = False,
+        base_url: Optional[str] = None,
+    ) -> ApiKey:
+        """:func:`login` with this client (its base URL unless ``base_url`` is given)."""
+    def login_async(
+        self,
+        *,
+        mode: str = "auto",
+        host: str = "localhost",
+        port: int = 0,
+        open_browser: bool = True,
+        timeout: float = 300.0,
+        key_label: Optional[str] = None,
+        limit: Optional[float] = None,
+        save: bool = False,
+        base_url: Optional[str] = None,
+    ) -> Awaitable[ApiKey]:
+        """Awaitable twin of :meth:`login`."""
 
 def exchange_code(
     code: str,
@@ -357,6 +392,82 @@ class Emulator:
     def set_relay_state(self, on: bool) -> None: ...
     def set_code_ttl(self, seconds: float) -> None: ...
     def stop(self) -> None: ...
+
+def login(
+    *,
+    mode: str = "auto",
+    host: str = "localhost",
+    port: int = 0,
+    open_browser: bool = True,
+    timeout: float = 300.0,
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    save: bool = False,
+    base_url: Optional[str] = None,
+) -> ApiKey:
+    """The whole login in one call: returns a new user-controlled API key.
+
+    ``mode="loopback"`` listens on ``host``:``port`` (0 = a free port), opens the browser (``BROWSER`` is
+    honoured; ``open_browser=False`` only shows the URL) and waits for its redirect; the URL is always
+    shown too, and on a terminal a pasted callback URL or code is accepted as well. ``mode="headless"``
+    shows a URL without a callback and reads the code the user pastes, through ``input()`` (a Jupyter
+    kernel asks for it in the cell). ``mode="auto"`` picks loopback where a local browser can reach this
+    process and headless elsewhere (SSH, no display, hosted notebooks, a browser that fails to open).
+
+    In a notebook the URL is shown as a clickable link; elsewhere URLs and status lines go to stderr.
+    Releases the GIL while waiting. ``save=True`` also stores the key (see :func:`save_key`).
+
+    :raises PortInUseError: the fixed ``port`` is taken (before any browser opens).
+    :raises CallbackTimeoutError: no approval within ``timeout`` seconds.
+    :raises OperationCancelledError: Ctrl-C / a Jupyter interrupt, or no input in headless mode; the
+        port is closed at once.
+    :raises AccessDeniedError: the user declined. :raises InvalidArgumentError: a bad option.
+    :raises StorageError: ``save=True`` and the key could not be stored.
+    """
+
+def login_async(
+    *,
+    mode: str = "auto",
+    host: str = "localhost",
+    port: int = 0,
+    open_browser: bool = True,
+    timeout: float = 300.0,
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    save: bool = False,
+    base_url: Optional[str] = None,
+) -> Awaitable[ApiKey]:
+    """Awaitable twin of :func:`login` (call it with an event loop running); pasted lines are read on a
+    helper thread. Cancelling it closes the port."""
+
+def load_key() -> Optional[str]:
+    """The key to use: ``OPENROUTER_API_KEY`` when set, else the stored key, else ``None``.
+
+    :raises StorageError: the key file is unsafe (a symlink, readable by others) or unreadable.
+    """
+
+def save_key(key: _Key) -> str:
+    """Store ``key`` (a ``str`` or an :class:`ApiKey`) in the key file and return its path.
+
+    The file is ``api_key`` in ``OPENROUTER_PKCE_CONFIG_DIR`` (else the user's config directory), created
+    0600 in a 0700 directory and replaced atomically; a symlink there is refused.
+
+    :raises InvalidArgumentError: an empty key or one with whitespace. :raises StorageError: not written.
+    """
+
+def _logout() -> Tuple[str, Optional[str], Optional[str]]:
+    """Delete the stored key: ``(path, masked, settings_url)``, the last two ``None`` when none was stored."""
+
+def cli_main(argv: List[str]) -> int:
+    """Run the ``openrouter-pkce`` command with ``argv`` (program name first); returns the exit code.
+    Ctrl-C cancels the running command (exit code 130)."""
+
+@final
+class _LineReply:
+    """The answer slot of one pasted-line question (private plumbing of :func:`login`)."""
+
+    def send(self, line: Optional[str]) -> None: ...
+    def abandoned(self) -> bool: ...
 
 # Private plumbing of the asyncio bridge.
 def _resolve_future(fut: Any, ok: bool, value: Any) -> None: ...

@@ -1,0 +1,336 @@
+//! One-click login for Python: the core's `login` with a [`LoginUi`] that shows the URL (a link in
+//! Jupyter, stderr elsewhere) and reads pasted lines through Python (`input()`, so Jupyter's input
+//! request works).
+//!
+//! Every Python call of the UI happens on a Python thread: the sync `login` runs the UI events on the
+//! calling thread from its wait loop (so `input()` and IPython's display land in the running cell);
+//! `login_async` schedules them on the event loop with `call_soon_threadsafe`, and reads lines on a
+//! helper thread. The Python helpers live in `openrouter_pkce._display`.
+
+use std::sync::{Arc, Mutex, mpsc};
+
+use openrouter_pkce::login::{Environment, LineFuture, LoginMode, LoginOptions, LoginUi};
+use openrouter_pkce::{self as core, runtime};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use tokio::sync::oneshot;
+
+use crate::errors::{IntoPyResult, interrupted};
+use crate::key::ApiKey;
+use crate::wait::{SLICE, future};
+
+static DISPLAY: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn display(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    DISPLAY.get_or_try_init(py, || Ok(py.import("openrouter_pkce._display")?.unbind())).map(|m| m.bind(py))
+}
+
+/// Where the login runs, as Python sees it (`_display.context()`).
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    /// Inside a Jupyter/IPython kernel.
+    notebook: bool,
+    /// A hosted notebook only Python can tell (e.g. `google.colab` imported).
+    hosted: bool,
+    /// A terminal on stdin that can be polled: a pasted line can be read while the callback is awaited.
+    tty: bool,
+}
+
+fn context(py: Python<'_>) -> PyResult<Context> {
+    let (notebook, hosted, tty) = display(py)?.call_method0("context")?.extract()?;
+    Ok(Context { notebook, hosted, tty })
+}
+
+/// The answer slot of one `read_line` question, handed to Python.
+#[pyclass(frozen, name = "_LineReply", module = "openrouter_pkce._native")]
+pub struct LineReply {
+    tx: Mutex<Option<oneshot::Sender<Option<String>>>>,
+}
+
+#[pymethods]
+impl LineReply {
+    /// Deliver the line (`None`: no input will come). Only the first call counts.
+    #[pyo3(signature = (line))]
+    fn send(&self, line: Option<String>) {
+        if let Some(tx) = self.tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = tx.send(line);
+        }
+    }
+
+    /// Whether the login stopped waiting for this line (it ended another way).
+    fn abandoned(&self) -> bool {
+        self.tx.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_none_or(|tx| tx.is_closed())
+    }
+}
+
+/// What the UI asks the Python side to do.
+enum UiEvent {
+    ShowUrl(String, bool),
+    Message(String),
+    ReadLine(String, LineReply),
+    /// The sync login's result (only on the sync channel).
+    Done(core::Result<core::ApiKey>),
+}
+
+enum Sink {
+    /// To the sync wait loop on the calling thread.
+    Sync(mpsc::Sender<UiEvent>),
+    /// Scheduled on this asyncio loop.
+    Async { event_loop: Py<PyAny> },
+}
+
+struct PyUi {
+    sink: Sink,
+    ctx: Context,
+}
+
+impl PyUi {
+    fn emit(&self, event: UiEvent) {
+        match &self.sink {
+            Sink::Sync(tx) => {
+                let _ = tx.send(event);
+            }
+            Sink::Async { event_loop } => {
+                let notebook = self.ctx.notebook;
+                let tty = self.ctx.tty;
+                // Fails only when the loop is closed or Python is finalizing: nobody is waiting then.
+                let _ = Python::try_attach(|py| -> PyResult<()> {
+                    let d = display(py)?;
+                    let lp = event_loop.bind(py);
+                    match event {
+                        UiEvent::ShowUrl(url, headless) => lp.call_method1(
+                            "call_soon_threadsafe",
+                            (d.getattr("show_url")?, url, headless, notebook),
+                        )?,
+                        UiEvent::Message(text) => {
+                            lp.call_method1("call_soon_threadsafe", (d.getattr("message")?, text, notebook))?
+                        }
+                        UiEvent::ReadLine(prompt, reply) => lp.call_method1(
+                            "call_soon_threadsafe",
+                            (d.getattr("read_line_in_thread")?, prompt, tty, reply),
+                        )?,
+                        UiEvent::Done(_) => return Ok(()),
+                    };
+                    Ok(())
+                });
+            }
+        }
+    }
+}
+
+impl LoginUi for PyUi {
+    fn show_url(&self, url: &str, headless: bool) {
+        self.emit(UiEvent::ShowUrl(url.to_owned(), headless));
+    }
+
+    fn message(&self, text: &str) {
+        self.emit(UiEvent::Message(text.to_owned()));
+    }
+
+    fn can_paste(&self) -> bool {
+        // Only asked while a loopback login waits: a terminal can be polled; a Jupyter input request
+        // would block the cell until answered, so none is made there.
+        self.ctx.tty && !self.ctx.notebook
+    }
+
+    fn read_line(&self, prompt: &str) -> LineFuture {
+        let (tx, rx) = oneshot::channel();
+        self.emit(UiEvent::ReadLine(prompt.to_owned(), LineReply { tx: Mutex::new(Some(tx)) }));
+        Box::pin(async move { rx.await.ok().flatten() })
+    }
+}
+
+/// The arguments of `login`, as Python passed them.
+pub struct LoginArgs {
+    pub mode: String,
+    pub host: String,
+    pub port: i64,
+    pub open_browser: bool,
+    pub timeout: f64,
+    pub key_label: Option<String>,
+    pub limit: Option<f64>,
+    pub save: bool,
+    pub base_url: Option<String>,
+}
+
+impl LoginArgs {
+    fn options(self, py: Python<'_>, ctx: Context) -> PyResult<LoginOptions> {
+        let mode = LoginMode::parse(&self.mode).py(py)?;
+        let port = u16::try_from(self.port)
+            .map_err(|_| core::Error::InvalidArgument { reason: "port must be between 0 and 65535".into() })
+            .py(py)?;
+        let mut environment = Environment::detect();
+        environment.notebook_kernel = ctx.notebook;
+        environment.hosted_notebook |= ctx.hosted;
+        Ok(LoginOptions {
+            mode,
+            host: self.host,
+            port,
+            open_browser: self.open_browser,
+            timeout: crate::client::duration_arg(self.timeout),
+            key_label: self.key_label,
+            limit: self.limit,
+            save: self.save,
+            base_url: self.base_url,
+            environment: Some(environment),
+            browser_command: None,
+        })
+    }
+}
+
+/// The sync login: the core login on the runtime; this thread runs the UI events and checks for Ctrl-C
+/// between slices, with the GIL released while idle. Ctrl-C drops the login (closing its port) and
+/// raises CANCELLED.
+pub fn login_sync(py: Python<'_>, client: core::Client, args: LoginArgs) -> PyResult<ApiKey> {
+    let ctx = context(py)?;
+    let options = args.options(py, ctx)?;
+    let (tx, mut rx) = mpsc::channel();
+    let ui = Arc::new(PyUi { sink: Sink::Sync(tx.clone()), ctx });
+    let pending = runtime::spawn(async move {
+        let result = core::login(&client, &options, ui).await;
+        let _ = tx.send(UiEvent::Done(result));
+    });
+    let d = display(py)?;
+    let cancel = |py: Python<'_>, err: PyErr| {
+        pending.cancel();
+        interrupted(py, err)
+    };
+    loop {
+        let (r, event) = py.detach(move || {
+            let event = rx.recv_timeout(SLICE);
+            (rx, event)
+        });
+        rx = r;
+        let outcome = match event {
+            Ok(UiEvent::Done(result)) => return result.map(|inner| ApiKey { inner }).py(py),
+            Ok(UiEvent::ShowUrl(url, headless)) => {
+                d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop)
+            }
+            Ok(UiEvent::Message(text)) => d.call_method1("message", (text, ctx.notebook)).map(drop),
+            Ok(UiEvent::ReadLine(prompt, reply)) => {
+                let reply = Bound::new(py, reply)?;
+                d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
+                    .and_then(|line| line.extract::<Option<String>>())
+                    .map(|line| reply.get().send(line))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "openrouter-pkce: the login ended without a result",
+                ));
+            }
+        };
+        if let Err(e) = outcome {
+            return Err(cancel(py, e));
+        }
+    }
+}
+
+/// The async login: an asyncio future of the running loop; the UI runs on that loop.
+pub fn login_async<'py>(
+    py: Python<'py>,
+    client: core::Client,
+    args: LoginArgs,
+) -> PyResult<Bound<'py, PyAny>> {
+    let ctx = context(py)?;
+    let options = args.options(py, ctx)?;
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
+    let ui = Arc::new(PyUi { sink: Sink::Async { event_loop }, ctx });
+    future(py, async move { core::login(&client, &options, ui).await.map(|inner| ApiKey { inner }) })
+}
+
+/// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else None.
+#[pyfunction]
+fn load_key(py: Python<'_>) -> PyResult<Option<String>> {
+    py.detach(core::store::load_key).py(py)
+}
+
+/// Store a key (a `str` or an `ApiKey`) in the key file atomically (0600 in a 0700 directory); returns
+/// the file's path.
+#[pyfunction]
+fn save_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<String> {
+    let key = crate::client::key_arg(key)?;
+    py.detach(move || core::store::save_key(&key)).map(|p| p.display().to_string()).py(py)
+}
+
+/// Delete the stored key; returns `(path, masked key, settings URL)` of what was deleted, or `(path,
+/// None, None)` when nothing was stored. `openrouter_pkce.logout()` prints it.
+#[pyfunction]
+fn _logout(py: Python<'_>) -> PyResult<(String, Option<String>, Option<String>)> {
+    py.detach(|| -> core::Result<_> {
+        let path = core::store::key_path()?.display().to_string();
+        let removed = core::store::logout()?;
+        Ok((
+            path,
+            removed.as_ref().map(core::ApiKey::masked),
+            removed.as_ref().map(core::ApiKey::settings_url),
+        ))
+    })
+    .py(py)
+}
+
+/// Run the `openrouter-pkce` command line with `argv` (program name first) and return its exit code.
+///
+/// The command runs on its own thread; this thread waits with the GIL released and checks for signals
+/// between slices. Ctrl-C (a KeyboardInterrupt) cancels the command, which then ends with exit code 130.
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
+    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+    let (done_tx, mut done_rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("openrouter-pkce-cli".into())
+        .spawn(move || {
+            let cancel = async move {
+                if cancel_rx.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let code = core::cli::run_with_cancel(argv.into_iter().map(Into::into), cancel);
+            let _ = done_tx.send(code);
+        })
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the command: {e}")))?;
+    let mut cancel_tx = Some(cancel_tx);
+    let mut raised: Option<PyErr> = None;
+    loop {
+        let (rx, got) = py.detach(move || {
+            let got = done_rx.recv_timeout(SLICE);
+            (done_rx, got)
+        });
+        done_rx = rx;
+        match got {
+            Ok(code) => {
+                return match raised {
+                    Some(e) => Err(e),
+                    None => Ok(code),
+                };
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = py.check_signals() {
+                    if let Some(tx) = cancel_tx.take() {
+                        let _ = tx.send(());
+                    }
+                    // Ctrl-C is the command's own CANCELLED (exit 130); anything else a handler raised
+                    // is raised once the command has stopped.
+                    if !e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) && raised.is_none() {
+                        raised = Some(e);
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "the command ended without an exit code",
+                ));
+            }
+        }
+    }
+}
+
+/// Register this file's functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<LineReply>()?;
+    m.add_function(wrap_pyfunction!(load_key, m)?)?;
+    m.add_function(wrap_pyfunction!(save_key, m)?)?;
+    m.add_function(wrap_pyfunction!(_logout, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+"""Key storage: save_key / load_key / logout in OPENROUTER_PKCE_CONFIG_DIR."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import stat
+import sys
+
+import pytest
+
+import openrouter_pkce as orp
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+
+KEY = "sk-or-v1-" + "ab12" * 16
+
+
+@pytest.fixture
+def config_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    d = tmp_path / "cfg"
+    monkeypatch.setenv("OPENROUTER_PKCE_CONFIG_DIR", str(d))
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    return d
+
+
+def test_save_load_logout(config_dir: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert orp.load_key() is None
+    path = orp.save_key(KEY)
+    assert path == str(config_dir / "api_key")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(config_dir).st_mode) == 0o700
+    assert orp.load_key() == KEY
+    assert orp.save_key(orp.ApiKey(KEY + "cd")) == path  # an ApiKey works too, replacing the old one
+    assert orp.load_key() == KEY + "cd"
+    orp.logout()
+    err = capsys.readouterr().err
+    assert "https://openrouter.ai/keys/" in err and "revoke" in err
+    assert KEY not in err
+    assert not os.path.exists(path)
+    assert orp.load_key() is None
+    orp.logout()
+    assert "No stored key" in capsys.readouterr().err
+
+
+def test_environment_variable_wins(config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    orp.save_key(KEY)
+    monkeypatch.setenv("OPENROUTER_API_KEY", "  sk-or-v1-from-env  ")
+    assert orp.load_key() == "sk-or-v1-from-env"
+    monkeypatch.setenv("OPENROUTER_API_KEY", "")
+    assert orp.load_key() == KEY
+
+
+def test_symlink_is_refused(config_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    config_dir.mkdir(mode=0o700)
+    target = tmp_path / "elsewhere"
+    target.write_text(KEY + "\n")
+    target.chmod(0o600)
+    (config_dir / "api_key").symlink_to(target)
+    with pytest.raises(orp.StorageError) as ei:
+        orp.load_key()
+    assert ei.value.code == "STORAGE" and KEY not in str(ei.value)
+    with pytest.raises(orp.StorageError):
+        orp.save_key(KEY)
+    assert target.read_text() == KEY + "\n"
+
+
+def test_group_readable_file_is_reported(config_dir: pathlib.Path) -> None:
+    path = pathlib.Path(orp.save_key(KEY))
+    path.chmod(0o644)
+    with pytest.raises(orp.StorageError) as ei:
+        orp.load_key()
+    assert KEY not in str(ei.value)
+
+
+@pytest.mark.parametrize("bad", ["", "sk-or v1", "a\nb"])
+def test_bad_keys_are_refused(config_dir: pathlib.Path, bad: str) -> None:
+    with pytest.raises(orp.InvalidArgumentError):
+        orp.save_key(bad)
+
+
+def test_login_save_stores_the_key(
+    config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openrouter_pkce.testing import Emulator
+
+    monkeypatch.setenv(
+        "BROWSER", str(pathlib.Path(__file__).resolve().parents[2] / "core/tests/fixtures/fake-browser.sh")
+    )
+    with Emulator() as emu:
+        key = orp.login(mode="loopback", save=True, base_url=emu.base_url, timeout=30)
+    assert orp.load_key() == key.key
+    assert "Saved the key to" in capsys.readouterr().err
