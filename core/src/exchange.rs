@@ -251,29 +251,26 @@ impl Client {
     }
 }
 
-/// Map an HTTP status and body, as the exchange would, to the resulting error code (or `None` for a
-/// well-formed success). Used by the shared test vectors in all three languages.
-pub fn classify_exchange_answer(status: u16, body: &[u8]) -> Option<ErrorCode> {
+fn classify(endpoint: Endpoint, status: u16, body: &[u8]) -> Option<ErrorCode> {
     let answer =
         HttpAnswer { status, retry_after: None::<Duration>, body: bytes::Bytes::copy_from_slice(body) };
-    let result = if (200..300).contains(&status) {
-        parse_key(&answer).map(|_| ())
-    } else {
-        Err(status_error(Endpoint::Exchange, &answer))
+    let result = match (200..300).contains(&status) {
+        false => Err(status_error(endpoint, &answer)),
+        true if endpoint == Endpoint::Exchange => parse_key(&answer).map(|_| ()),
+        true => parse_key_info(&answer).map(|_| ()),
     };
     result.err().map(|e| e.kind())
 }
 
+/// Map an HTTP status and body, as the exchange would, to the resulting error code (or `None` for a
+/// well-formed success). Used by the shared test vectors in all three languages.
+pub fn classify_exchange_answer(status: u16, body: &[u8]) -> Option<ErrorCode> {
+    classify(Endpoint::Exchange, status, body)
+}
+
 /// Map an HTTP status and body, as key info would, to the resulting error code (`None` on success).
 pub fn classify_key_info_answer(status: u16, body: &[u8]) -> Option<ErrorCode> {
-    let answer =
-        HttpAnswer { status, retry_after: None::<Duration>, body: bytes::Bytes::copy_from_slice(body) };
-    let result = if (200..300).contains(&status) {
-        parse_key_info(&answer).map(|_| ())
-    } else {
-        Err(status_error(Endpoint::KeyInfo, &answer))
-    };
-    result.err().map(|e| e.kind())
+    classify(Endpoint::KeyInfo, status, body)
 }
 
 #[cfg(test)]

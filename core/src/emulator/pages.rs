@@ -13,21 +13,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margi
 code{font-size:1.1rem;padding:.4rem .6rem;background:#eee;border-radius:4px;word-break:break-all;user-select:all}\
 button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}";
 
-/// Escape text for HTML element content and quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::callback::html_escape as escape;
 
 /// Security headers shared by HTML pages and redirects.
 pub(crate) fn harden(resp: &mut Response) {
@@ -121,7 +107,7 @@ mod tests {
     fn escapes_markup_and_quotes() {
         assert_eq!(
             escape(r#"<script>alert("x")</script>&'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;"
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"
         );
     }
 }

@@ -282,7 +282,7 @@ async fn html_escapes_echoed_values() {
         .await
         .unwrap();
     assert!(!html.contains("<script>"));
-    assert!(html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&quot;&amp;"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"));
     // The headless code page too.
     e.set_auto_approve(true);
     let url = format!(
