@@ -128,11 +128,75 @@ export declare function completeAuth(
 /** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
 export declare function keyInfo(key: string, options?: CallOpts): Promise<KeyInfo>
 
+/** How `login()` receives the authorization code. */
+export type LoginMode = 'auto' | 'loopback' | 'headless'
+
+/** Options of `login()`. Every field is optional. */
+export interface LoginOptions {
+  /**
+   * `'auto'` (default): loopback where a local browser can reach this process, headless where it cannot
+   * (an SSH session, no display, a hosted notebook, or the browser fails to open). `'loopback'`: listen on
+   * a loopback port for the browser's redirect. `'headless'`: the user pastes the code OpenRouter shows
+   * (read from stdin with readline).
+   */
+  mode?: LoginMode
+  /** Loopback host: `'localhost'` (default; both 127.0.0.1 and ::1), `'127.0.0.1'` or `'::1'`. */
+  host?: string
+  /** Loopback port; 0 (default) lets the OS choose. A taken port fails with `PORT_IN_USE` before any browser opens. */
+  port?: number
+  /** Open the browser (default `true`; `BROWSER` is honoured, no shell). `false` only shows the URL. */
+  openBrowser?: boolean
+  /** How long the user has to approve, in milliseconds (default 300000); then `CALLBACK_TIMEOUT`. */
+  timeoutMs?: number
+  /** Label of the minted key. */
+  keyLabel?: string
+  /** Credit limit of the minted key. */
+  limit?: number
+  /** Store the key (see `saveKey`) before resolving. */
+  save?: boolean
+  /** Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL. */
+  baseUrl?: string
+  /** Aborting ends the login at once with `CANCELLED` and closes the port; an aborted signal rejects immediately. */
+  signal?: AbortSignal
+  /**
+   * Called with the authorization URL (e.g. to show it in your UI). Without it the URL is printed on
+   * stderr. `headless` is true when the user must paste the code shown by OpenRouter afterwards.
+   */
+  onUrl?: (url: string, info: { headless: boolean }) => void
+}
+
+/**
+ * The whole login in one call: a loopback port (or headless mode), the browser, the callback or a pasted
+ * code, the exchange. Status lines go to stderr; nothing keeps the process alive once it settles.
+ *
+ * Rejects with `INVALID_ARGUMENT`, `PORT_IN_USE`, `CALLBACK_TIMEOUT`, `CANCELLED` (the signal, or stdin
+ * ended in headless mode), `ACCESS_DENIED`, `STORAGE` (with `save`) or the exchange's own codes.
+ */
+export declare function login(options?: LoginOptions): Promise<ApiKey>
+
+/** The key to use: `OPENROUTER_API_KEY` when set (trimmed), else the stored key, else `null`. Throws `STORAGE`. */
+export declare function loadKey(): string | null
+/**
+ * Store a key in the key file (`$OPENROUTER_PKCE_CONFIG_DIR/api_key`, else the user's config directory):
+ * mode 0600 in a 0700 directory, written atomically. Returns the file's path. Throws `STORAGE` or
+ * `INVALID_ARGUMENT` (empty, whitespace, over 4096 bytes).
+ */
+export declare function saveKey(key: string | ApiKey): string
+/**
+ * Delete the stored key and print its settings URL on stderr, where it can be revoked (deleting the file
+ * does not revoke it). `OPENROUTER_API_KEY` is not touched. Throws `STORAGE`.
+ */
+export declare function logout(): void
+/** The key file's path (whether or not it exists). Throws `STORAGE` when no config directory can be found. */
+export declare function keyPath(): string
+
 /** A configured client: one pooled HTTP client, its own base URL, deadline and User-Agent. */
 export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
   completeAuth(request: AuthRequest | AuthRequestData, response: string, options?: CallOpts): Promise<ApiKey>
+  /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
+  login(options?: LoginOptions): Promise<ApiKey>
 }
 
 export { Emulator } from './native'

@@ -10,6 +10,7 @@
  */
 
 const util = require('node:util')
+const readline = require('node:readline')
 const native = require('./native.js')
 
 const SEP = '\x1f'
@@ -263,6 +264,149 @@ const completeAuth = promise(function (request, response, options) {
  */
 const keyInfo = promise(native.keyInfo)
 
+
+// ----------------------------------------------------------------------------------------- One click
+
+/**
+ * Pasted lines from stdin for one login: a readline interface opened on the first question and closed
+ * when the login ends (so stdin never keeps the process alive). Lines that arrive before they are asked
+ * for are kept in order; end of input answers `null`.
+ */
+function stdinLines() {
+  let rl = null
+  let closed = false
+  const queued = []
+  const waiting = []
+  return {
+    ask(prompt) {
+      if (queued.length > 0) return Promise.resolve(queued.shift())
+      if (closed) return Promise.resolve(null)
+      if (rl === null) {
+        rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: false })
+        rl.on('line', (line) => {
+          const w = waiting.shift()
+          if (w) w(line)
+          else queued.push(line)
+        })
+        rl.on('close', () => {
+          closed = true
+          for (const w of waiting.splice(0)) w(null)
+        })
+      }
+      process.stderr.write(prompt)
+      return new Promise((resolve) => waiting.push(resolve))
+    },
+    close() {
+      closed = true
+      if (rl !== null) rl.close()
+      for (const w of waiting.splice(0)) w(null)
+    },
+  }
+}
+
+let nextLoginId = 0
+
+function abortedError() {
+  const err = new OpenRouterPkceError('CANCELLED', 'the login was aborted')
+  Error.captureStackTrace(err, abortedError)
+  return err
+}
+
+/** The JS half of `login()`: the UI callbacks, the AbortSignal, errors. The flow is the core's. */
+async function runLogin(nativeLogin, self, options) {
+  const opts = options === undefined || options === null ? {} : options
+  if (typeof opts !== 'object') throw new OpenRouterPkceError('INVALID_ARGUMENT', 'login options must be an object')
+  const { signal, onUrl, ...rest } = opts
+  if (signal !== undefined && signal !== null && typeof signal.aborted !== 'boolean') {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', 'signal must be an AbortSignal')
+  }
+  if (onUrl !== undefined && onUrl !== null && typeof onUrl !== 'function') {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', 'onUrl must be a function')
+  }
+  if (signal && signal.aborted) throw abortedError()
+  const id = (nextLoginId = (nextLoginId + 1) >>> 0)
+  const lines = stdinLines()
+  const showUrl = onUrl
+    ? (url, headless) => {
+        try {
+          onUrl(url, { headless })
+        } catch (e) {
+          process.stderr.write(`\n${url}\n`)
+          process.emitWarning(`login: onUrl threw (${e && e.message}); the URL was printed instead`)
+        }
+      }
+    : null
+  const onAbort = () => native._cancelLogin(id)
+  let pending
+  try {
+    pending = nativeLogin.call(self, rest, showUrl, (prompt) => lines.ask(prompt), Boolean(process.stdin.isTTY), id)
+  } catch (e) {
+    lines.close()
+    throw convert(e)
+  }
+  if (signal) signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await pending
+  } catch (e) {
+    throw convert(e)
+  } finally {
+    if (signal) signal.removeEventListener('abort', onAbort)
+    lines.close()
+  }
+}
+
+/**
+ * The whole login in one call: a loopback port or headless mode, the browser, the callback or a pasted
+ * code, the exchange. Resolves to the user's `ApiKey`.
+ * @param {import('./index').LoginOptions} [options]
+ * @returns {Promise<import('./native').ApiKey>}
+ */
+function login(options) {
+  return runLogin(native._login, undefined, options)
+}
+
+// ------------------------------------------------------------------------------------------- Storage
+
+/**
+ * The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`.
+ * @type {() => string | null}
+ * @throws {OpenRouterPkceError} `STORAGE`
+ */
+const loadKey = sync(native.loadKey)
+
+/**
+ * Store a key (a string or an `ApiKey`) in the key file: mode 0600 in a 0700 directory, written
+ * atomically. Returns the file's path.
+ * @param {string | import('./native').ApiKey} key
+ * @returns {string}
+ * @throws {OpenRouterPkceError} `STORAGE` or `INVALID_ARGUMENT`
+ */
+const saveKey = sync(function saveKey(key) {
+  return native._saveKey(key instanceof ApiKey ? key.key : key)
+})
+
+/**
+ * Delete the stored key and print (on stderr) its settings URL, where it can be revoked: deleting the
+ * file does not revoke the key. `OPENROUTER_API_KEY` is not touched.
+ * @returns {void}
+ * @throws {OpenRouterPkceError} `STORAGE`
+ */
+const logout = sync(function logout() {
+  const removed = native._logout()
+  if (removed) {
+    process.stderr.write(`Deleted the stored key ${removed.masked}.\nIt still works until you revoke it: ${removed.settingsUrl}\n`)
+  } else {
+    process.stderr.write('No key was stored.\n')
+  }
+})
+
+/**
+ * The key file's path (whether or not it exists).
+ * @type {() => string}
+ * @throws {OpenRouterPkceError} `STORAGE`
+ */
+const keyPath = sync(native.keyPath)
+
 /**
  * A configured OpenRouter client: `new Client({baseUrl?, timeoutMs?, userAgent?})`, with
  * `exchangeCode`, `completeAuth` and `keyInfo` methods.
@@ -311,6 +455,14 @@ class Client extends native.Client {
     }
   }
 
+  /**
+   * The whole login with this client (see the module-level `login`).
+   * @param {import('./index').LoginOptions} [options]
+   */
+  login(options) {
+    return runLogin(super._login, this, options)
+  }
+
   [util.inspect.custom]() {
     return `Client { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs} }`
   }
@@ -331,6 +483,11 @@ module.exports = {
   exchangeCode,
   completeAuth,
   keyInfo,
+  login,
+  loadKey,
+  saveKey,
+  logout,
+  keyPath,
   Client,
 }
 

@@ -19,6 +19,11 @@ export const {
   exchangeCode,
   completeAuth,
   keyInfo,
+  login,
+  loadKey,
+  saveKey,
+  logout,
+  keyPath,
   Client,
   Emulator,
 } = api

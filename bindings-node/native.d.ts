@@ -77,6 +77,8 @@ export declare class Client {
   completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
   /** Details of a key (see the module-level `keyInfo`). */
   keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
+  /** The whole login with this client (the JS `Client#login` wraps this). */
+  _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 }
 
 /**
@@ -111,11 +113,29 @@ export declare class Emulator {
   setCodeTtlMs(ms: number): void
 }
 
+/** End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored. */
+export declare function _cancelLogin(id: number): void
+
+/** Cancel the running command (as Ctrl-C does). */
+export declare function _cliCancel(): void
+
+/**
+ * Run the `openrouter-pkce` command line with `argv` (the first item is the program name) on its own
+ * thread; resolves to the exit code. `_cliCancel()` cancels it (a login ends with exit code 130).
+ */
+export declare function _cliMain(argv: Array<string>): Promise<number>
+
 /**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */
 export declare function _generatePkce(length?: number | undefined | null, method?: string | undefined | null): Array<string>
+
+/** The whole login with the default client (the JS `login()` wraps this). */
+export declare function _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
+
+/** Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored. */
+export declare function _logout(): ApiKey | null
 
 /**
  * Internal: the default pair (43-character verifier, S256 challenge) as ONE 86-character string,
@@ -123,6 +143,9 @@ export declare function _generatePkce(length?: number | undefined | null, method
  * object with two strings; the JS layer slices it. Use `generatePkce()` from the package instead.
  */
 export declare function _pkcePair(): string
+
+/** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
+export declare function _saveKey(key: string): string
 
 /**
  * The plain-object form of an `AuthRequest` (what `toJSON()` gives and `AuthRequest.fromJSON` takes).
@@ -322,6 +345,34 @@ export interface KeyInfo {
   expiresAt: string | null
   /** The user who created the key. */
   creatorUserId: string | null
+}
+
+/** The key file's path (whether or not it exists). */
+export declare function keyPath(): string
+
+/** The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`. */
+export declare function loadKey(): string | null
+
+/** Options of `login()`. */
+export interface LoginOpts {
+  /** `"auto"` (default), `"loopback"` or `"headless"`. */
+  mode?: string
+  /** Loopback host: `"localhost"` (default), `"127.0.0.1"` or `"::1"`. */
+  host?: string
+  /** Loopback port; 0 (default) lets the OS choose a free one. */
+  port?: number
+  /** Open the browser (default `true`); `false` only shows the URL. */
+  openBrowser?: boolean
+  /** How long the user has to approve, in milliseconds (default 300000). */
+  timeoutMs?: number
+  /** Label of the minted key. */
+  keyLabel?: string
+  /** Credit limit of the minted key. */
+  limit?: number
+  /** Store the key (see `saveKey`) before returning it. */
+  save?: boolean
+  /** Where OpenRouter lives; default the client's base URL. */
+  baseUrl?: string
 }
 
 /**

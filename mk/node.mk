@@ -9,11 +9,11 @@ node-build: ## Node: install npm dev dependencies and build the native addon (re
 	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
 	$(NPM) run build
 
-node-test: node-build ## Node: run the node:test suites (vectors, errors, redaction, packaging, Express, types)
+node-test: node-build ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types)
 	$(NPM) test
 
 node-bench: ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)
 	$(NPM) run bench
 
-node-demo: node-build ## Node: the login round against the emulator
-	node bindings-node/examples/demo.mjs
+node-demo: node-build ## Node: the one-click login() against the emulator (a fake browser approves)
+	BROWSER="$(CURDIR)/core/tests/fixtures/fake-browser.sh" node bindings-node/examples/demo.mjs

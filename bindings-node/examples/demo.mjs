@@ -1,20 +1,17 @@
-// A whole flow in Node against the in-process emulator: startAuth → (browser) → completeAuth.
-// Run: `make node-demo` (or `node bindings-node/examples/demo.mjs` from a checkout with the addon built).
-import { Emulator, startAuth, completeAuth, keyInfo } from 'openrouter-pkce';
+// One-click login in Node, against the in-process emulator instead of openrouter.ai.
+// Run: `make node-demo` (it sets BROWSER to a fake browser that approves and follows the redirect).
+// Without BROWSER your real browser opens the emulator's page, which approves at once.
+import { Emulator, login, keyInfo } from 'openrouter-pkce';
 
 const emu = new Emulator();
 await emu.start();
 try {
-  const request = startAuth({ callbackUrl: 'http://localhost:3000/callback', keyLabel: 'demo', baseUrl: emu.baseUrl });
-  console.log('1. send the user to:', request.url);
-  // What the browser does: the emulator approves at once and redirects to the callback.
-  const answer = await fetch(request.url, { redirect: 'manual' });
-  const callback = answer.headers.get('location');
-  console.log('2. the browser came back to the callback');
-  const key = await completeAuth(request, callback);
-  console.log('3. got', String(key), '— settings:', key.settingsUrl);
+  // Opens the browser, waits for the redirect on a loopback port, exchanges the code.
+  const key = await login({ baseUrl: emu.baseUrl, keyLabel: 'demo' });
+  console.log('got the key', String(key)); // masked: the secret is only in key.key
   const info = await keyInfo(key.key, { baseUrl: emu.baseUrl });
-  console.log('4. key info: label', JSON.stringify(info.label));
+  console.log('key info:', { label: info.label, limit: info.limit, usage: info.usage });
+  console.log('manage or revoke it at', key.settingsUrl);
 } finally {
   await emu.stop();
 }

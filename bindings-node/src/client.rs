@@ -13,7 +13,7 @@ use crate::errors::{IntoNapi, millis, to_napi};
 /// show only the masked form; the full secret is only in `.key`.
 #[napi]
 pub struct ApiKey {
-    inner: openrouter_pkce::ApiKey,
+    pub(crate) inner: openrouter_pkce::ApiKey,
 }
 
 #[napi]
@@ -127,7 +127,7 @@ fn call_options(base_url: Option<String>, timeout_ms: Option<f64>) -> CallOption
     CallOptions { base_url, timeout: timeout_ms.map(millis) }
 }
 
-fn default_client() -> &'static openrouter_pkce::Client {
+pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
     static DEFAULT: OnceLock<openrouter_pkce::Client> = OnceLock::new();
     DEFAULT.get_or_init(openrouter_pkce::Client::openrouter)
 }
@@ -204,7 +204,7 @@ pub struct ClientOpts {
 /// The module-level functions use a default client for `https://openrouter.ai`.
 #[napi]
 pub struct Client {
-    inner: openrouter_pkce::Client,
+    pub(crate) inner: openrouter_pkce::Client,
 }
 
 #[napi]
@@ -259,5 +259,22 @@ impl Client {
     #[napi]
     pub async fn key_info(&self, key: String, options: Option<CallOpts>) -> Result<KeyInfo> {
         key_details(self.inner.clone(), key, options).await
+    }
+
+    /// The whole login with this client (the JS `Client#login` wraps this).
+    #[napi(js_name = "_login", ts_return_type = "Promise<ApiKey>")]
+    pub fn login<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<crate::login::LoginOpts>,
+        #[napi(ts_arg_type = "((url: string, headless: boolean) => void) | null | undefined")]
+        show_url: Option<crate::login::ShowUrlFn>,
+        #[napi(ts_arg_type = "((prompt: string) => Promise<string | null>) | null | undefined")] ask: Option<
+            crate::login::AskFn,
+        >,
+        can_paste: bool,
+        cancel_id: u32,
+    ) -> Result<PromiseRaw<'env, ApiKey>> {
+        crate::login::start(env, self.inner.clone(), options, show_url, ask, can_paste, cancel_id)
     }
 }

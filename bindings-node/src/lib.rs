@@ -11,6 +11,7 @@ mod auth;
 mod client;
 mod emulator;
 mod errors;
+mod login;
 mod pkce;
 
 use napi_derive::napi;

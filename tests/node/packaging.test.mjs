@@ -9,14 +9,16 @@ import { join } from 'node:path'
 import { ROOT } from './_helpers.mjs'
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
+const FAKE_BROWSER = join(ROOT, 'core', 'tests', 'fixtures', 'fake-browser.sh')
 
-test('npm pack + npm install <tarball> + smoke flow', { timeout: 600000 }, () => {
+test('npm pack + npm install <tarball> + smoke flow + npx openrouter-pkce', { timeout: 600000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'orp-pack-'))
   try {
     const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }))
     const files = packed[0].files.map((f) => f.path)
     assert.ok(files.some((f) => /^bindings-node\/openrouter-pkce\..*\.node$/.test(f)), 'the tarball holds the native addon')
-    for (const f of ['package.json', 'bindings-node/index.js', 'bindings-node/index.mjs', 'bindings-node/index.d.ts', 'bindings-node/native.js', 'bindings-node/native.d.ts']) {
+    for (const f of ['package.json', 'bindings-node/cli.js', 'bindings-node/index.js', 'bindings-node/index.mjs', 'bindings-node/index.d.ts', 'bindings-node/native.js', 'bindings-node/native.d.ts']) {
       assert.ok(files.includes(f), f)
     }
     assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('core/')), 'no tests or sources in the package')
@@ -38,14 +40,36 @@ test('npm pack + npm install <tarball> + smoke flow', { timeout: 600000 }, () =>
       const info = await client.keyInfo(key.key)
       let reused = null
       try { await client.exchangeCode({ code, codeVerifier: p.codeVerifier }) } catch (e) { reused = e instanceof OpenRouterPkceError && e.code }
+      const { login } = await import('openrouter-pkce')
+      const oneClick = await login({ mode: 'loopback', baseUrl: emu.baseUrl, keyLabel: 'one-click' })
+      const oneClickLabel = (await client.keyInfo(oneClick.key)).label
       await emu.stop()
-      console.log(JSON.stringify({ masked: String(key), label: info.label, reused, sameClass: cjs.Client === Client }))
+      console.log(JSON.stringify({ masked: String(key), label: info.label, reused, sameClass: cjs.Client === Client, oneClickLabel }))
     `)
-    const out = JSON.parse(execFileSync(process.execPath, ['smoke.mjs'], { cwd: app, encoding: 'utf8', timeout: 60000 }))
+    const env = { ...process.env, BROWSER: FAKE_BROWSER }
+    const out = JSON.parse(execFileSync(process.execPath, ['smoke.mjs'], { cwd: app, encoding: 'utf8', timeout: 60000, env }))
+    assert.equal(out.oneClickLabel, 'one-click')
     assert.equal(out.label, 'packaged')
     assert.equal(out.reused, 'INVALID_CODE')
     assert.equal(out.sameClass, true)
     assert.match(out.masked, /^sk-or-v1-..…/)
+
+    // The installed command: `npx openrouter-pkce ...` from the fresh directory.
+    const pair = JSON.parse(execFileSync(npx, ['--no', 'openrouter-pkce', 'pkce', '--json'], { cwd: app, encoding: 'utf8', timeout: 60000 }))
+    assert.ok(Object.values(pair).some((v) => typeof v === 'string' && v.length === 43))
+    const emuScript = `import { Emulator } from 'openrouter-pkce'; const e = new Emulator(); await e.start(); console.log(e.baseUrl); process.stdin.on('data', () => {}); process.stdin.on('end', () => e.stop())`
+    const { spawn } = await import('node:child_process')
+    const emu = spawn(process.execPath, ['--input-type=module', '-e', emuScript], { cwd: app, stdio: ['pipe', 'pipe', 'inherit'] })
+    const baseUrl = await new Promise((resolve) => emu.stdout.once('data', (d) => resolve(String(d).trim())))
+    try {
+      const cfg = join(work, 'cfg')
+      const logged = JSON.parse(execFileSync(npx, ['--no', 'openrouter-pkce', 'login', '--json', '--save', '--mode', 'loopback', '--label', 'npx', '--base-url', baseUrl], { cwd: app, encoding: 'utf8', timeout: 60000, env: { ...env, OPENROUTER_PKCE_CONFIG_DIR: cfg } }))
+      assert.match(JSON.stringify(logged), /sk-or-v1-..…/)
+      const who = JSON.parse(execFileSync(npx, ['--no', 'openrouter-pkce', 'whoami', '--json', '--base-url', baseUrl], { cwd: app, encoding: 'utf8', timeout: 60000, env: { ...env, OPENROUTER_PKCE_CONFIG_DIR: cfg, OPENROUTER_API_KEY: '' } }))
+      assert.equal(who.label, 'npx')
+    } finally {
+      emu.stdin.end()
+    }
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -1,0 +1,247 @@
+//! One-click login, key storage and the command line.
+//!
+//! The flow is the core's `login`; this module only supplies a [`LoginUi`] that talks to JS: the URL goes to
+//! the caller's `onUrl` callback (or stderr), messages to stderr, and pasted lines come from a JS function
+//! (readline on stdin, owned by `index.js`). Both callbacks are *weak* threadsafe functions, so they never
+//! keep the process alive, and they are released as soon as the login ends. An `AbortSignal` reaches the
+//! running login through [`cancel_login`]: the core future is dropped at once, which closes the port.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
+use napi_derive::napi;
+use openrouter_pkce::login::{LineFuture, LoginMode, LoginOptions, LoginUi, TerminalUi};
+use tokio::sync::oneshot;
+
+use crate::client::ApiKey;
+use crate::errors::{IntoNapi, invalid_argument, millis, to_napi};
+
+/// Options of `login()`.
+#[napi(object)]
+pub struct LoginOpts {
+    /// `"auto"` (default), `"loopback"` or `"headless"`.
+    pub mode: Option<String>,
+    /// Loopback host: `"localhost"` (default), `"127.0.0.1"` or `"::1"`.
+    pub host: Option<String>,
+    /// Loopback port; 0 (default) lets the OS choose a free one.
+    pub port: Option<u32>,
+    /// Open the browser (default `true`); `false` only shows the URL.
+    pub open_browser: Option<bool>,
+    /// How long the user has to approve, in milliseconds (default 300000).
+    pub timeout_ms: Option<f64>,
+    /// Label of the minted key.
+    pub key_label: Option<String>,
+    /// Credit limit of the minted key.
+    pub limit: Option<f64>,
+    /// Store the key (see `saveKey`) before returning it.
+    pub save: Option<bool>,
+    /// Where OpenRouter lives; default the client's base URL.
+    pub base_url: Option<String>,
+}
+
+/// `onUrl(url, headless)` as JS sees it (the JS layer wraps the user's `onUrl(url, {headless})`).
+pub type ShowUrlFn = ThreadsafeFunction<
+    FnArgs<(String, bool)>,
+    UnknownReturnValue,
+    FnArgs<(String, bool)>,
+    Status,
+    false,
+    true,
+>;
+
+/// `ask(prompt) => Promise<string | null>`: one line from stdin, `null` at end of input.
+pub type AskFn = ThreadsafeFunction<String, Promise<Option<String>>, String, Status, false, true>;
+
+struct NodeUi {
+    show_url: Option<ShowUrlFn>,
+    ask: Option<Arc<AskFn>>,
+    can_paste: bool,
+}
+
+impl LoginUi for NodeUi {
+    fn show_url(&self, url: &str, headless: bool) {
+        match &self.show_url {
+            Some(f) => {
+                let status =
+                    f.call(FnArgs::from((url.to_owned(), headless)), ThreadsafeFunctionCallMode::NonBlocking);
+                if status != Status::Ok {
+                    TerminalUi.show_url(url, headless);
+                }
+            }
+            None => TerminalUi.show_url(url, headless),
+        }
+    }
+
+    fn message(&self, text: &str) {
+        TerminalUi.message(text);
+    }
+
+    fn can_paste(&self) -> bool {
+        self.can_paste
+    }
+
+    fn read_line(&self, prompt: &str) -> LineFuture {
+        let ask = self.ask.clone();
+        let prompt = prompt.to_owned();
+        Box::pin(async move {
+            let ask = ask?;
+            let answer = ask.call_async(prompt).await.ok()?;
+            answer.await.ok().flatten()
+        })
+    }
+}
+
+fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
+    let mut out = LoginOptions::default();
+    let Some(o) = o else { return Ok(out) };
+    if let Some(m) = o.mode {
+        out.mode = LoginMode::parse(&m).napi()?;
+    }
+    if let Some(h) = o.host {
+        out.host = h;
+    }
+    if let Some(p) = o.port {
+        out.port = u16::try_from(p).map_err(|_| invalid_argument("port must be between 0 and 65535"))?;
+    }
+    if let Some(b) = o.open_browser {
+        out.open_browser = b;
+    }
+    if let Some(t) = o.timeout_ms {
+        out.timeout = millis(t);
+    }
+    out.key_label = o.key_label;
+    out.limit = o.limit;
+    out.save = o.save.unwrap_or(false);
+    out.base_url = o.base_url;
+    Ok(out)
+}
+
+/// The cancel switches of running logins, by the id the JS layer chose.
+fn cancels() -> &'static Mutex<HashMap<u32, oneshot::Sender<()>>> {
+    static CANCELS: OnceLock<Mutex<HashMap<u32, oneshot::Sender<()>>>> = OnceLock::new();
+    CANCELS.get_or_init(Default::default)
+}
+
+/// Removes the login's cancel switch however the login ends.
+struct Registered(u32);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        cancels().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
+}
+
+pub(crate) fn start<'env>(
+    env: &'env Env,
+    client: openrouter_pkce::Client,
+    opts: Option<LoginOpts>,
+    show_url: Option<ShowUrlFn>,
+    ask: Option<AskFn>,
+    can_paste: bool,
+    cancel_id: u32,
+) -> Result<PromiseRaw<'env, ApiKey>> {
+    let options = options(opts)?;
+    let (tx, rx) = oneshot::channel();
+    cancels().lock().unwrap_or_else(|p| p.into_inner()).insert(cancel_id, tx);
+    let registered = Registered(cancel_id);
+    let ui: Arc<dyn LoginUi> = Arc::new(NodeUi { show_url, ask: ask.map(Arc::new), can_paste });
+    env.spawn_future(async move {
+        let _registered = registered;
+        let result = tokio::select! {
+            r = openrouter_pkce::login(&client, &options, ui) => r,
+            _ = rx => Err(openrouter_pkce::Error::Cancelled { detail: "the login was aborted".into() }),
+        };
+        result.map(|inner| ApiKey { inner }).map_err(to_napi)
+    })
+}
+
+/// The whole login with the default client (the JS `login()` wraps this).
+#[napi(js_name = "_login", ts_return_type = "Promise<ApiKey>")]
+pub fn login<'env>(
+    env: &'env Env,
+    options: Option<LoginOpts>,
+    #[napi(ts_arg_type = "((url: string, headless: boolean) => void) | null | undefined")] show_url: Option<
+        ShowUrlFn,
+    >,
+    #[napi(ts_arg_type = "((prompt: string) => Promise<string | null>) | null | undefined")] ask: Option<
+        AskFn,
+    >,
+    can_paste: bool,
+    cancel_id: u32,
+) -> Result<PromiseRaw<'env, ApiKey>> {
+    start(env, crate::client::default_client().clone(), options, show_url, ask, can_paste, cancel_id)
+}
+
+/// End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored.
+#[napi(js_name = "_cancelLogin")]
+pub fn cancel_login(id: u32) {
+    if let Some(tx) = cancels().lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
+        let _ = tx.send(());
+    }
+}
+
+// ------------------------------------------------------------------------------------------- storage
+
+/// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`.
+#[napi]
+pub fn load_key() -> Result<Option<String>> {
+    openrouter_pkce::store::load_key().napi()
+}
+
+/// Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path.
+#[napi(js_name = "_saveKey")]
+pub fn save_key(key: String) -> Result<String> {
+    openrouter_pkce::store::save_key(&key).map(|p| p.to_string_lossy().into_owned()).napi()
+}
+
+/// Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored.
+#[napi(js_name = "_logout")]
+pub fn logout() -> Result<Option<ApiKey>> {
+    openrouter_pkce::store::logout().map(|k| k.map(|inner| ApiKey { inner })).napi()
+}
+
+/// The key file's path (whether or not it exists).
+#[napi]
+pub fn key_path() -> Result<String> {
+    openrouter_pkce::store::key_path().map(|p| p.to_string_lossy().into_owned()).napi()
+}
+
+// ------------------------------------------------------------------------------------ command line
+
+fn cli_cancel_slot() -> &'static Mutex<Option<oneshot::Sender<()>>> {
+    static SLOT: OnceLock<Mutex<Option<oneshot::Sender<()>>>> = OnceLock::new();
+    SLOT.get_or_init(Default::default)
+}
+
+/// Run the `openrouter-pkce` command line with `argv` (the first item is the program name) on its own
+/// thread; resolves to the exit code. `_cliCancel()` cancels it (a login ends with exit code 130).
+#[napi(js_name = "_cliMain", ts_return_type = "Promise<number>")]
+pub fn cli_main(env: &Env, argv: Vec<String>) -> Result<PromiseRaw<'_, i32>> {
+    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+    *cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel_tx);
+    let (done_tx, done_rx) = oneshot::channel::<i32>();
+    let args: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
+    std::thread::Builder::new()
+        .name("openrouter-pkce-cli".into())
+        .spawn(move || {
+            let cancel = async move {
+                if cancel_rx.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let _ = done_tx.send(openrouter_pkce::cli::run_with_cancel(args, cancel));
+        })
+        .map_err(|e| Error::from_reason(format!("cannot start the command line thread: {e}")))?;
+    env.spawn_future(async move { Ok(done_rx.await.unwrap_or(1)) })
+}
+
+/// Cancel the running command (as Ctrl-C does).
+#[napi(js_name = "_cliCancel")]
+pub fn cli_cancel() {
+    if let Some(tx) = cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = tx.send(());
+    }
+}
