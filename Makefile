@@ -25,7 +25,7 @@ rust-test: ## Rust unit, vector and integration tests (the core)
 
 rust-lint: ## clippy (warnings are errors) and rustfmt --check on the workspace
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy -p openrouter-pkce --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 rust-demo: ## The login round in Rust against the emulator
 	$(CARGO) run -q -p openrouter-pkce --example demo
