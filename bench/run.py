@@ -135,7 +135,7 @@ def artifacts() -> Dict[str, Any]:
         out["node_addon"] = (pathlib.Path(nodes[-1]).name, os.path.getsize(nodes[-1]))
     cli = TARGET / "release" / "openrouter-pkce"
     if cli.exists():
-        out["cli"] = ("openrouter-pkce (release, not stripped)", cli.stat().st_size)
+        out["cli"] = ("openrouter-pkce", cli.stat().st_size)
     if COLD_BUILD_FILE.exists():
         out["cold_build"] = json.loads(COLD_BUILD_FILE.read_text())
     return out
@@ -342,7 +342,7 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
     art = res["artifacts"]
     r.add("## 6. Artifacts", "")
     arows = []
-    for k, label in (("wheel", "Python wheel"), ("node_addon", "Node addon"), ("cli", "CLI binary")):
+    for k, label in (("wheel", "Python wheel"), ("node_addon", "Node addon"), ("cli", "CLI binary (release)")):
         if k in art:
             arows.append([label, f"`{art[k][0]}`", f"{art[k][1] / 1024 / 1024:.2f} MiB"])
     cb = art.get("cold_build")
