@@ -344,7 +344,7 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
     arows = []
     for k, label in (("wheel", "Python wheel"), ("node_addon", "Node addon"), ("cli", "CLI binary (release)")):
         if k in art:
-            arows.append([label, f"`{art[k][0]}`", f"{art[k][1] / 1024 / 1024:.2f} MiB"])
+            arows.append([label, f"`{art[k][0].split(' (')[0]}`", f"{art[k][1] / 1024 / 1024:.2f} MiB"])
     cb = art.get("cold_build")
     if cb:
         arows.append(["cold `make test` (fresh clone, empty target, venv and node_modules)", cb.get("when", ""),
