@@ -7,6 +7,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/python.mk
 -include mk/node.mk
 -include mk/browser.mk
+-include mk/bench.mk
 
 .PHONY: help test demo rust-test rust-lint fmt bench clean
 
