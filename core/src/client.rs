@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::{Error, Result};
 use crate::rng::fork_generation;
-use crate::urls::{DEFAULT_BASE_URL, normalize_base_url};
+use crate::urls::{DEFAULT_BASE_URL, base_is_loopback, normalize_base_url};
 
 /// Default total deadline of one HTTP call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,7 +57,8 @@ struct Inner {
     base_url: String,
     timeout: Duration,
     user_agent: String,
-    http: Mutex<Option<(u64, reqwest::Client)>>,
+    /// The pools, per fork generation: `[through the environment's proxies, direct]`.
+    http: Mutex<Option<(u64, [Option<reqwest::Client>; 2])>>,
 }
 
 /// A configured OpenRouter client. Cheap to clone (shared pool); safe to use from many tasks and threads.
@@ -122,27 +123,34 @@ impl Client {
 
     /// The pooled reqwest client, built on first use and again in a forked child (whose inherited
     /// sockets belong to the parent).
-    fn http(&self) -> Result<reqwest::Client> {
+    ///
+    /// Remote hosts go through the proxies of the environment (`HTTPS_PROXY`, `NO_PROXY`, …); loopback
+    /// hosts (the emulator, tests) never do, so a developer's proxy setting cannot break them.
+    fn http(&self, loopback: bool) -> Result<reqwest::Client> {
         let generation = fork_generation();
         let mut slot = self.inner.http.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((g, c)) = slot.as_ref()
-            && *g == generation
-        {
+        if slot.as_ref().is_none_or(|(g, _)| *g != generation) {
+            *slot = Some((generation, [None, None]));
+        }
+        let pools = &mut slot.as_mut().expect("set just above").1;
+        if let Some(c) = &pools[usize::from(loopback)] {
             return Ok(c.clone());
         }
         ensure_crypto_provider();
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(self.inner.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| Error::Network {
-                detail: "could not build the HTTP client".into(),
-                source: Some(Box::new(e.without_url())),
-            })?;
-        *slot = Some((generation, client.clone()));
+            .tcp_nodelay(true);
+        if loopback {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| Error::Network {
+            detail: "could not build the HTTP client".into(),
+            source: Some(Box::new(e.without_url())),
+        })?;
+        pools[usize::from(loopback)] = Some(client.clone());
         Ok(client)
     }
 
@@ -163,10 +171,11 @@ impl Client {
     /// with a short `Retry-After` (once). A timeout, a 5xx or a reset after sending is final.
     pub(crate) async fn send(
         &self,
+        base_url: &str,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<HttpAnswer> {
-        let http = self.http()?;
+        let http = self.http(base_is_loopback(base_url))?;
         let deadline = tokio::time::Instant::now() + timeout;
         let mut connect_retries = 0;
         let mut rate_retries = 0;

@@ -184,6 +184,7 @@ impl Client {
         let url = format!("{base}/api/v1/auth/keys");
         let answer = self
             .send(
+                &base,
                 |http| {
                     http.post(&url)
                         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -232,6 +233,7 @@ impl Client {
         let auth = format!("Bearer {key}");
         let answer = self
             .send(
+                &base,
                 |http| {
                     let mut value = reqwest::header::HeaderValue::from_str(&auth)
                         .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));

@@ -120,6 +120,11 @@ pub fn normalize_base_url(base_url: &str) -> Result<String> {
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
+/// Whether a (normalised) base URL points at a loopback host.
+pub(crate) fn base_is_loopback(base_url: &str) -> bool {
+    Url::parse(base_url).ok().and_then(|u| u.host().map(|h| is_loopback_host(&h))).unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
