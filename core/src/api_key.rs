@@ -67,6 +67,15 @@ impl fmt::Display for ApiKey {
     }
 }
 
+/// Longest API key accepted anywhere (from the server, from the caller, from the key file).
+pub const MAX_KEY_LEN: usize = 4096;
+
+/// Whether `key` has the shape of an API key: non-empty, at most [`MAX_KEY_LEN`] bytes, no whitespace or
+/// control characters. The one rule for keys the server returns, the caller passes and the key file holds.
+pub fn is_well_formed_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= MAX_KEY_LEN && !key.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Lowercase hex SHA-256 of a key.
 pub fn key_hash_hex(key: &str) -> String {
     let digest = Sha256::digest(key.as_bytes());

@@ -6,15 +6,12 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::api_key::{ApiKey, KeyInfo};
+use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
 use crate::auth_url::AuthRequest;
 use crate::client::{CallOptions, Client, HttpAnswer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::{ChallengeMethod, validate_verifier};
-use crate::response::{MAX_CODE_LEN, extract_code};
-
-/// Longest key we accept from the server.
-const MAX_KEY_LEN: usize = 4096;
+use crate::response::{check_code, extract_code};
 
 /// The exchange's inputs.
 #[derive(Clone, Default)]
@@ -129,7 +126,7 @@ fn parse_key(answer: &HttpAnswer) -> Result<ApiKey> {
         Some(_) => return Err(malformed(answer.status, "the exchange answer's `key` is not a string")),
         None => return Err(malformed(answer.status, "the exchange answer has no `key`")),
     };
-    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if !is_well_formed_key(key) {
         return Err(malformed(answer.status, "the exchange answer's `key` is empty or malformed"));
     }
     let user_id = match obj.get("user_id") {
@@ -152,7 +149,7 @@ fn parse_key_info(answer: &HttpAnswer) -> Result<KeyInfo> {
 }
 
 fn check_key_arg(key: &str) -> Result<()> {
-    if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if !is_well_formed_key(key) {
         return Err(Error::invalid_argument("the API key is empty or malformed"));
     }
     Ok(())
@@ -166,12 +163,7 @@ impl Client {
     pub async fn exchange_code(&self, request: ExchangeRequest, call: &CallOptions) -> Result<ApiKey> {
         let (base, timeout) = self.resolve(call)?;
         let code = request.code.trim();
-        if code.is_empty()
-            || code.len() > MAX_CODE_LEN
-            || code.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(Error::invalid_argument("the code is empty or malformed"));
-        }
+        check_code(code)?;
         let mut body = serde_json::Map::new();
         body.insert("code".into(), Value::String(code.to_owned()));
         if let Some(v) = &request.code_verifier {

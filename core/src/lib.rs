@@ -46,7 +46,9 @@ pub mod runtime;
 pub mod store;
 mod urls;
 
-pub use api_key::{ApiKey, KeyInfo, OPENROUTER_SITE, key_hash_hex, mask_key};
+pub use api_key::{
+    ApiKey, KeyInfo, MAX_KEY_LEN, OPENROUTER_SITE, is_well_formed_key, key_hash_hex, mask_key,
+};
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };

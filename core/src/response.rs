@@ -18,9 +18,11 @@ fn sanitize_text(s: &str) -> String {
     cleaned.trim().to_owned()
 }
 
-fn check_code(code: &str) -> Result<()> {
+/// The one rule for authorization codes: non-empty, at most [`MAX_CODE_LEN`] bytes, no whitespace or control
+/// characters. The error never contains the code.
+pub(crate) fn check_code(code: &str) -> Result<()> {
     if code.is_empty() {
-        return Err(Error::invalid_argument("the response holds an empty code"));
+        return Err(Error::invalid_argument("the code is empty"));
     }
     if code.len() > MAX_CODE_LEN || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid_argument(

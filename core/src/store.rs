@@ -12,6 +12,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::api_key::is_well_formed_key;
 use crate::{ApiKey, Error, Result};
 
 /// The environment variable whose value wins over the stored key.
@@ -21,8 +22,7 @@ pub const ENV_CONFIG_DIR: &str = "OPENROUTER_PKCE_CONFIG_DIR";
 
 /// The key file's name inside the config directory.
 pub const KEY_FILE_NAME: &str = "api_key";
-/// The longest key accepted, in bytes.
-pub const MAX_KEY_LEN: usize = 4096;
+pub use crate::api_key::MAX_KEY_LEN;
 
 const APP_DIR: &str = "openrouter-pkce";
 
@@ -136,16 +136,13 @@ pub(crate) fn load_stored_key_in(dir: &Path) -> Result<Option<String>> {
 }
 
 fn validate_key(key: &str) -> Result<()> {
-    if key.is_empty() {
-        return Err(Error::invalid_argument("key: must not be empty"));
+    if is_well_formed_key(key) {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument(format!(
+            "key: must be 1 to {MAX_KEY_LEN} bytes without whitespace or control characters"
+        )))
     }
-    if key.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_argument(format!("key: longer than {MAX_KEY_LEN} bytes")));
-    }
-    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid_argument("key: must not contain whitespace or control characters"));
-    }
-    Ok(())
 }
 
 /// [`save_key`] into `dir`.
