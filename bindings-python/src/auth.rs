@@ -28,15 +28,15 @@ fn opt_str(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<String>> {
     }
 }
 
+fn missing(py: Python<'_>, key: &str) -> PyErr {
+    crate::errors::to_py_err(
+        py,
+        &core::Error::InvalidArgument { reason: format!("not a serialised AuthRequest: missing {key:?}") },
+    )
+}
+
 fn req_str(py: Python<'_>, d: &Bound<'_, PyDict>, key: &str) -> PyResult<String> {
-    opt_str(d, key)?.ok_or_else(|| {
-        crate::errors::to_py_err(
-            py,
-            &core::Error::InvalidArgument {
-                reason: format!("not a serialised AuthRequest: missing {key:?}"),
-            },
-        )
-    })
+    opt_str(d, key)?.ok_or_else(|| missing(py, key))
 }
 
 #[pymethods]
@@ -102,8 +102,9 @@ impl AuthRequest {
         let d =
             d.cast::<PyDict>().map_err(|_| PyTypeError::new_err("AuthRequest.from_dict expects a dict"))?;
         let created_at: u64 = match d.get_item("created_at")? {
-            Some(v) => v.extract()?,
-            None => 0,
+            Some(v) if !v.is_none() => v.extract()?,
+            // Required, as in `from_json`: no binding-side default.
+            _ => return Err(missing(py, "created_at")),
         };
         let inner = core::AuthRequest::from_parts(
             req_str(py, d, "url")?,

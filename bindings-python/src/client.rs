@@ -23,58 +23,10 @@ fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
     CallOptions { base_url, timeout: timeout.map(duration_arg) }
 }
 
-fn default_client() -> &'static core::Client {
-    static DEFAULT: OnceLock<core::Client> = OnceLock::new();
-    DEFAULT.get_or_init(core::Client::openrouter)
-}
-
-fn exchange_request(
-    py: Python<'_>,
-    code: String,
-    code_verifier: Option<String>,
-    method: &str,
-) -> PyResult<ExchangeRequest> {
-    let method = ChallengeMethod::parse(method).py(py)?;
-    Ok(ExchangeRequest { code, code_verifier, code_challenge_method: Some(method) })
-}
-
-/// The three network operations, shared by `Client` and the module-level functions.
-struct Ops {
-    client: core::Client,
-}
-
-impl Ops {
-    fn exchange_code(
-        &self,
-        request: ExchangeRequest,
-        call: CallOptions,
-    ) -> impl Future<Output = core::Result<ApiKey>> + Send + 'static {
-        let c = self.client.clone();
-        async move { c.exchange_code(request, &call).await.map(|inner| ApiKey { inner }) }
-    }
-
-    fn complete_auth(
-        &self,
-        request: core::AuthRequest,
-        response: String,
-        call: CallOptions,
-    ) -> impl Future<Output = core::Result<ApiKey>> + Send + 'static {
-        let c = self.client.clone();
-        async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) }
-    }
-
-    fn key_info(
-        &self,
-        key: String,
-        call: CallOptions,
-    ) -> impl Future<Output = core::Result<KeyInfo>> + Send + 'static {
-        let c = self.client.clone();
-        async move { c.key_info(&key, &call).await.map(|inner| KeyInfo { inner }) }
-    }
-}
-
-fn default_ops() -> Ops {
-    Ops { client: default_client().clone() }
+/// The client of the module-level functions (`https://openrouter.ai`, the core's defaults).
+fn default_client() -> &'static Client {
+    static DEFAULT: OnceLock<Client> = OnceLock::new();
+    DEFAULT.get_or_init(|| Client { inner: core::Client::openrouter() })
 }
 
 /// A key given as `ApiKey` or `str`.
@@ -92,9 +44,43 @@ pub struct Client {
     inner: core::Client,
 }
 
+/// The network operations as core futures, shared by the sync and async methods of `Client` and by the
+/// module-level functions (which use [`default_client`]).
 impl Client {
-    fn ops(&self) -> Ops {
-        Ops { client: self.inner.clone() }
+    fn exchange_fut(
+        &self,
+        py: Python<'_>,
+        code: String,
+        code_verifier: Option<String>,
+        method: &str,
+        call: CallOptions,
+    ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
+        let method = ChallengeMethod::parse(method).py(py)?;
+        let request = ExchangeRequest { code, code_verifier, code_challenge_method: Some(method) };
+        let c = self.inner.clone();
+        Ok(async move { c.exchange_code(request, &call).await.map(|inner| ApiKey { inner }) })
+    }
+
+    fn complete_auth_fut(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyAny>,
+        response: String,
+        call: CallOptions,
+    ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
+        let request = auth_request_arg(py, request)?;
+        let c = self.inner.clone();
+        Ok(async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) })
+    }
+
+    fn key_info_fut(
+        &self,
+        key: &Bound<'_, PyAny>,
+        call: CallOptions,
+    ) -> PyResult<impl Future<Output = core::Result<KeyInfo>> + Send + 'static> {
+        let key = key_arg(key)?;
+        let c = self.inner.clone();
+        Ok(async move { c.key_info(&key, &call).await.map(|inner| KeyInfo { inner }) })
     }
 }
 
@@ -144,8 +130,16 @@ impl Client {
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
-        let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-        wait(py, self.ops().exchange_code(req, call_options(base_url, timeout)))
+        wait(
+            py,
+            self.exchange_fut(
+                py,
+                code,
+                code_verifier,
+                code_challenge_method,
+                call_options(base_url, timeout),
+            )?,
+        )
     }
 
     /// Awaitable twin of `exchange_code`.
@@ -159,8 +153,16 @@ impl Client {
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-        future(py, self.ops().exchange_code(req, call_options(base_url, timeout)))
+        future(
+            py,
+            self.exchange_fut(
+                py,
+                code,
+                code_verifier,
+                code_challenge_method,
+                call_options(base_url, timeout),
+            )?,
+        )
     }
 
     /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
@@ -172,8 +174,8 @@ impl Client {
         response: String,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
-        let request = auth_request_arg(py, request)?;
-        wait(py, self.ops().complete_auth(request, response, call_options(None, timeout)))
+        let call = call_options(None, timeout);
+        wait(py, self.complete_auth_fut(py, request, response, call)?)
     }
 
     /// Awaitable twin of `complete_auth`.
@@ -185,8 +187,8 @@ impl Client {
         response: String,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = auth_request_arg(py, request)?;
-        future(py, self.ops().complete_auth(request, response, call_options(None, timeout)))
+        let call = call_options(None, timeout);
+        future(py, self.complete_auth_fut(py, request, response, call)?)
     }
 
     /// Details of a key (`GET /api/v1/key`).
@@ -198,8 +200,8 @@ impl Client {
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<KeyInfo> {
-        let key = key_arg(key)?;
-        wait(py, self.ops().key_info(key, call_options(base_url, timeout)))
+        let call = call_options(base_url, timeout);
+        wait(py, self.key_info_fut(key, call)?)
     }
 
     /// Awaitable twin of `key_info`.
@@ -211,8 +213,8 @@ impl Client {
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let key = key_arg(key)?;
-        future(py, self.ops().key_info(key, call_options(base_url, timeout)))
+        let call = call_options(base_url, timeout);
+        future(py, self.key_info_fut(key, call)?)
     }
 
     /// The whole login in one call: open a loopback port (or go headless), show the URL and open the
@@ -236,17 +238,7 @@ impl Client {
         login_sync(
             py,
             self.inner.clone(),
-            LoginArgs {
-                mode: mode.to_owned(),
-                host: host.to_owned(),
-                port,
-                open_browser,
-                timeout,
-                key_label,
-                limit,
-                save,
-                base_url,
-            },
+            LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
         )
     }
 
@@ -269,17 +261,7 @@ impl Client {
         login_future(
             py,
             self.inner.clone(),
-            LoginArgs {
-                mode: mode.to_owned(),
-                host: host.to_owned(),
-                port,
-                open_browser,
-                timeout,
-                key_label,
-                limit,
-                save,
-                base_url,
-            },
+            LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
         )
     }
 }
@@ -295,8 +277,8 @@ fn exchange_code(
     base_url: Option<String>,
     timeout: f64,
 ) -> PyResult<ApiKey> {
-    let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-    wait(py, default_ops().exchange_code(req, call_options(base_url, Some(timeout))))
+    let call = call_options(base_url, Some(timeout));
+    wait(py, default_client().exchange_fut(py, code, code_verifier, code_challenge_method, call)?)
 }
 
 /// Awaitable twin of `exchange_code`.
@@ -310,8 +292,8 @@ fn exchange_code_async<'py>(
     base_url: Option<String>,
     timeout: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let req = exchange_request(py, code, code_verifier, code_challenge_method)?;
-    future(py, default_ops().exchange_code(req, call_options(base_url, Some(timeout))))
+    let call = call_options(base_url, Some(timeout));
+    future(py, default_client().exchange_fut(py, code, code_verifier, code_challenge_method, call)?)
 }
 
 /// Finish a started flow: check `response` belongs to `request`, then exchange at the flow's base URL.
@@ -323,8 +305,8 @@ fn complete_auth(
     response: String,
     timeout: f64,
 ) -> PyResult<ApiKey> {
-    let request = auth_request_arg(py, request)?;
-    wait(py, default_ops().complete_auth(request, response, call_options(None, Some(timeout))))
+    let call = call_options(None, Some(timeout));
+    wait(py, default_client().complete_auth_fut(py, request, response, call)?)
 }
 
 /// Awaitable twin of `complete_auth`.
@@ -336,8 +318,8 @@ fn complete_auth_async<'py>(
     response: String,
     timeout: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let request = auth_request_arg(py, request)?;
-    future(py, default_ops().complete_auth(request, response, call_options(None, Some(timeout))))
+    let call = call_options(None, Some(timeout));
+    future(py, default_client().complete_auth_fut(py, request, response, call)?)
 }
 
 /// Details of a key (`GET /api/v1/key`).
@@ -349,8 +331,8 @@ fn key_info(
     base_url: Option<String>,
     timeout: f64,
 ) -> PyResult<KeyInfo> {
-    let key = key_arg(key)?;
-    wait(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
+    let call = call_options(base_url, Some(timeout));
+    wait(py, default_client().key_info_fut(key, call)?)
 }
 
 /// Awaitable twin of `key_info`.
@@ -362,8 +344,8 @@ fn key_info_async<'py>(
     base_url: Option<String>,
     timeout: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let key = key_arg(key)?;
-    future(py, default_ops().key_info(key, call_options(base_url, Some(timeout))))
+    let call = call_options(base_url, Some(timeout));
+    future(py, default_client().key_info_fut(key, call)?)
 }
 
 /// The whole login in one call: open a loopback port (or go headless), show the URL and open the browser,
@@ -385,18 +367,8 @@ fn login(
 ) -> PyResult<ApiKey> {
     login_sync(
         py,
-        default_client().clone(),
-        LoginArgs {
-            mode: mode.to_owned(),
-            host: host.to_owned(),
-            port,
-            open_browser,
-            timeout,
-            key_label,
-            limit,
-            save,
-            base_url,
-        },
+        default_client().inner.clone(),
+        LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
     )
 }
 
@@ -418,18 +390,8 @@ fn login_async<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     login_future(
         py,
-        default_client().clone(),
-        LoginArgs {
-            mode: mode.to_owned(),
-            host: host.to_owned(),
-            port,
-            open_browser,
-            timeout,
-            key_label,
-            limit,
-            save,
-            base_url,
-        },
+        default_client().inner.clone(),
+        LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
     )
 }
 

@@ -142,18 +142,44 @@ impl LoginUi for PyUi {
 
 /// The arguments of `login`, as Python passed them.
 pub struct LoginArgs {
-    pub mode: String,
-    pub host: String,
-    pub port: i64,
-    pub open_browser: bool,
-    pub timeout: f64,
-    pub key_label: Option<String>,
-    pub limit: Option<f64>,
-    pub save: bool,
-    pub base_url: Option<String>,
+    mode: String,
+    host: String,
+    port: i64,
+    open_browser: bool,
+    timeout: f64,
+    key_label: Option<String>,
+    limit: Option<f64>,
+    save: bool,
+    base_url: Option<String>,
 }
 
 impl LoginArgs {
+    /// From the arguments of `login` / `Client.login` (and their async twins), which share one signature.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        mode: &str,
+        host: &str,
+        port: i64,
+        open_browser: bool,
+        timeout: f64,
+        key_label: Option<String>,
+        limit: Option<f64>,
+        save: bool,
+        base_url: Option<String>,
+    ) -> Self {
+        LoginArgs {
+            mode: mode.to_owned(),
+            host: host.to_owned(),
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+        }
+    }
+
     fn options(self, py: Python<'_>, ctx: Context) -> PyResult<LoginOptions> {
         let mode = LoginMode::parse(&self.mode).py(py)?;
         let port = u16::try_from(self.port)

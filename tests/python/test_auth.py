@@ -89,10 +89,13 @@ def test_tampered_dict_is_refused() -> None:
         with pytest.raises(orp.OpenRouterPkceError) as info:
             orp.AuthRequest.from_dict(bad)
         assert isinstance(info.value, ValueError), key
-    missing = dict(d)
-    del missing["state"]
-    with pytest.raises(orp.InvalidArgumentError):
-        orp.AuthRequest.from_dict(missing)
+    for field in ("state", "created_at"):
+        missing = dict(d)
+        del missing[field]
+        with pytest.raises(orp.InvalidArgumentError):
+            orp.AuthRequest.from_dict(missing)
+        with pytest.raises(orp.InvalidArgumentError):
+            orp.AuthRequest.from_json(json.dumps(missing))
     with pytest.raises(orp.InvalidArgumentError):
         orp.AuthRequest.from_json("{not json")
     with pytest.raises(TypeError):

@@ -287,7 +287,12 @@ def test_a_callback_url_pasted_in_a_terminal(emu: Emulator) -> None:
         callback = emu.approve(url)  # where the browser would have gone; the user copies it instead
         assert callback.startswith("http://localhost:")
         os.write(master, (callback + "\n").encode())
-        out, err = proc.communicate(timeout=20)
+        proc.wait(timeout=20)
+        # Read through the same buffered streams as read_url_from: communicate() reads the raw pipes and
+        # would miss whatever that readline() had already buffered (the prompt, written right after the URL).
+        assert proc.stdout is not None and proc.stderr is not None
+        with proc.stdout, proc.stderr:
+            out, err = proc.stdout.read(), proc.stderr.read()
     finally:
         os.close(master)
         if proc.poll() is None:
