@@ -71,6 +71,14 @@ function sync(fn) {
   }
 }
 
+/** Give `Cls` wrapped copies of its native base's methods (`wrap` is `sync` or `promise`). */
+function wrapMethods(Cls, wrap, names) {
+  const base = Object.getPrototypeOf(Cls.prototype)
+  for (const name of names) {
+    Object.defineProperty(Cls.prototype, name, { value: wrap(base[name]), writable: true, configurable: true })
+  }
+}
+
 function promise(fn) {
   return async function (...args) {
     try {
@@ -121,7 +129,7 @@ class Pkce {
 }
 
 const pkcePair = native._pkcePair
-const generatePkceParts = native._generatePkce
+const generatePkceParts = sync(native._generatePkce)
 
 /**
  * A fresh verifier (default 43 characters = 32 CSPRNG bytes) and its challenge, in one call.
@@ -135,12 +143,7 @@ function generatePkce(options) {
     const s = pkcePair()
     return new Pkce(s.slice(0, 43), s.slice(43), 'S256')
   }
-  let parts
-  try {
-    parts = generatePkceParts(options.length, options.method)
-  } catch (e) {
-    throw convert(e)
-  }
+  const parts = generatePkceParts(options.length, options.method)
   return new Pkce(parts[0], parts[1], parts[2])
 }
 
@@ -263,7 +266,6 @@ const completeAuth = promise(function (request, response, options) {
  * @type {(key: string, options?: import('./native').CallOpts) => Promise<import('./native').KeyInfo>}
  */
 const keyInfo = promise(native.keyInfo)
-
 
 // ----------------------------------------------------------------------------------------- One click
 
@@ -421,15 +423,6 @@ class Client extends native.Client {
     }
   }
 
-  /** @param {import('./native').ExchangeCodeOpts} options */
-  async exchangeCode(options) {
-    try {
-      return await super.exchangeCode(options)
-    } catch (e) {
-      throw convert(e)
-    }
-  }
-
   /**
    * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
    * @param {string} response
@@ -438,18 +431,6 @@ class Client extends native.Client {
   async completeAuth(request, response, options) {
     try {
       return await super.completeAuth(asAuthRequest(request), response, options)
-    } catch (e) {
-      throw convert(e)
-    }
-  }
-
-  /**
-   * @param {string} key
-   * @param {import('./native').CallOpts} [options]
-   */
-  async keyInfo(key, options) {
-    try {
-      return await super.keyInfo(key, options)
     } catch (e) {
       throw convert(e)
     }
@@ -466,6 +447,37 @@ class Client extends native.Client {
   [util.inspect.custom]() {
     return `Client { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs} }`
   }
+}
+wrapMethods(Client, promise, ['exchangeCode', 'keyInfo'])
+
+/**
+ * The in-process fake of OpenRouter for tests: `new Emulator({autoApprove?, relayState?, codeTtlMs?,
+ * port?})`, `await emu.start()`, `emu.baseUrl`, `emu.injectFault({...})`, `emu.requestCount()`,
+ * `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`.
+ */
+class Emulator extends native.Emulator {
+  /** @param {import('./native').EmulatorOpts} [options] */
+  constructor(options) {
+    try {
+      super(options)
+    } catch (e) {
+      throw convert(e)
+    }
+  }
+
+  [util.inspect.custom]() {
+    let url = '(stopped)'
+    try {
+      url = this.baseUrl
+    } catch {}
+    return `Emulator { baseUrl: '${url}' }`
+  }
+}
+wrapMethods(Emulator, promise, ['start', 'stop'])
+wrapMethods(Emulator, sync, ['injectFault', 'requestCount', 'issueCode', 'createKey', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+for (const name of ['baseUrl', 'port']) {
+  const desc = Object.getOwnPropertyDescriptor(native.Emulator.prototype, name)
+  Object.defineProperty(Emulator.prototype, name, { get: sync(desc.get), configurable: true })
 }
 
 module.exports = {
@@ -489,43 +501,5 @@ module.exports = {
   logout,
   keyPath,
   Client,
-}
-
-if (native.Emulator) {
-  /**
-   * The in-process fake of OpenRouter for tests: `new Emulator({autoApprove?, relayState?, codeTtlMs?,
-   * port?})`, `await emu.start()`, `emu.baseUrl`, `emu.injectFault({...})`, `emu.requestCount()`,
-   * `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`.
-   */
-  class Emulator extends native.Emulator {
-    /** @param {import('./native').EmulatorOpts} [options] */
-    constructor(options) {
-      try {
-        super(options)
-      } catch (e) {
-        throw convert(e)
-      }
-    }
-
-    [util.inspect.custom]() {
-      let url = '(stopped)'
-      try {
-        url = this.baseUrl
-      } catch {}
-      return `Emulator { baseUrl: '${url}' }`
-    }
-  }
-  for (const name of ['start', 'stop']) {
-    const orig = native.Emulator.prototype[name]
-    Object.defineProperty(Emulator.prototype, name, { value: promise(orig), writable: true, configurable: true })
-  }
-  for (const name of ['injectFault', 'requestCount', 'issueCode', 'createKey', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs']) {
-    const orig = native.Emulator.prototype[name]
-    Object.defineProperty(Emulator.prototype, name, { value: sync(orig), writable: true, configurable: true })
-  }
-  for (const name of ['baseUrl', 'port']) {
-    const desc = Object.getOwnPropertyDescriptor(native.Emulator.prototype, name)
-    Object.defineProperty(Emulator.prototype, name, { get: sync(desc.get), configurable: true })
-  }
-  module.exports.Emulator = Emulator
+  Emulator,
 }

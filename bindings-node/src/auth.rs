@@ -8,6 +8,7 @@ use crate::errors::{IntoNapi, invalid_argument};
 
 /// Options of `authUrl`.
 #[napi(object)]
+#[derive(Default)]
 pub struct AuthUrlOpts {
     /// Where OpenRouter redirects after approval: `https://…`, or `http://` on localhost / 127.0.0.1 / [::1].
     /// Leave it out for headless mode (the code is shown on screen; S256 required).
@@ -36,15 +37,7 @@ fn method_or_default(method: Option<&str>) -> Result<ChallengeMethod> {
 /// Throws `INVALID_CALLBACK_URL`, `INVALID_METHOD` or `INVALID_ARGUMENT`.
 #[napi]
 pub fn auth_url(options: Option<AuthUrlOpts>) -> Result<String> {
-    let o = options.unwrap_or(AuthUrlOpts {
-        callback_url: None,
-        code_challenge: None,
-        code_challenge_method: None,
-        key_label: None,
-        limit: None,
-        state: None,
-        base_url: None,
-    });
+    let o = options.unwrap_or_default();
     openrouter_pkce::auth_url(&AuthUrlOptions {
         code_challenge_method: method_or_default(o.code_challenge_method.as_deref())?,
         callback_url: o.callback_url,
@@ -59,6 +52,7 @@ pub fn auth_url(options: Option<AuthUrlOpts>) -> Result<String> {
 
 /// Options of `startAuth`.
 #[napi(object)]
+#[derive(Default)]
 pub struct StartAuthOpts {
     /// Callback URL; leave it out for headless mode.
     pub callback_url: Option<String>,
@@ -77,13 +71,7 @@ pub struct StartAuthOpts {
 /// Keep the returned `AuthRequest` (e.g. `request.toJSON()` in a server-side session) until the callback.
 #[napi]
 pub fn start_auth(options: Option<StartAuthOpts>) -> Result<AuthRequest> {
-    let o = options.unwrap_or(StartAuthOpts {
-        callback_url: None,
-        method: None,
-        key_label: None,
-        limit: None,
-        base_url: None,
-    });
+    let o = options.unwrap_or_default();
     let inner = openrouter_pkce::start_auth(&StartAuthOptions {
         method: method_or_default(o.method.as_deref())?,
         callback_url: o.callback_url,

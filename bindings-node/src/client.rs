@@ -123,8 +123,8 @@ pub struct CallOpts {
     pub timeout_ms: Option<f64>,
 }
 
-fn call_options(base_url: Option<String>, timeout_ms: Option<f64>) -> CallOptions {
-    CallOptions { base_url, timeout: timeout_ms.map(millis) }
+fn call_options(o: Option<CallOpts>) -> CallOptions {
+    o.map(|o| CallOptions { base_url: o.base_url, timeout: o.timeout_ms.map(millis) }).unwrap_or_default()
 }
 
 pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
@@ -136,12 +136,18 @@ async fn exchange(client: openrouter_pkce::Client, o: ExchangeCodeOpts) -> Resul
     let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
     let request =
         ExchangeRequest { code: o.code, code_verifier: o.code_verifier, code_challenge_method: method };
-    let inner = client.exchange_code(request, &call_options(o.base_url, o.timeout_ms)).await.napi()?;
+    let inner = client
+        .exchange_code(
+            request,
+            &call_options(Some(CallOpts { base_url: o.base_url, timeout_ms: o.timeout_ms })),
+        )
+        .await
+        .napi()?;
     Ok(ApiKey { inner })
 }
 
 async fn key_details(client: openrouter_pkce::Client, key: String, o: Option<CallOpts>) -> Result<KeyInfo> {
-    let call = o.map(|o| call_options(o.base_url, o.timeout_ms)).unwrap_or_default();
+    let call = call_options(o);
     client.key_info(&key, &call).await.map(KeyInfo::from).napi()
 }
 
@@ -153,7 +159,7 @@ fn complete<'env>(
     o: Option<CallOpts>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
     let request = request.inner.clone();
-    let call = o.map(|o| call_options(o.base_url, o.timeout_ms)).unwrap_or_default();
+    let call = call_options(o);
     env.spawn_future(async move {
         let inner = client.complete_auth(&request, &response, &call).await.map_err(to_napi)?;
         Ok(ApiKey { inner })

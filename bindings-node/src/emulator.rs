@@ -6,7 +6,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use openrouter_pkce::emulator::{Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault};
 
-use crate::errors::{IntoNapi, invalid_argument, millis};
+use crate::errors::{IntoNapi, invalid_argument, millis, port};
 
 /// Options of `new Emulator(...)`.
 #[napi(object)]
@@ -45,6 +45,7 @@ pub struct FaultOpts {
 
 /// What `issueCode` binds the code to.
 #[napi(object)]
+#[derive(Default)]
 pub struct IssueCodeOpts {
     /// The challenge the code is bound to; without one the code exchanges without a verifier.
     pub code_challenge: Option<String>,
@@ -58,6 +59,7 @@ pub struct IssueCodeOpts {
 
 /// What `createKey` makes.
 #[napi(object)]
+#[derive(Default)]
 pub struct CreateKeyOpts {
     /// The key's label.
     pub label: Option<String>,
@@ -109,7 +111,7 @@ impl Emulator {
                 config.code_ttl = millis(t);
             }
             if let Some(p) = o.port {
-                config.port = u16::try_from(p).map_err(|_| invalid_argument("port must be 0 to 65535"))?;
+                config.port = port(p)?;
             }
         }
         Ok(Emulator { config, running: Mutex::new(None) })
@@ -195,12 +197,7 @@ impl Emulator {
     /// Mint an authorization code as if the user had approved `/auth` with these parameters.
     #[napi]
     pub fn issue_code(&self, options: Option<IssueCodeOpts>) -> Result<String> {
-        let o = options.unwrap_or(IssueCodeOpts {
-            code_challenge: None,
-            method: None,
-            key_label: None,
-            limit: None,
-        });
+        let o = options.unwrap_or_default();
         self.with(|e| {
             e.issue_code(o.code_challenge.as_deref(), o.method.as_deref(), o.key_label.as_deref(), o.limit)
         })
@@ -209,7 +206,7 @@ impl Emulator {
     /// Create an API key that `keyInfo` knows.
     #[napi]
     pub fn create_key(&self, options: Option<CreateKeyOpts>) -> Result<String> {
-        let o = options.unwrap_or(CreateKeyOpts { label: None, limit: None });
+        let o = options.unwrap_or_default();
         self.with(|e| e.create_key(o.label.as_deref(), o.limit))
     }
 

@@ -32,6 +32,11 @@ pub(crate) fn invalid_argument(reason: impl Into<String>) -> napi::Error {
     to_napi(Error::InvalidArgument { reason: reason.into() })
 }
 
+/// A TCP port from JS (0 lets the OS choose); out of range is `INVALID_ARGUMENT`.
+pub(crate) fn port(p: u32) -> napi::Result<u16> {
+    u16::try_from(p).map_err(|_| invalid_argument("port must be between 0 and 65535"))
+}
+
 /// A millisecond count from JS as a `Duration`; out-of-range values become zero, which the core refuses
 /// with its own message.
 pub(crate) fn millis(ms: f64) -> std::time::Duration {

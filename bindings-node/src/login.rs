@@ -17,7 +17,7 @@ use openrouter_pkce::login::{LineFuture, LoginMode, LoginOptions, LoginUi, Termi
 use tokio::sync::oneshot;
 
 use crate::client::ApiKey;
-use crate::errors::{IntoNapi, invalid_argument, millis, to_napi};
+use crate::errors::{IntoNapi, millis, port, to_napi};
 
 /// Options of `login()`.
 #[napi(object)]
@@ -104,7 +104,7 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
         out.host = h;
     }
     if let Some(p) = o.port {
-        out.port = u16::try_from(p).map_err(|_| invalid_argument("port must be between 0 and 65535"))?;
+        out.port = port(p)?;
     }
     if let Some(b) = o.open_browser {
         out.open_browser = b;
@@ -114,7 +114,9 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
     }
     out.key_label = o.key_label;
     out.limit = o.limit;
-    out.save = o.save.unwrap_or(false);
+    if let Some(s) = o.save {
+        out.save = s;
+    }
     out.base_url = o.base_url;
     Ok(out)
 }

@@ -3,7 +3,10 @@
 use napi::JsString;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use openrouter_pkce::pkce::{DEFAULT_VERIFIER_LEN, generate_default_into};
+use openrouter_pkce::ChallengeMethod;
+use openrouter_pkce::pkce::{
+    DEFAULT_VERIFIER_LEN, MAX_VERIFIER_LEN, MIN_VERIFIER_LEN, generate_default_into,
+};
 
 use crate::errors::{IntoNapi, to_napi};
 
@@ -13,9 +16,14 @@ fn verifier_len(length: Option<f64>) -> Result<usize> {
         None => Ok(DEFAULT_VERIFIER_LEN),
         Some(l) if l.is_finite() && l.fract() == 0.0 && (0.0..=1e6).contains(&l) => Ok(l as usize),
         Some(_) => Err(to_napi(openrouter_pkce::Error::InvalidVerifier {
-            reason: "length must be a whole number from 43 to 128".into(),
+            reason: format!("length must be a whole number from {MIN_VERIFIER_LEN} to {MAX_VERIFIER_LEN}"),
         })),
     }
+}
+
+/// The method string from JS, or the core's default method.
+fn method_or_default(method: &Option<String>) -> &str {
+    method.as_deref().unwrap_or(ChallengeMethod::default().as_str())
 }
 
 /// A new random code verifier of `length` characters (43–128, default 43 = 32 CSPRNG bytes).
@@ -31,7 +39,7 @@ pub fn create_verifier(length: Option<f64>) -> Result<String> {
 /// Throws `INVALID_VERIFIER` or `INVALID_METHOD`.
 #[napi]
 pub fn create_challenge(code_verifier: String, method: Option<String>) -> Result<String> {
-    openrouter_pkce::create_challenge(&code_verifier, method.as_deref().unwrap_or("S256")).napi()
+    openrouter_pkce::create_challenge(&code_verifier, method_or_default(&method)).napi()
 }
 
 /// Whether `codeChallenge` is the challenge of `codeVerifier`, compared in constant time.
@@ -43,16 +51,14 @@ pub fn verify_challenge(
     code_challenge: String,
     method: Option<String>,
 ) -> Result<bool> {
-    openrouter_pkce::verify_challenge(&code_verifier, &code_challenge, method.as_deref().unwrap_or("S256"))
-        .napi()
+    openrouter_pkce::verify_challenge(&code_verifier, &code_challenge, method_or_default(&method)).napi()
 }
 
 /// Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
 /// `generatePkce()` from the package instead.
 #[napi(js_name = "_generatePkce")]
 pub fn generate_pkce_parts(length: Option<f64>, method: Option<String>) -> Result<Vec<String>> {
-    let pkce =
-        openrouter_pkce::generate_pkce(verifier_len(length)?, method.as_deref().unwrap_or("S256")).napi()?;
+    let pkce = openrouter_pkce::generate_pkce(verifier_len(length)?, method_or_default(&method)).napi()?;
     Ok(vec![
         String::from(pkce.code_verifier),
         pkce.code_challenge,
