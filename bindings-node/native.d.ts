@@ -299,7 +299,7 @@ export interface FaultOpts {
   delayMs?: number
   /** The `Location` of a `"redirect"` fault. */
   location?: string
-  /** The size of a `"hugeBody"` fault in bytes (default 10 MB). */
+  /** The size of a `"hugeBody"` fault in bytes (default 10 MiB). */
   bytes?: number
 }
 

@@ -4,7 +4,9 @@ use std::sync::Mutex;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use openrouter_pkce::emulator::{Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault};
+use openrouter_pkce::emulator::{
+    Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec,
+};
 
 use crate::errors::{IntoNapi, invalid_argument, millis, port};
 
@@ -39,7 +41,7 @@ pub struct FaultOpts {
     pub delay_ms: Option<f64>,
     /// The `Location` of a `"redirect"` fault.
     pub location: Option<String>,
-    /// The size of a `"hugeBody"` fault in bytes (default 10 MB).
+    /// The size of a `"hugeBody"` fault in bytes (default 10 MiB).
     pub bytes: Option<f64>,
 }
 
@@ -158,32 +160,28 @@ impl Emulator {
     pub fn inject_fault(&self, fault: FaultOpts) -> Result<()> {
         let ep = endpoint(fault.endpoint.as_deref())?;
         let kind = fault.kind.as_deref().unwrap_or(if fault.delay_ms.is_some() { "delay" } else { "status" });
-        let status = |default: u16| -> Result<u16> {
-            fault
-                .status
-                .map(|s| u16::try_from(s).map_err(|_| invalid_argument("status must be 100 to 999")))
-                .transpose()
-                .map(|s| s.unwrap_or(default))
-        };
-        let f = match kind {
-            "status" => Fault::Status {
-                status: status(500)?,
-                body: fault.body.clone().unwrap_or_default(),
-                content_type: fault.content_type.clone().unwrap_or_else(|| "application/json".into()),
-            },
-            "delay" => Fault::Delay(millis(fault.delay_ms.unwrap_or(0.0))),
-            "redirect" => Fault::Redirect {
-                location: fault.location.clone().unwrap_or_else(|| "http://127.0.0.1:9/".into()),
-                status: status(307)?,
-            },
-            "drip" => Fault::Drip,
-            "hugeBody" => Fault::HugeBody {
-                bytes: fault.bytes.filter(|b| b.is_finite() && *b >= 0.0).map_or(10_000_000, |b| b as usize),
-            },
-            "hang" => Fault::Hang,
-            "close" => Fault::Close,
+        let kind = match kind {
+            "status" => FaultKind::Status,
+            "delay" => FaultKind::Delay,
+            "redirect" => FaultKind::Redirect,
+            "drip" => FaultKind::Drip,
+            "hugeBody" => FaultKind::HugeBody,
+            "hang" => FaultKind::Hang,
+            "close" => FaultKind::Close,
             _ => return Err(invalid_argument("unknown fault kind")),
         };
+        let spec = FaultSpec {
+            status: fault
+                .status
+                .map(|s| u16::try_from(s).map_err(|_| invalid_argument("status must be 100 to 999")))
+                .transpose()?,
+            body: fault.body.clone(),
+            content_type: fault.content_type.clone(),
+            delay: fault.delay_ms.map(millis),
+            location: fault.location.clone(),
+            bytes: fault.bytes.filter(|b| b.is_finite() && *b >= 0.0).map(|b| b as usize),
+        };
+        let f = Fault::from_spec(kind, spec).napi()?;
         self.with(|e| e.inject_fault(ep, f))
     }
 

@@ -5,10 +5,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use openrouter_pkce::Error;
-use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault};
+use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec};
 use pyo3::prelude::*;
 
-use crate::errors::to_py_err;
+use crate::errors::{IntoPyResult, to_py_err};
 use crate::wait::wait;
 
 fn bad(py: Python<'_>, reason: impl Into<String>) -> PyErr {
@@ -108,25 +108,14 @@ impl Emulator {
         size: Option<usize>,
     ) -> PyResult<()> {
         let endpoint = endpoint_arg(py, endpoint)?;
-        let fault = match kind {
-            "status" => Fault::Status {
-                status: status.ok_or_else(|| bad(py, "a \"status\" fault needs status="))?,
-                body: body.unwrap_or_default(),
-                content_type: content_type.unwrap_or_else(|| "application/json".into()),
-            },
-            "delay" => Fault::Delay(self::seconds(
-                py,
-                "seconds",
-                seconds.ok_or_else(|| bad(py, "a \"delay\" fault needs seconds="))?,
-            )?),
-            "redirect" => Fault::Redirect {
-                location: location.ok_or_else(|| bad(py, "a \"redirect\" fault needs location="))?,
-                status: status.unwrap_or(307),
-            },
-            "drip" => Fault::Drip,
-            "huge_body" => Fault::HugeBody { bytes: size.unwrap_or(10 * 1024 * 1024) },
-            "hang" => Fault::Hang,
-            "close" => Fault::Close,
+        let kind = match kind {
+            "status" => FaultKind::Status,
+            "delay" => FaultKind::Delay,
+            "redirect" => FaultKind::Redirect,
+            "drip" => FaultKind::Drip,
+            "huge_body" => FaultKind::HugeBody,
+            "hang" => FaultKind::Hang,
+            "close" => FaultKind::Close,
             _ => {
                 return Err(bad(
                     py,
@@ -134,6 +123,9 @@ impl Emulator {
                 ));
             }
         };
+        let delay = seconds.map(|s| self::seconds(py, "seconds", s)).transpose()?;
+        let spec = FaultSpec { status, body, content_type, delay, location, bytes: size };
+        let fault = Fault::from_spec(kind, spec).py(py)?;
         self.with(py, |e| e.inject_fault(endpoint, fault))
     }
 

@@ -280,9 +280,20 @@ def test_emulator_fault_arguments(emu: Emulator) -> None:
     with pytest.raises(orp.InvalidArgumentError):
         emu.inject_fault("exchange", "explode")
     with pytest.raises(orp.InvalidArgumentError):
-        emu.inject_fault("exchange", "status")
+        emu.inject_fault("exchange", "delay")  # the core's rule: a delay needs its duration
+    with pytest.raises(orp.InvalidArgumentError):
+        emu.inject_fault("exchange", "redirect")  # … and a redirect its location
+    with pytest.raises(orp.InvalidArgumentError):
+        emu.inject_fault("exchange", "status", status=42)
     with pytest.raises(orp.InvalidArgumentError):
         emu.inject_fault("exchange", "delay", seconds=-1)
+    # A status fault without a status is a 500, the same default as in Node.
+    emu.inject_fault("exchange", "status")
+    pkce = orp.generate_pkce()
+    code = emu.issue_code(pkce.code_challenge, "S256")
+    with pytest.raises(orp.ServerError) as e:
+        orp.exchange_code(code, pkce.code_verifier, base_url=emu.base_url)
+    assert e.value.status == 500
 
 
 def test_relay_state_off_and_manual_approval() -> None:

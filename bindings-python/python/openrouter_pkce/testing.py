@@ -101,7 +101,7 @@ class Emulator:
     ) -> None:
         """Queue a misbehaviour for the next request to ``endpoint`` (``"exchange"`` or ``"key_info"``).
 
-        ``kind`` is one of ``"status"`` (answer ``status`` with ``body`` and ``content_type``),
+        ``kind`` is one of ``"status"`` (answer ``status``, default 500, with ``body`` and ``content_type``, default JSON),
         ``"delay"`` (wait ``seconds``, then answer normally), ``"redirect"`` (to ``location``),
         ``"drip"`` (a byte every half second), ``"huge_body"`` (``size`` bytes), ``"hang"`` (never
         answer) or ``"close"`` (drop the connection). Each queued fault is used once.

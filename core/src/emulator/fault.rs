@@ -59,6 +59,72 @@ pub enum Fault {
     Close,
 }
 
+/// The kinds of [`Fault`], for bindings that build one from loosely typed options (they map their own
+/// casing of the names onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// [`Fault::Status`].
+    Status,
+    /// [`Fault::Delay`].
+    Delay,
+    /// [`Fault::Redirect`].
+    Redirect,
+    /// [`Fault::Drip`].
+    Drip,
+    /// [`Fault::HugeBody`].
+    HugeBody,
+    /// [`Fault::Hang`].
+    Hang,
+    /// [`Fault::Close`].
+    Close,
+}
+
+/// The optional parts of a fault; [`Fault::from_spec`] fills the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct FaultSpec {
+    /// Status of a `Status` fault (default 500) or a `Redirect` (default 307).
+    pub status: Option<u16>,
+    /// Body of a `Status` fault (default empty).
+    pub body: Option<String>,
+    /// `Content-Type` of a `Status` fault (default `application/json`).
+    pub content_type: Option<String>,
+    /// Duration of a `Delay` (required for it).
+    pub delay: Option<Duration>,
+    /// Target of a `Redirect` (required for it).
+    pub location: Option<String>,
+    /// Size of a `HugeBody` (default 10 MiB).
+    pub bytes: Option<usize>,
+}
+
+impl Fault {
+    /// Build a fault of `kind` from optional parts, with the emulator's defaults. A missing required part
+    /// (a delay's duration, a redirect's location) or a status outside 100–999 is `INVALID_ARGUMENT`.
+    pub fn from_spec(kind: FaultKind, spec: FaultSpec) -> crate::Result<Fault> {
+        let status = |default: u16| match spec.status.unwrap_or(default) {
+            s @ 100..=999 => Ok(s),
+            _ => Err(crate::Error::InvalidArgument { reason: "a fault's status must be 100 to 999".into() }),
+        };
+        let missing =
+            |what: &str| crate::Error::InvalidArgument { reason: format!("this fault needs {what}") };
+        Ok(match kind {
+            FaultKind::Status => Fault::Status {
+                status: status(500)?,
+                body: spec.body.unwrap_or_default(),
+                content_type: spec.content_type.unwrap_or_else(|| "application/json".into()),
+            },
+            FaultKind::Delay => Fault::Delay(spec.delay.ok_or_else(|| missing("a delay"))?),
+            FaultKind::Redirect => Fault::Redirect {
+                status: status(307)?,
+                location: spec.location.ok_or_else(|| missing("a location"))?,
+            },
+            FaultKind::Drip => Fault::Drip,
+            FaultKind::HugeBody => Fault::HugeBody { bytes: spec.bytes.unwrap_or(10 * 1024 * 1024) },
+            FaultKind::Hang => Fault::Hang,
+            FaultKind::Close => Fault::Close,
+        })
+    }
+}
+
 /// What the route should do after a fault ran.
 pub(crate) enum Outcome {
     /// Send this instead of the normal answer.

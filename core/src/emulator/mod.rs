@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use fault::{Endpoint, Fault};
+pub use fault::{Endpoint, Fault, FaultKind, FaultSpec};
 use state::{Grant, Settings, Shared};
 
 use crate::{Error, Result};
