@@ -22,6 +22,14 @@
 //! println!("got {key}"); // prints the masked key only
 //! # Ok(()) }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! None is on by default: a library user compiles the client, the login and the key storage only.
+//!
+//! - `emulator`: the `emulator` module, the in-process fake of OpenRouter for tests and demos (adds axum).
+//! - `cli`: the `openrouter-pkce` command line (adds clap; implies `emulator` for
+//!   `openrouter-pkce emulator`). `cargo install openrouter-pkce --features cli` installs it.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tarfile
 import tomllib
 import traceback
 import zipfile
@@ -110,6 +111,11 @@ def debootstrap(name: str, args: list[str]) -> pathlib.Path:
         shutil.rmtree(root, ignore_errors=True)
         root.parent.mkdir(parents=True, exist_ok=True)
         run(["debootstrap", *args, str(root), DEBIAN_MIRROR], timeout=1800)
+        if "--foreign" in args:
+            # The first stage unpacks only the required packages; qemu-user needs no second stage, so unpack
+            # the rest (the --include list and its dependencies) the same way.
+            for deb in sorted((root / "var" / "cache" / "apt" / "archives").glob("*.deb")):
+                run(["dpkg-deb", "-x", str(deb), str(root)])
         done.write_text("ok\n")
     return root
 
@@ -147,13 +153,20 @@ def versions() -> None:
         assert tomllib.loads((ROOT / crate / "Cargo.toml").read_text())["package"]["version"] == {"workspace": True}, crate
     pkg = json.loads((ROOT / "package.json").read_text())
     assert pkg["version"] == v, "package.json"
-    assert "install" not in pkg.get("scripts", {}) and "postinstall" not in pkg.get("scripts", {}), "no install script"
+    assert not {"install", "preinstall", "postinstall"} & set(pkg.get("scripts", {})), "no install script"
     targets = sorted(p.name for p in (ROOT / "npm").iterdir())
-    assert sorted(n.removeprefix("openrouter-pkce-") for n in pkg["optionalDependencies"]) == targets
-    for name, dep in pkg["optionalDependencies"].items():
-        assert dep == v, name
-        sub = json.loads((ROOT / "npm" / name.removeprefix("openrouter-pkce-") / "package.json").read_text())
-        assert sub["name"] == name and sub["version"] == v, name
+    assert len(targets) == len(pkg["napi"]["targets"]) == 7, targets
+    for t in targets:
+        sub = json.loads((ROOT / "npm" / t / "package.json").read_text())
+        assert sub["name"] == f"openrouter-pkce-{t}" and sub["version"] == v, t
+    # The packed main package names every platform package, at the same version (napi pre-publish's job).
+    with tarfile.open(one("openrouter-pkce-[0-9]*.tgz")) as tgz:
+        f = tgz.extractfile("package/package.json")
+        assert f is not None
+        packed = json.loads(f.read())
+    assert packed["version"] == v
+    assert packed["optionalDependencies"] == {f"openrouter-pkce-{t}": v for t in targets}, packed["optionalDependencies"]
+    assert not {"install", "preinstall", "postinstall"} & set(packed.get("scripts", {})), "no install script"
     for f in DIST.iterdir():
         assert v in f.name, f"{f.name} does not carry version {v}"
     print(f"    version {v}: Cargo, pyproject, package.json, {len(targets)} npm/*/package.json, {len(list(DIST.iterdir()))} artifacts")
@@ -245,9 +258,11 @@ def sdist() -> None:
     with tempfile.TemporaryDirectory(prefix="orp-sdist-") as tmp:
         venv = pathlib.Path(tmp) / "venv"
         run([sys.executable, "-m", "venv", str(venv)])
-        # Building needs Rust (that is what an sdist is); the target dir is shared so dependencies are reused.
+        # Building needs Rust (that is what an sdist is). Same cargo target dir and target triple as the x86_64
+        # wheel of `make dist`, so the dependencies compiled there are reused (cargo rebuilds what differs).
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-        env["CARGO_TARGET_DIR"] = str(ROOT / "target")
+        env["CARGO_TARGET_DIR"] = str(WORK / "cargo")
+        env["CARGO_BUILD_TARGET"] = "x86_64-unknown-linux-gnu"
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-cache-dir", "--no-binary", "openrouter-pkce", str(sd)],
             cwd=tmp, env=env, timeout=3000)
         env = no_cargo_env(venv / "bin")
@@ -283,7 +298,7 @@ for _major in NODES:
 @check
 def debian11() -> None:
     """The x86_64 gnu wheel and addon in a Debian 11 root (glibc 2.31, older than this machine's)."""
-    root = debootstrap("bullseye-amd64", ["--variant=minbase", "--include=python3-minimal,libstdc++6", "bullseye"])
+    root = debootstrap("bullseye-amd64", ["--variant=minbase", "--include=python3-minimal,libpython3.9-stdlib,libstdc++6", "bullseye"])
     glibc = run(["chroot", str(root), "/usr/bin/ldd", "--version"]).stdout.splitlines()[0]
     assert "2.31" in glibc, glibc
     opt = root / "opt" / "orp"

@@ -30,7 +30,7 @@ test('npm pack + npm install <tarball> + smoke flow + npx openrouter-pkce', { ti
     copyFileSync(join(ROOT, 'bindings-node', `openrouter-pkce.${target}.node`), join(staged, `openrouter-pkce.${target}.node`))
     const platformPacked = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: staged, encoding: 'utf8' }))
     assert.deepEqual(platformPacked[0].files.map((f) => f.path).filter((f) => f.endsWith('.node')), [`openrouter-pkce.${target}.node`])
-    assert.equal(pkg.optionalDependencies[`openrouter-pkce-${target}`], pkg.version)
+    assert.equal(JSON.parse(readFileSync(join(ROOT, 'npm', target, 'package.json'), 'utf8')).version, pkg.version)
     for (const f of ['package.json', 'bindings-node/cli.js', 'bindings-node/index.js', 'bindings-node/index.mjs', 'bindings-node/index.d.ts', 'bindings-node/native.js', 'bindings-node/native.d.ts']) {
       assert.ok(files.includes(f), f)
     }
