@@ -60,7 +60,7 @@ dist: ## Build every release artifact into dist/ (4 wheels, sdist, npm main + 4 
 dist-build: $(addprefix dist-,$(DIST_TARGETS))
 	@$(call timed,sdist,$(DIST_BIN)/maturin sdist --out $(DIST) >/dev/null)
 	@$(call timed,npm main package,node tests/dist/pack-main.mjs $(DIST_WORK)/npm/main $(DIST))
-	@$(call timed,crate,$(CARGO) package --quiet --locked --no-verify -p openrouter-pkce && cp $(CARGO_TARGET_DIR)/package/openrouter-pkce-$(DIST_VERSION).crate $(DIST)/)
+	@$(call timed,crate,$(CARGO) package --quiet --locked --no-verify --allow-dirty -p openrouter-pkce && cp $(CARGO_TARGET_DIR)/package/openrouter-pkce-$(DIST_VERSION).crate $(DIST)/)
 
 dist-table: $(DIST_BIN)/.installed ## Print the table of dist/ (file, target, size, libc floor)
 	@$(DIST_BIN)/python tests/dist/artifacts.py $(DIST)

@@ -36,6 +36,7 @@ PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 # Real Node binaries from the registry's node-linux-<arch> packages (pinned).
 NODES = {"18": "18.20.8", "20": "20.20.2", "22": "22.23.5", "24": "24.22.3"}
 NODE_ARM64 = "22.23.5"
+CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 CHECKS: list[tuple[str, Callable[[], None]]] = []
@@ -298,8 +299,9 @@ for _major in NODES:
 @check
 def debian11() -> None:
     """The x86_64 gnu wheel and addon in a Debian 11 root (glibc 2.31, older than this machine's)."""
+    assert os.geteuid() == 0, "needs root (chroot)"
     root = debootstrap("bullseye-amd64", ["--variant=minbase", "--include=python3-minimal,libpython3.9-stdlib,libstdc++6", "bullseye"])
-    glibc = run(["chroot", str(root), "/usr/bin/ldd", "--version"]).stdout.splitlines()[0]
+    glibc = run([CHROOT, str(root), "/usr/bin/ldd", "--version"]).stdout.splitlines()[0]
     assert "2.31" in glibc, glibc
     opt = root / "opt" / "orp"
     shutil.rmtree(opt, ignore_errors=True)
@@ -312,9 +314,9 @@ def debian11() -> None:
             shutil.copytree(app, opt / "app", symlinks=True)
         shutil.copytree(node_binary(NODES["20"]).parent.parent, opt / "node", symlinks=True)
         env = {"PATH": "/usr/bin:/bin", "HOME": "/root", "PYTHONPATH": "/opt/orp/py", "LANG": "C.UTF-8"}
-        py = parse_json_line(run(["chroot", str(root), "/usr/bin/python3", "/opt/orp/smoke.py", "exchange"], env=env, timeout=300).stdout)
+        py = parse_json_line(run([CHROOT, str(root), "/usr/bin/python3", "/opt/orp/smoke.py", "exchange"], env=env, timeout=300).stdout)
         assert py["exchange"] and py["module"].startswith("/opt/orp/py"), py
-        js = parse_json_line(run(["chroot", str(root), "/bin/sh", "-c", "cd /opt/orp/app && /opt/orp/node/bin/node smoke.mjs exchange"],
+        js = parse_json_line(run([CHROOT, str(root), "/bin/sh", "-c", "cd /opt/orp/app && /opt/orp/node/bin/node smoke.mjs exchange"],
                                  env=env, timeout=300).stdout)
         assert js["exchange"], js
         print(f"    {glibc}\n    python: {py}\n    node: {js}")
