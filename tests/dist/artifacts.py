@@ -87,8 +87,8 @@ def elf_info(name: str, data: bytes) -> Binary:
 
 
 def wheel_target(name: str) -> str:
-    # openrouter_pkce-0.1.0-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
-    return name[:-4].split("-")[-1].split(".")[0]
+    # openrouter_pkce-0.1.0-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl → the last (PEP 600) tag
+    return name[:-4].split("-")[-1].split(".")[-1]
 
 
 def inspect(path: pathlib.Path) -> Artifact:
