@@ -35,6 +35,7 @@ use tokio::task::JoinSet;
 
 use crate::{Error, Result};
 use listen::{Family, accept_any, bind_both, bind_error, parse_host, v4, v6};
+#[cfg(any(feature = "emulator", test))]
 pub(crate) use page::html_escape;
 pub(crate) use query::parse_callback_query_strict;
 pub use query::{CallbackParams, parse_callback_query};
