@@ -120,7 +120,7 @@ impl SealSecrets {
             keys.push(SealKey { kid: B64.encode(kid), cipher });
         }
         if keys.is_empty() {
-            return Err(Error::invalid_argument("give at least one sealing secret"));
+            return Err(Error::invalid_argument("give at least one sealing secret (`secrets`)"));
         }
         Ok(SealSecrets { keys })
     }
@@ -227,6 +227,9 @@ impl AuthRequest {
         max_age: Duration,
         now: u64,
     ) -> Result<AuthRequest> {
+        if max_age.is_zero() {
+            return Err(Error::invalid_argument("max_age must be more than 0"));
+        }
         if sealed.len() > MAX_SEALED_LEN {
             return Err(refused("it is far longer than any sealed flow"));
         }

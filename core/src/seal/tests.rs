@@ -154,6 +154,7 @@ fn expiry() {
     // A shorter one shortens it.
     assert_eq!(at(T0 + 60, 60), "OK");
     assert_eq!(at(T0 + 61, 60), "SEALED_FLOW_EXPIRED");
+    assert_eq!(code(AuthRequest::unseal_at(&sealed, &s, Duration::ZERO, T0)), "INVALID_ARGUMENT");
     // Clock skew: a little is fine, far in the future is refused.
     assert_eq!(at(T0 - 30, 600), "OK");
     assert_eq!(at(T0 - 61, 600), "SEALED_FLOW_INVALID");
