@@ -142,7 +142,7 @@ export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
  * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
  */
 export declare function completeAuth(
-  request: AuthRequest | AuthRequestData | string,
+  request: NativeAuthRequest | AuthRequestData | string,
   response: string,
   options?: CompleteAuthOpts,
 ): Promise<ApiKey>
@@ -216,7 +216,7 @@ export declare function keyPath(): string
 export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
-  completeAuth(request: AuthRequest | AuthRequestData | string, response: string, options?: CompleteAuthOpts): Promise<ApiKey>
+  completeAuth(request: NativeAuthRequest | AuthRequestData | string, response: string, options?: CompleteAuthOpts): Promise<ApiKey>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
 }
