@@ -59,6 +59,8 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'PORT_IN_USE'
   | 'STORAGE'
+  | 'SEALED_FLOW_INVALID'
+  | 'SEALED_FLOW_EXPIRED'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.
@@ -107,6 +109,26 @@ export declare function authUrl(options?: AuthUrlOpts): string
 export declare class AuthRequest extends NativeAuthRequest {
   /** Rebuild from `toJSON()`'s object (or the Rust/Python JSON string). Throws `INVALID_ARGUMENT` if tampered. */
   static fromJSON(data: AuthRequestData | string): AuthRequest
+  /**
+   * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`. Throws
+   * `SEALED_FLOW_EXPIRED` when older than `maxAgeMs` (default and most: 10 minutes), `SEALED_FLOW_INVALID`
+   * when tampered, truncated, sealed with a secret not in the list, or not a sealed flow.
+   */
+  static unseal(sealed: string, secrets: SealSecrets, options?: { maxAgeMs?: number }): AuthRequest
+  /**
+   * Seal this flow with the first of `secrets` into an opaque, expiring (10 minutes), cookie- and URL-safe
+   * string (JWE `dir` + `A256GCM`). Throws `INVALID_ARGUMENT` for a missing or too short secret.
+   */
+  seal(secrets: SealSecrets): string
+}
+
+/** One sealing secret (at least 32 bytes: a string's UTF-8 bytes, or a Uint8Array such as a Buffer) or a list: the first seals, any opens. */
+export type SealSecrets = string | Uint8Array | ReadonlyArray<string | Uint8Array>
+
+/** Per-call options of `completeAuth`: `secrets` opens a sealed flow. */
+export interface CompleteAuthOpts extends CallOpts {
+  /** The secrets the flow was sealed with (required when `request` is a sealed string). */
+  secrets?: SealSecrets
 }
 
 /** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */
@@ -120,9 +142,9 @@ export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
  * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
  */
 export declare function completeAuth(
-  request: AuthRequest | AuthRequestData,
+  request: NativeAuthRequest | AuthRequestData | string,
   response: string,
-  options?: CallOpts,
+  options?: CompleteAuthOpts,
 ): Promise<ApiKey>
 
 /** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
@@ -194,7 +216,7 @@ export declare function keyPath(): string
 export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
-  completeAuth(request: AuthRequest | AuthRequestData, response: string, options?: CallOpts): Promise<ApiKey>
+  completeAuth(request: NativeAuthRequest | AuthRequestData | string, response: string, options?: CompleteAuthOpts): Promise<ApiKey>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
 }

@@ -12,6 +12,7 @@ mod error;
 mod login;
 mod pkce;
 mod runtime;
+mod seal;
 mod store;
 
 use pyo3::prelude::*;

@@ -55,11 +55,15 @@ pub enum ErrorCode {
     PortInUse,
     /// The key file could not be read or written safely.
     Storage,
+    /// A sealed flow was refused: tampered, truncated, sealed with another secret, another version, not one.
+    SealedFlowInvalid,
+    /// A sealed flow is older than its maximum age.
+    SealedFlowExpired,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the contract's table.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidVerifier,
         ErrorCode::InvalidMethod,
         ErrorCode::InvalidCallbackUrl,
@@ -81,6 +85,8 @@ impl ErrorCode {
         ErrorCode::Cancelled,
         ErrorCode::PortInUse,
         ErrorCode::Storage,
+        ErrorCode::SealedFlowInvalid,
+        ErrorCode::SealedFlowExpired,
     ];
 
     /// The stable code string, e.g. `"INVALID_CODE"`.
@@ -107,6 +113,8 @@ impl ErrorCode {
             ErrorCode::Cancelled => "CANCELLED",
             ErrorCode::PortInUse => "PORT_IN_USE",
             ErrorCode::Storage => "STORAGE",
+            ErrorCode::SealedFlowInvalid => "SEALED_FLOW_INVALID",
+            ErrorCode::SealedFlowExpired => "SEALED_FLOW_EXPIRED",
         }
     }
 
@@ -137,6 +145,7 @@ impl ErrorCode {
             ErrorCode::Cancelled => ErrorClass::Cancelled,
             ErrorCode::PortInUse => ErrorClass::Network,
             ErrorCode::Storage => ErrorClass::Storage,
+            ErrorCode::SealedFlowInvalid | ErrorCode::SealedFlowExpired => ErrorClass::Authorization,
         }
     }
 }
@@ -294,6 +303,20 @@ pub enum Error {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// A sealed flow was refused (see [`crate::SealSecrets`]).
+    #[error("sealed flow refused: {detail}; start the login again")]
+    SealedFlowInvalid {
+        /// Why (never the token, a secret or the flow's content).
+        detail: String,
+    },
+    /// A sealed flow is too old.
+    #[error("sealed flow expired: started {}s ago, valid for {}s; start the login again", .age.as_secs(), .max_age.as_secs())]
+    SealedFlowExpired {
+        /// How old it is.
+        age: Duration,
+        /// How long it was valid.
+        max_age: Duration,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -322,6 +345,8 @@ impl Error {
             Error::Cancelled { .. } => ErrorCode::Cancelled,
             Error::PortInUse { .. } => ErrorCode::PortInUse,
             Error::Storage { .. } => ErrorCode::Storage,
+            Error::SealedFlowInvalid { .. } => ErrorCode::SealedFlowInvalid,
+            Error::SealedFlowExpired { .. } => ErrorCode::SealedFlowExpired,
         }
     }
 

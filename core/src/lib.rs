@@ -51,6 +51,7 @@ pub mod pkce;
 mod response;
 pub(crate) mod rng;
 pub mod runtime;
+mod seal;
 pub mod store;
 mod urls;
 
@@ -72,6 +73,10 @@ pub use pkce::{
     verify_challenge,
 };
 pub use response::extract_code;
+pub use seal::{
+    DEFAULT_SEAL_MAX_AGE, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO, SEALED_FLOW_TYP,
+    SealSecrets,
+};
 pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).

@@ -65,6 +65,8 @@ from openrouter_pkce.errors import (
     ServerError,
     StateMismatchError,
     StorageError,
+    SealedFlowInvalidError,
+    SealedFlowExpiredError,
     UnauthorizedError,
     UnexpectedStatusError,
 )
@@ -125,5 +127,7 @@ __all__ = [
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]

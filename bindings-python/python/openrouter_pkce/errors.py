@@ -36,6 +36,8 @@ __all__ = [
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]
 
@@ -209,6 +211,19 @@ class StorageError(OpenRouterPkceError):
     code = "STORAGE"
 
 
+class SealedFlowInvalidError(AuthorizationError):
+    """A sealed flow was refused: tampered, truncated, sealed with a secret not in the list, made by
+    another version, or not a sealed flow at all. Start the login again."""
+
+    code = "SEALED_FLOW_INVALID"
+
+
+class SealedFlowExpiredError(AuthorizationError):
+    """A sealed flow is older than its maximum age (default 10 minutes). Start the login again."""
+
+    code = "SEALED_FLOW_EXPIRED"
+
+
 #: Every error class, by its stable code. The native module raises through this mapping.
 ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
     cls.code: cls
@@ -234,5 +249,7 @@ ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
         OperationCancelledError,
         PortInUseError,
         StorageError,
+        SealedFlowInvalidError,
+        SealedFlowExpiredError,
     )
 }
