@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'PORT_IN_USE'
   | 'STORAGE'
+  | 'AUTHORIZATION_FAILED'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.
@@ -69,6 +70,13 @@ export declare class OpenRouterPkceError extends Error {
   readonly code: ErrorCode
   /** The HTTP status, for errors caused by an HTTP answer. */
   readonly status?: number
+  /** The OAuth `error` value of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error (e.g. `'server_error'`). */
+  readonly oauthError?: string
+  /**
+   * The server's `error_description` of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error: control and bidi
+   * characters removed, at most 300 characters. Show it as text, never as markup; it is never in the message.
+   */
+  readonly errorDescription?: string
   readonly name: 'OpenRouterPkceError'
 }
 

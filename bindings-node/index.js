@@ -14,6 +14,8 @@ const readline = require('node:readline')
 const native = require('./native.js')
 
 const SEP = '\x1f'
+/** Separates the message from the OAuth error fields (`message RS oauthError RS errorDescription`). */
+const RS = '\x1e'
 const REDACTED = '<redacted>'
 
 /**
@@ -50,7 +52,10 @@ function convert(err) {
   let out
   if (parts.length >= 3 && /^[A-Z_]+$/.test(parts[0])) {
     const status = parts[1] === '' ? undefined : Number(parts[1])
-    out = new OpenRouterPkceError(parts[0], parts.slice(2).join(SEP), status)
+    const [text, oauthError, errorDescription] = parts.slice(2).join(SEP).split(RS)
+    out = new OpenRouterPkceError(parts[0], text, status)
+    if (oauthError !== undefined) out.oauthError = oauthError
+    if (errorDescription) out.errorDescription = errorDescription
   } else {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.

@@ -56,7 +56,7 @@ pub use callback::{CallbackParams, CallbackServer};
 pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
-pub use error::{Error, ErrorClass, ErrorCode, Result};
+pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
 pub use exchange::{ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{

@@ -158,3 +158,31 @@ test('errors are OpenRouterPkceError instances with code, status and a stack', a
   assert.ok(err.stack.includes('OpenRouterPkceError'))
   assert.equal(new OpenRouterPkceError('TIMEOUT', 'm').code, 'TIMEOUT')
 })
+
+test('injectFault with anything but an options object is INVALID_ARGUMENT and queues nothing (issue 11 item 10)', async () => {
+  for (const bad of ['exchange', 'keyInfo', 42, null, true]) {
+    await rejectsWith(() => emu.injectFault(bad), 'INVALID_ARGUMENT')
+  }
+  await rejectsWith(() => emu.injectFault(), 'INVALID_ARGUMENT')
+  // Nothing was queued: the next exchange is the emulator's normal answer, not a 500.
+  const { p, code } = flow()
+  const key = await client.exchangeCode({ code, codeVerifier: p.codeVerifier })
+  assert.match(key.key, /^sk-or-v1-/)
+})
+
+test('OAuth error values keep their meaning; the description is a filtered field, never the message (issue 11 item 8)', async () => {
+  const req = startAuth({ callbackUrl: 'http://localhost:3000/cb', baseUrl: emu.baseUrl })
+  for (const value of ['server_error', 'temporarily_unavailable', 'invalid_scope']) {
+    const err = await rejectsWith(
+      completeAuth(req, `?error=${value}&error_description=%3Cscript%3Ex%3C%2Fscript%3E%0A`),
+      'AUTHORIZATION_FAILED',
+    )
+    assert.equal(err.oauthError, value)
+    assert.equal(err.errorDescription, '<script>x</script>')
+    assert.ok(!err.message.includes('<script>'), err.message)
+  }
+  const denied = await rejectsWith(completeAuth(req, '?error=access_denied&error_description=No%20thanks'), 'ACCESS_DENIED')
+  assert.equal(denied.oauthError, 'access_denied')
+  assert.equal(denied.errorDescription, 'No thanks')
+  assert.ok(!denied.message.includes('No thanks'))
+})
