@@ -108,13 +108,27 @@ export declare function generatePkce(options?: { length?: number; method?: Chall
  */
 export declare function authUrl(options?: AuthUrlOpts): string
 
+/** What `JSON.stringify` and `util.inspect` show of an `AuthRequest`: never the verifier. */
+export interface RedactedAuthRequest {
+  url: string
+  callbackUrl: string | null
+  codeVerifier: '<redacted>'
+  codeChallengeMethod: ChallengeMethod
+  createdAt: number
+}
+
 /**
- * One started flow. Keep `toJSON()` in a server-side session and rebuild it with `AuthRequest.fromJSON`.
- * `util.inspect` and `String()` never show the verifier.
+ * One started flow. Keep `toDict()` in a server-side session and rebuild it with `AuthRequest.fromDict`
+ * (the same names as Python's `to_dict` / `from_dict`). `util.inspect`, `String()` and `JSON.stringify` never
+ * show the verifier.
  */
 export declare class AuthRequest extends NativeAuthRequest {
-  /** Rebuild from `toJSON()`'s object (or the Rust/Python JSON string). Throws `INVALID_ARGUMENT` if tampered. */
+  /** Rebuild from `toDict()`'s object. Throws `INVALID_ARGUMENT` if tampered. */
+  static fromDict(data: AuthRequestData): AuthRequest
+  /** Rebuild from `toDict()`'s object or the Rust/Python JSON string. Throws `INVALID_ARGUMENT` if tampered. */
   static fromJSON(data: AuthRequestData | string): AuthRequest
+  /** The redacted form `JSON.stringify` uses: never the verifier (the session form is `toDict()`). */
+  toJSON(): RedactedAuthRequest
 }
 
 /** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */

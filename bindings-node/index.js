@@ -101,18 +101,36 @@ function promise(fn) {
  * never show the verifier (nor a `plain` challenge, which is the verifier).
  */
 class Pkce {
+  #verifier
+  #challenge
+
   /**
    * @param {string} codeVerifier
    * @param {string} codeChallenge
    * @param {'S256' | 'plain'} codeChallengeMethod
    */
   constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
-    /** The secret verifier (send it only in the exchange). @type {string} */
-    this.codeVerifier = codeVerifier
-    /** The challenge for the authorization URL. @type {string} */
-    this.codeChallenge = codeChallenge
+    // The verifier is a private field behind a getter, not an own property: `{...pkce}`,
+    // `Object.entries(pkce)`, `Object.assign({}, pkce)` and loggers that walk own properties never copy it.
+    // A `plain` challenge is the verifier itself, so it is hidden the same way.
+    this.#verifier = codeVerifier
+    this.#challenge = codeChallenge
+    if (codeChallengeMethod !== 'plain') {
+      /** The challenge for the authorization URL. @type {string} */
+      Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
+    }
     /** `'S256'` or `'plain'`. @type {'S256' | 'plain'} */
     this.codeChallengeMethod = codeChallengeMethod
+  }
+
+  /** The secret verifier (send it only in the exchange). @type {string} */
+  get codeVerifier() {
+    return this.#verifier
+  }
+
+  /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
+  get codeChallenge() {
+    return this.#challenge
   }
 
   /** A redacted plain object: the verifier is never serialised. */
@@ -192,30 +210,57 @@ const startAuth = sync(native.startAuth)
 const { AuthRequest, ApiKey } = native
 
 const nativeFromJSON = AuthRequest._fromJSON
-Object.defineProperty(AuthRequest, 'fromJSON', {
-  /**
-   * Rebuild an `AuthRequest` from `toJSON()`'s plain object (or the core's JSON string).
-   * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
-   */
-  value: sync(function fromJSON(data) {
-    return nativeFromJSON.call(AuthRequest, data)
-  }),
-  writable: true,
-  configurable: true,
+const fromDict = sync(function fromDict(data) {
+  return nativeFromJSON.call(AuthRequest, data)
 })
+Object.defineProperties(AuthRequest, {
+  fromDict: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object (the session form; Python's `from_dict`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+  fromJSON: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object or the core's JSON string (Rust/Python `to_json`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+})
+
+/** What `util.inspect` and `JSON.stringify` show of an `AuthRequest`: everything but the verifier. */
+function redactedRequest(r) {
+  return {
+    url: r.urlForDisplay,
+    callbackUrl: r.callbackUrl,
+    codeVerifier: REDACTED,
+    codeChallengeMethod: r.codeChallengeMethod,
+    createdAt: r.createdAt,
+  }
+}
 
 Object.defineProperties(AuthRequest.prototype, {
   [util.inspect.custom]: {
     value: function (depth, options, inspect) {
-      const shown = {
-        url: this.urlForDisplay,
-        callbackUrl: this.callbackUrl,
-        codeVerifier: REDACTED,
-        codeChallengeMethod: this.codeChallengeMethod,
-        createdAt: this.createdAt,
-      }
-      return `AuthRequest ${(inspect || util.inspect)(shown, options)}`
+      return `AuthRequest ${(inspect || util.inspect)(redactedRequest(this), options)}`
     },
+  },
+  toJSON: {
+    /**
+     * The redacted form, for `JSON.stringify` and loggers: never the verifier. The session form is the
+     * explicit `toDict()`.
+     */
+    value: function () {
+      return redactedRequest(this)
+    },
+    writable: true,
+    configurable: true,
   },
   toString: {
     value: function () {
@@ -256,7 +301,7 @@ function asAuthRequest(request) {
 const exchangeCode = promise(native.exchangeCode)
 
 /**
- * Finish a started flow. `request` is the `AuthRequest` or its `toJSON()` object (e.g. from a session).
+ * Finish a started flow. `request` is the `AuthRequest` or its `toDict()` object (e.g. from a session).
  * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
  * @param {string} response the callback URL, its query string or a pasted code
  * @param {import('./native').CallOpts} [options]

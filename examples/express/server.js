@@ -29,7 +29,7 @@ function createApp({ publicUrl, baseUrl }) {
     try {
       const request = startAuth({ callbackUrl: `${publicUrl()}/callback`, keyLabel: 'Express demo', baseUrl })
       const sid = crypto.randomBytes(32).toString('base64url')
-      sessions.set(sid, request.toJSON())
+      sessions.set(sid, request.toDict())
       res.cookie('sid', sid, { httpOnly: true, sameSite: 'lax', path: '/' })
       res.redirect(302, request.url)
     } catch (e) {

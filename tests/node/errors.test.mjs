@@ -145,7 +145,7 @@ test('completeAuth: ACCESS_DENIED, STATE_MISMATCH, and success from a plain sess
   const res = await fetch(req.url, { redirect: 'manual' })
   const location = res.headers.get('location')
   assert.ok(location.startsWith('http://localhost:3000/cb?'))
-  const session = JSON.parse(JSON.stringify(req.toJSON()))
+  const session = JSON.parse(JSON.stringify(req.toDict()))
   const key = await completeAuth(session, location)
   assert.match(key.key, /^sk-or-v1-/)
 })
