@@ -8,7 +8,7 @@ use openrouter_pkce::emulator::{
     Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec,
 };
 
-use crate::errors::{IntoNapi, invalid_argument, millis, port};
+use crate::error::{IntoNapi, invalid_argument, millis, port};
 
 /// Options of `new Emulator(...)`.
 #[napi(object)]

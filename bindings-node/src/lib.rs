@@ -9,12 +9,15 @@
 // napi-derive registers the exports only outside `cfg(test)`, so the test build sees them as unused.
 #![cfg_attr(test, allow(dead_code))]
 
-mod auth;
+mod api_key;
+mod auth_url;
+mod cli;
 mod client;
 mod emulator;
-mod errors;
+mod error;
 mod login;
 mod pkce;
+mod store;
 
 use napi_derive::napi;
 

@@ -1,4 +1,4 @@
-//! One-click login, key storage and the command line.
+//! One-click login: the machinery behind the module-level `_login` and `Client#_login` (both in `client`).
 //!
 //! The flow is the core's `login`; this module only supplies a [`LoginUi`] that talks to JS: the URL goes to
 //! the caller's `onUrl` callback (or stderr), messages to stderr, and pasted lines come from a JS function
@@ -7,7 +7,6 @@
 //! running login through [`cancel_login`]: the core future is dropped at once, which closes the port.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use napi::bindgen_prelude::*;
@@ -16,8 +15,8 @@ use napi_derive::napi;
 use openrouter_pkce::login::{LineFuture, LoginMode, LoginOptions, LoginUi, TerminalUi};
 use tokio::sync::oneshot;
 
-use crate::client::ApiKey;
-use crate::errors::{IntoNapi, millis, port, to_napi};
+use crate::api_key::ApiKey;
+use crate::error::{IntoNapi, millis, port, to_napi};
 
 /// Options of `login()`.
 #[napi(object)]
@@ -160,90 +159,10 @@ pub(crate) fn start<'env>(
     })
 }
 
-/// The whole login with the default client (the JS `login()` wraps this).
-#[napi(js_name = "_login", ts_return_type = "Promise<ApiKey>")]
-pub fn login<'env>(
-    env: &'env Env,
-    options: Option<LoginOpts>,
-    #[napi(ts_arg_type = "((url: string, headless: boolean) => void) | null | undefined")] show_url: Option<
-        ShowUrlFn,
-    >,
-    #[napi(ts_arg_type = "((prompt: string) => Promise<string | null>) | null | undefined")] ask: Option<
-        AskFn,
-    >,
-    can_paste: bool,
-    cancel_id: u32,
-) -> Result<PromiseRaw<'env, ApiKey>> {
-    start(env, crate::client::default_client().clone(), options, show_url, ask, can_paste, cancel_id)
-}
-
 /// End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored.
 #[napi(js_name = "_cancelLogin")]
 pub fn cancel_login(id: u32) {
     if let Some(tx) = cancels().lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
-        let _ = tx.send(());
-    }
-}
-
-// ------------------------------------------------------------------------------------------- storage
-
-/// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`.
-#[napi]
-pub fn load_key() -> Result<Option<String>> {
-    openrouter_pkce::store::load_key().napi()
-}
-
-/// Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path.
-#[napi(js_name = "_saveKey")]
-pub fn save_key(key: String) -> Result<String> {
-    openrouter_pkce::store::save_key(&key).map(|p| p.to_string_lossy().into_owned()).napi()
-}
-
-/// Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored.
-#[napi(js_name = "_logout")]
-pub fn logout() -> Result<Option<ApiKey>> {
-    openrouter_pkce::store::logout().map(|k| k.map(|inner| ApiKey { inner })).napi()
-}
-
-/// The key file's path (whether or not it exists).
-#[napi]
-pub fn key_path() -> Result<String> {
-    openrouter_pkce::store::key_path().map(|p| p.to_string_lossy().into_owned()).napi()
-}
-
-// ------------------------------------------------------------------------------------ command line
-
-fn cli_cancel_slot() -> &'static Mutex<Option<oneshot::Sender<()>>> {
-    static SLOT: OnceLock<Mutex<Option<oneshot::Sender<()>>>> = OnceLock::new();
-    SLOT.get_or_init(Default::default)
-}
-
-/// Run the `openrouter-pkce` command line with `argv` (the first item is the program name) on its own
-/// thread; resolves to the exit code. `_cliCancel()` cancels it (a login ends with exit code 130).
-#[napi(js_name = "_cliMain", ts_return_type = "Promise<number>")]
-pub fn cli_main(env: &Env, argv: Vec<String>) -> Result<PromiseRaw<'_, i32>> {
-    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
-    *cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel_tx);
-    let (done_tx, done_rx) = oneshot::channel::<i32>();
-    let args: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
-    std::thread::Builder::new()
-        .name("openrouter-pkce-cli".into())
-        .spawn(move || {
-            let cancel = async move {
-                if cancel_rx.await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            let _ = done_tx.send(openrouter_pkce::cli::run_with_cancel(args, cancel));
-        })
-        .map_err(|e| Error::from_reason(format!("cannot start the command line thread: {e}")))?;
-    env.spawn_future(async move { Ok(done_rx.await.unwrap_or(1)) })
-}
-
-/// Cancel the running command (as Ctrl-C does).
-#[napi(js_name = "_cliCancel")]
-pub fn cli_cancel() {
-    if let Some(tx) = cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()).take() {
         let _ = tx.send(());
     }
 }

@@ -8,7 +8,7 @@ use openrouter_pkce::pkce::{
     DEFAULT_VERIFIER_LEN, MAX_VERIFIER_LEN, MIN_VERIFIER_LEN, generate_default_into,
 };
 
-use crate::errors::{IntoNapi, to_napi};
+use crate::error::{IntoNapi, to_napi};
 
 /// A verifier length from JS: a whole number, else the core's `INVALID_VERIFIER`.
 fn verifier_len(length: Option<f64>) -> Result<usize> {

@@ -1,23 +1,19 @@
-//! Network operations: `Client` and the module-level `exchange_code`, `complete_auth`, `key_info` (with
-//! `_async` twins), which use a default client for `https://openrouter.ai`.
+//! Network operations: `Client` and the module-level `exchange_code`, `complete_auth`, `key_info` and
+//! `login` (with `_async` twins), which use a default client for `https://openrouter.ai`. The login
+//! machinery itself is in `login` (which does not depend on this file).
 
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use openrouter_pkce::{self as core, CallOptions, ChallengeMethod, ExchangeRequest};
+use openrouter_pkce::{
+    self as core, AuthorizationCode, CallOptions, ChallengeMethod, CodeVerifier, ExchangeRequest,
+};
 use pyo3::prelude::*;
 
-use crate::auth::auth_request_arg;
-use crate::errors::IntoPyResult;
-use crate::key::{ApiKey, KeyInfo};
+use crate::api_key::{ApiKey, KeyInfo, key_arg};
+use crate::auth_url::auth_request_arg;
+use crate::error::IntoPyResult;
 use crate::login::{LoginArgs, login_async as login_future, login_sync};
-use crate::wait::{future, wait};
-
-/// Seconds from Python; NaN, negative or huge values become zero, which the core refuses with its own
-/// INVALID_ARGUMENT error.
-pub(crate) fn duration_arg(seconds: f64) -> Duration {
-    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
-}
+use crate::runtime::{duration_arg, future, wait};
 
 fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
     CallOptions { base_url, timeout: timeout.map(duration_arg) }
@@ -27,14 +23,6 @@ fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
 fn default_client() -> &'static Client {
     static DEFAULT: OnceLock<Client> = OnceLock::new();
     DEFAULT.get_or_init(|| Client { inner: core::Client::openrouter() })
-}
-
-/// A key given as `ApiKey` or `str`.
-pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(k) = key.cast::<ApiKey>() {
-        return Ok(k.get().inner.key().to_owned());
-    }
-    key.extract()
 }
 
 /// A configured OpenRouter client: its own base URL, deadline and User-Agent, and one pooled HTTP
@@ -56,9 +44,15 @@ impl Client {
         call: CallOptions,
     ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
         let method = ChallengeMethod::parse(method).py(py)?;
-        let request = ExchangeRequest { code, code_verifier, code_challenge_method: Some(method) };
         let c = self.inner.clone();
-        Ok(async move { c.exchange_code(request, &call).await.map(|inner| ApiKey { inner }) })
+        Ok(async move {
+            let request = ExchangeRequest {
+                code: AuthorizationCode::new(code),
+                code_verifier: code_verifier.map(CodeVerifier::new).transpose()?,
+                code_challenge_method: Some(method),
+            };
+            c.exchange_code(request, &call).await.map(|inner| ApiKey { inner })
+        })
     }
 
     fn complete_auth_fut(

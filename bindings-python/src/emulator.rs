@@ -8,8 +8,8 @@ use openrouter_pkce::Error;
 use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec};
 use pyo3::prelude::*;
 
-use crate::errors::{IntoPyResult, to_py_err};
-use crate::wait::wait;
+use crate::error::{IntoPyResult, to_py_err};
+use crate::runtime::wait;
 
 fn bad(py: Python<'_>, reason: impl Into<String>) -> PyErr {
     to_py_err(py, &Error::InvalidArgument { reason: reason.into() })

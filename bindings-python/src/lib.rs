@@ -3,14 +3,16 @@
 //! Translation only: arguments in, a core call, results and errors out. The exception classes, `__all__`,
 //! the emulator context manager and the Jupyter helpers live in the pure-Python package beside this crate.
 
-mod auth;
+mod api_key;
+mod auth_url;
+mod cli;
 mod client;
 mod emulator;
-mod errors;
-mod key;
+mod error;
 mod login;
 mod pkce;
-mod wait;
+mod runtime;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -19,11 +21,13 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", openrouter_pkce::VERSION)?;
     pkce::register(m)?;
-    auth::register(m)?;
-    key::register(m)?;
+    auth_url::register(m)?;
+    api_key::register(m)?;
     client::register(m)?;
-    wait::register(m)?;
+    runtime::register(m)?;
     emulator::register(m)?;
     login::register(m)?;
+    store::register(m)?;
+    cli::register(m)?;
     Ok(())
 }

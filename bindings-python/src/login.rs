@@ -5,7 +5,8 @@
 //! Every Python call of the UI happens on a Python thread: the sync `login` runs the UI events on the
 //! calling thread from its wait loop (so `input()` and IPython's display land in the running cell);
 //! `login_async` schedules them on the event loop with `call_soon_threadsafe`, and reads lines on a
-//! helper thread. The Python helpers live in `openrouter_pkce._display`.
+//! helper thread. The Python helpers live in `openrouter_pkce._display`. `Client.login` and the module-level
+//! `login` (in `client`) call [`login_sync`] / [`login_async`].
 
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -15,9 +16,9 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use tokio::sync::oneshot;
 
-use crate::errors::{IntoPyResult, interrupted};
-use crate::key::ApiKey;
-use crate::wait::{SLICE, future};
+use crate::api_key::ApiKey;
+use crate::error::{IntoPyResult, interrupted};
+use crate::runtime::{SLICE, duration_arg, future};
 
 static DISPLAY: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -193,7 +194,7 @@ impl LoginArgs {
             host: self.host,
             port,
             open_browser: self.open_browser,
-            timeout: crate::client::duration_arg(self.timeout),
+            timeout: duration_arg(self.timeout),
             key_label: self.key_label,
             limit: self.limit,
             save: self.save,
@@ -265,98 +266,8 @@ pub fn login_async<'py>(
     future(py, async move { core::login(&client, &options, ui).await.map(|inner| ApiKey { inner }) })
 }
 
-/// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else None.
-#[pyfunction]
-fn load_key(py: Python<'_>) -> PyResult<Option<String>> {
-    py.detach(core::store::load_key).py(py)
-}
-
-/// Store a key (a `str` or an `ApiKey`) in the key file atomically (0600 in a 0700 directory); returns
-/// the file's path.
-#[pyfunction]
-fn save_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<String> {
-    let key = crate::client::key_arg(key)?;
-    py.detach(move || core::store::save_key(&key)).map(|p| p.display().to_string()).py(py)
-}
-
-/// Delete the stored key; returns `(path, masked key, settings URL)` of what was deleted, or `(path,
-/// None, None)` when nothing was stored. `openrouter_pkce.logout()` prints it.
-#[pyfunction]
-fn _logout(py: Python<'_>) -> PyResult<(String, Option<String>, Option<String>)> {
-    py.detach(|| -> core::Result<_> {
-        let path = core::store::key_path()?.display().to_string();
-        let removed = core::store::logout()?;
-        Ok((
-            path,
-            removed.as_ref().map(core::ApiKey::masked),
-            removed.as_ref().map(core::ApiKey::settings_url),
-        ))
-    })
-    .py(py)
-}
-
-/// Run the `openrouter-pkce` command line with `argv` (program name first) and return its exit code.
-///
-/// The command runs on its own thread; this thread waits with the GIL released and checks for signals
-/// between slices. Ctrl-C (a KeyboardInterrupt) cancels the command, which then ends with exit code 130.
-#[pyfunction]
-fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
-    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
-    let (done_tx, mut done_rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("openrouter-pkce-cli".into())
-        .spawn(move || {
-            let cancel = async move {
-                if cancel_rx.await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            let code = core::cli::run_with_cancel(argv.into_iter().map(Into::into), cancel);
-            let _ = done_tx.send(code);
-        })
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the command: {e}")))?;
-    let mut cancel_tx = Some(cancel_tx);
-    let mut raised: Option<PyErr> = None;
-    loop {
-        let (rx, got) = py.detach(move || {
-            let got = done_rx.recv_timeout(SLICE);
-            (done_rx, got)
-        });
-        done_rx = rx;
-        match got {
-            Ok(code) => {
-                return match raised {
-                    Some(e) => Err(e),
-                    None => Ok(code),
-                };
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(e) = py.check_signals() {
-                    if let Some(tx) = cancel_tx.take() {
-                        let _ = tx.send(());
-                    }
-                    // Ctrl-C is the command's own CANCELLED (exit 130); anything else a handler raised
-                    // is raised once the command has stopped.
-                    if !e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) && raised.is_none() {
-                        raised = Some(e);
-                    }
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "the command ended without an exit code",
-                ));
-            }
-        }
-    }
-}
-
-/// Register this file's functions.
+/// Register this file's class.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LineReply>()?;
-    m.add_function(wrap_pyfunction!(load_key, m)?)?;
-    m.add_function(wrap_pyfunction!(save_key, m)?)?;
-    m.add_function(wrap_pyfunction!(_logout, m)?)?;
-    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     Ok(())
 }

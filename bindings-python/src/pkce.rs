@@ -5,7 +5,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::errors::IntoPyResult;
+use crate::error::IntoPyResult;
 
 /// A length from Python: negative or huge values become one the core refuses with its own error.
 pub fn length_arg(length: i64) -> usize {

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use openrouter_pkce::emulator::{Emulator, EmulatorConfig};
 use openrouter_pkce::{
-    CallOptions, ChallengeMethod, Client, ClientOptions, ExchangeRequest, LoginMode, LoginOptions, Pkce,
-    SilentUi, login,
+    CallOptions, ChallengeMethod, Client, ClientOptions, CodeVerifier, ExchangeRequest, LoginMode,
+    LoginOptions, Pkce, SilentUi, login,
 };
 
 fn now_ns() -> u128 {
@@ -51,8 +51,8 @@ fn mint(emu: &Emulator, n: usize) -> Vec<(String, String)> {
 
 fn request(code: String, verifier: String) -> ExchangeRequest {
     ExchangeRequest {
-        code,
-        code_verifier: Some(verifier),
+        code: code.into(),
+        code_verifier: Some(CodeVerifier::new(verifier).expect("a generated verifier is valid")),
         code_challenge_method: Some(ChallengeMethod::S256),
     }
 }

@@ -10,28 +10,56 @@ use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
 use crate::auth_url::AuthRequest;
 use crate::client::{CallOptions, Client, Delivery, HttpAnswer};
 use crate::error::{Error, ErrorCode, Result};
-use crate::pkce::{ChallengeMethod, validate_verifier};
+use crate::pkce::{ChallengeMethod, CodeVerifier};
 use crate::response::{check_code, extract_code};
 
-/// The exchange's inputs.
-#[derive(Clone, Default)]
-pub struct ExchangeRequest {
-    /// The authorization code from the callback (secret, single use).
-    pub code: String,
-    /// The flow's verifier (secret); `None` if the flow used no challenge.
-    pub code_verifier: Option<String>,
-    /// The method of the flow's challenge; sent whenever a verifier is.
-    pub code_challenge_method: Option<ChallengeMethod>,
+/// An authorization code from the callback: a single-use secret until exchanged.
+///
+/// Like oauth2-rs's secret types, `Debug` redacts it and there is no `Display`; the value is reachable only
+/// through [`AuthorizationCode::secret`].
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct AuthorizationCode(String);
+
+impl AuthorizationCode {
+    /// Wrap a code (it is checked when exchanged).
+    pub fn new(code: impl Into<String>) -> Self {
+        AuthorizationCode(code.into())
+    }
+
+    /// The code itself. Secret: send it only in the exchange.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
 }
 
-impl std::fmt::Debug for ExchangeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExchangeRequest")
-            .field("code", &"<redacted>")
-            .field("code_verifier", &self.code_verifier.as_ref().map(|_| "<redacted>"))
-            .field("code_challenge_method", &self.code_challenge_method)
-            .finish()
+impl From<String> for AuthorizationCode {
+    fn from(code: String) -> Self {
+        AuthorizationCode(code)
     }
+}
+
+impl From<&str> for AuthorizationCode {
+    fn from(code: &str) -> Self {
+        AuthorizationCode(code.to_owned())
+    }
+}
+
+impl std::fmt::Debug for AuthorizationCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthorizationCode(<redacted>)")
+    }
+}
+
+/// The exchange's inputs. Both secrets are typed ([`AuthorizationCode`], [`CodeVerifier`]) and redact
+/// themselves, so the derived `Debug` never shows them.
+#[derive(Debug, Clone, Default)]
+pub struct ExchangeRequest {
+    /// The authorization code from the callback (secret, single use).
+    pub code: AuthorizationCode,
+    /// The flow's verifier (secret, validated when built); `None` if the flow used no challenge.
+    pub code_verifier: Option<CodeVerifier>,
+    /// The method of the flow's challenge; sent whenever a verifier is.
+    pub code_challenge_method: Option<ChallengeMethod>,
 }
 
 /// Which endpoint answered, since the same status means different things on each.
@@ -163,13 +191,12 @@ impl Client {
     /// after its last answer), and is resent only when that connection could not be made.
     pub async fn exchange_code(&self, request: ExchangeRequest, call: &CallOptions) -> Result<ApiKey> {
         let (base, timeout) = self.resolve(call)?;
-        let code = request.code.trim();
+        let code = request.code.secret().trim();
         check_code(code)?;
         let mut body = serde_json::Map::new();
         body.insert("code".into(), Value::String(code.to_owned()));
         if let Some(v) = &request.code_verifier {
-            validate_verifier(v)?;
-            body.insert("code_verifier".into(), Value::String(v.clone()));
+            body.insert("code_verifier".into(), Value::String(v.secret().to_owned()));
             let method = request.code_challenge_method.unwrap_or_default();
             body.insert("code_challenge_method".into(), Value::String(method.as_str().into()));
         }
@@ -210,8 +237,8 @@ impl Client {
         };
         self.exchange_code(
             ExchangeRequest {
-                code,
-                code_verifier: Some(request.code_verifier().secret().to_owned()),
+                code: AuthorizationCode::new(code),
+                code_verifier: Some(request.code_verifier().clone()),
                 code_challenge_method: Some(request.code_challenge_method()),
             },
             &call,
@@ -275,6 +302,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn exchange_secrets_redact_themselves() {
+        let verifier = CodeVerifier::new("V".repeat(43)).unwrap();
+        let request = ExchangeRequest {
+            code: AuthorizationCode::new("SECRETCODE"),
+            code_verifier: Some(verifier),
+            code_challenge_method: Some(ChallengeMethod::S256),
+        };
+        let dbg = format!("{request:?} {:?}", request.code);
+        assert!(!dbg.contains("SECRETCODE") && !dbg.contains(&"V".repeat(43)), "{dbg}");
+        assert!(dbg.contains("AuthorizationCode(<redacted>)") && dbg.contains("CodeVerifier(<redacted>)"));
+        assert_eq!(request.code.secret(), "SECRETCODE");
+    }
+
+    #[test]
     fn maps_documented_statuses() {
         let c = classify_exchange_answer;
         assert_eq!(c(200, br#"{"key":"sk-or-v1-abc","user_id":null}"#), None);
@@ -333,16 +374,5 @@ mod tests {
         let e = status_error(Endpoint::Exchange, &answer);
         let text = format!("{e} {e:?}");
         assert!(!text.contains("SECRET123") && !text.contains("VERI456"), "{text}");
-    }
-
-    #[test]
-    fn request_debug_is_redacted() {
-        let r = ExchangeRequest {
-            code: "CODE42".into(),
-            code_verifier: Some("VERIFIER".into()),
-            code_challenge_method: None,
-        };
-        let d = format!("{r:?}");
-        assert!(!d.contains("CODE42") && !d.contains("VERIFIER"));
     }
 }

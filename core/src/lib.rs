@@ -57,7 +57,7 @@ pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
 pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
-pub use exchange::{ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
+pub use exchange::{AuthorizationCode, ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
@@ -68,8 +68,3 @@ pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Random tokens from the library's fork-safe CSPRNG (base64url of `n_bytes` bytes, at most 96).
-pub fn random_token(n_bytes: usize) -> String {
-    rng::token(n_bytes)
-}

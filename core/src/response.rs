@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::auth_url::AuthRequest;
+use crate::callback::{CallbackParams, parse_callback_query_strict};
 use crate::error::{Error, Result};
 use crate::pkce::ct_eq_str;
 
@@ -68,23 +69,10 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
         return Ok(response.to_owned());
     };
 
-    let mut code: Option<String> = None;
-    let mut state: Option<String> = None;
-    let mut error: Option<String> = None;
-    let mut description: Option<String> = None;
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        let slot = match &*k {
-            "code" => &mut code,
-            "state" => &mut state,
-            "error" => &mut error,
-            "error_description" => &mut description,
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(Error::invalid_argument(format!("the response repeats the `{k}` parameter")));
-        }
-        *slot = Some(v.into_owned());
-    }
+    let CallbackParams { code, state, error, error_description: description, .. } =
+        parse_callback_query_strict(&query).map_err(|name| {
+            Error::invalid_argument(format!("the response repeats the `{name}` parameter"))
+        })?;
     if let Some(s) = &state
         && !ct_eq_str(s, request.state())
     {

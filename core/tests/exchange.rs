@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use openrouter_pkce::emulator::{Emulator, EmulatorConfig, Endpoint, Fault};
 use openrouter_pkce::{
-    ApiKey, AuthRequest, CallOptions, ChallengeMethod, Client, ClientOptions, ExchangeRequest, Pkce,
-    StartAuthOptions, start_auth,
+    ApiKey, AuthRequest, CallOptions, ChallengeMethod, Client, ClientOptions, CodeVerifier, ExchangeRequest,
+    Pkce, StartAuthOptions, start_auth,
 };
 
 async fn emulator() -> Emulator {
@@ -25,8 +25,8 @@ fn approved(emu: &Emulator, method: ChallengeMethod) -> (Pkce, String) {
 
 fn exchange_req(pkce: &Pkce, code: &str) -> ExchangeRequest {
     ExchangeRequest {
-        code: code.to_owned(),
-        code_verifier: Some(pkce.code_verifier.secret().to_owned()),
+        code: code.into(),
+        code_verifier: Some(pkce.code_verifier.clone()),
         code_challenge_method: Some(pkce.code_challenge_method),
     }
 }
@@ -262,17 +262,8 @@ async fn per_call_base_url_and_bad_arguments() {
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let e = c.key_info("", &call).await.unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
-    let e = c
-        .exchange_code(
-            ExchangeRequest {
-                code: "abc".into(),
-                code_verifier: Some("short".into()),
-                code_challenge_method: None,
-            },
-            &call,
-        )
-        .await
-        .unwrap_err();
+    // A malformed verifier cannot even be put into a request.
+    let e = CodeVerifier::new("short").unwrap_err();
     assert_eq!(e.code(), "INVALID_VERIFIER");
 }
 
@@ -364,7 +355,7 @@ async fn calls_survive_a_server_that_closes_after_each_answer() {
     }
     let before = seen.load(Ordering::SeqCst);
     for i in 0..20 {
-        let req = ExchangeRequest { code: format!("code{i}"), ..Default::default() };
+        let req = ExchangeRequest { code: format!("code{i}").into(), ..Default::default() };
         c.exchange_code(req, &CallOptions::default()).await.unwrap_or_else(|e| panic!("exchange #{i}: {e}"));
     }
     assert_eq!(seen.load(Ordering::SeqCst) - before, 20, "each exchange reached the server exactly once");

@@ -26,8 +26,8 @@ async fn loopback_base_urls_bypass_environment_proxies() {
     let key = client
         .exchange_code(
             ExchangeRequest {
-                code,
-                code_verifier: Some(pkce.code_verifier.secret().to_owned()),
+                code: code.into(),
+                code_verifier: Some(pkce.code_verifier.clone()),
                 code_challenge_method: Some(ChallengeMethod::S256),
             },
             &CallOptions::default(),

@@ -41,7 +41,7 @@ const FLAGS = [
   '--no-proxy-server',
 ]
 
-// The loopback callback of the login (core/src/callback.rs): http://{localhost,127.0.0.1,[::1]}:PORT/callback/NONCE
+// The loopback callback of the login (core/src/callback/): http://{localhost,127.0.0.1,[::1]}:PORT/callback/NONCE
 const CALLBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):\d+\/callback\/[^/?#]+/
 const RESULT_TEXT = {
   approve: "You're connected",

@@ -11,8 +11,6 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::channel::{Channel, Sender};
 use tokio::sync::watch;
 
-use super::state::Shared;
-
 /// The endpoint a [`Fault`] targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -137,9 +135,8 @@ const DRIP_INTERVAL: Duration = Duration::from_millis(500);
 const DRIP_BYTES: usize = 1200;
 const CHUNK: usize = 64 * 1024;
 
-/// Run `fault` for one request.
-pub(crate) async fn apply(fault: Fault, shared: &Shared) -> Outcome {
-    let mut shutdown = shared.shutdown.clone();
+/// Run `fault` for one request; long-running faults let go once `shutdown` turns `true`.
+pub(crate) async fn apply(fault: Fault, mut shutdown: watch::Receiver<bool>) -> Outcome {
     match fault {
         Fault::Status { status, body, content_type } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -257,7 +257,7 @@ fn optional_str<'a>(body: &'a Value, field: &str) -> Result<Option<&'a str>, ()>
 
 async fn exchange(State(shared): Shr, req: Request) -> Response {
     if let Some(f) = shared.begin_request(Endpoint::Exchange) {
-        if let Outcome::Respond(resp) = fault::apply(f, &shared).await {
+        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
             return resp;
         }
     }
@@ -301,7 +301,7 @@ fn bearer(req: &Request) -> Option<&str> {
 
 async fn key_info(State(shared): Shr, req: Request) -> Response {
     if let Some(f) = shared.begin_request(Endpoint::KeyInfo) {
-        if let Outcome::Respond(resp) = fault::apply(f, &shared).await {
+        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
             return resp;
         }
     }

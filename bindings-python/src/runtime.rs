@@ -10,7 +10,13 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
 
-use crate::errors::{IntoPyResult, interrupted, to_py_err};
+use crate::error::{IntoPyResult, interrupted, to_py_err};
+
+/// Seconds from Python; NaN, negative or huge values become zero, which the core refuses with its own
+/// INVALID_ARGUMENT error.
+pub(crate) fn duration_arg(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
+}
 
 /// How long a sync call waits with the GIL released before it checks for Ctrl-C again.
 pub const SLICE: Duration = Duration::from_millis(50);

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-use crate::errors::IntoPyResult;
+use crate::error::IntoPyResult;
 
 /// One started flow: the URL to send the user to, and what is needed to finish it.
 ///
@@ -29,7 +29,7 @@ fn opt_str(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<String>> {
 }
 
 fn missing(py: Python<'_>, key: &str) -> PyErr {
-    crate::errors::to_py_err(
+    crate::error::to_py_err(
         py,
         &core::Error::InvalidArgument { reason: format!("not a serialised AuthRequest: missing {key:?}") },
     )

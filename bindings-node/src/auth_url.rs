@@ -4,7 +4,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use openrouter_pkce::{AuthUrlOptions, ChallengeMethod, StartAuthOptions};
 
-use crate::errors::{IntoNapi, invalid_argument};
+use crate::error::{IntoNapi, invalid_argument};
 
 /// Options of `authUrl`.
 #[napi(object)]

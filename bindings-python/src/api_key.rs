@@ -76,6 +76,14 @@ impl ApiKey {
     }
 }
 
+/// A key given as `ApiKey` or `str`.
+pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(k) = key.cast::<ApiKey>() {
+        return Ok(k.get().inner.key().to_owned());
+    }
+    key.extract()
+}
+
 /// Details of a key (`GET /api/v1/key`). Absent values are `None`.
 #[pyclass(module = "openrouter_pkce._native", name = "KeyInfo", frozen, eq)]
 #[derive(PartialEq)]

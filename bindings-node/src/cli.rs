@@ -1,0 +1,43 @@
+//! The `openrouter-pkce` command line (the core's `cli`), run from the package's `bin` script.
+
+use std::ffi::OsString;
+use std::sync::{Mutex, OnceLock};
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use tokio::sync::oneshot;
+
+fn cli_cancel_slot() -> &'static Mutex<Option<oneshot::Sender<()>>> {
+    static SLOT: OnceLock<Mutex<Option<oneshot::Sender<()>>>> = OnceLock::new();
+    SLOT.get_or_init(Default::default)
+}
+
+/// Run the `openrouter-pkce` command line with `argv` (the first item is the program name) on its own
+/// thread; resolves to the exit code. `_cliCancel()` cancels it (a login ends with exit code 130).
+#[napi(js_name = "_cliMain", ts_return_type = "Promise<number>")]
+pub fn cli_main(env: &Env, argv: Vec<String>) -> Result<PromiseRaw<'_, i32>> {
+    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+    *cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel_tx);
+    let (done_tx, done_rx) = oneshot::channel::<i32>();
+    let args: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
+    std::thread::Builder::new()
+        .name("openrouter-pkce-cli".into())
+        .spawn(move || {
+            let cancel = async move {
+                if cancel_rx.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let _ = done_tx.send(openrouter_pkce::cli::run_with_cancel(args, cancel));
+        })
+        .map_err(|e| Error::from_reason(format!("cannot start the command line thread: {e}")))?;
+    env.spawn_future(async move { Ok(done_rx.await.unwrap_or(1)) })
+}
+
+/// Cancel the running command (as Ctrl-C does).
+#[napi(js_name = "_cliCancel")]
+pub fn cli_cancel() {
+    if let Some(tx) = cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = tx.send(());
+    }
+}

@@ -1,0 +1,45 @@
+//! Key storage: `load_key`, `save_key` and the native half of `logout` (the core's `store`).
+
+use openrouter_pkce as core;
+use pyo3::prelude::*;
+
+use crate::api_key::key_arg;
+use crate::error::IntoPyResult;
+
+/// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else None.
+#[pyfunction]
+fn load_key(py: Python<'_>) -> PyResult<Option<String>> {
+    py.detach(core::store::load_key).py(py)
+}
+
+/// Store a key (a `str` or an `ApiKey`) in the key file atomically (0600 in a 0700 directory); returns
+/// the file's path.
+#[pyfunction]
+fn save_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<String> {
+    let key = key_arg(key)?;
+    py.detach(move || core::store::save_key(&key)).map(|p| p.display().to_string()).py(py)
+}
+
+/// Delete the stored key; returns `(path, masked key, settings URL)` of what was deleted, or `(path,
+/// None, None)` when nothing was stored. `openrouter_pkce.logout()` prints it.
+#[pyfunction]
+fn _logout(py: Python<'_>) -> PyResult<(String, Option<String>, Option<String>)> {
+    py.detach(|| -> core::Result<_> {
+        let path = core::store::key_path()?.display().to_string();
+        let removed = core::store::logout()?;
+        Ok((
+            path,
+            removed.as_ref().map(core::ApiKey::masked),
+            removed.as_ref().map(core::ApiKey::settings_url),
+        ))
+    })
+    .py(py)
+}
+
+/// Register this file's functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(load_key, m)?)?;
+    m.add_function(wrap_pyfunction!(save_key, m)?)?;
+    m.add_function(wrap_pyfunction!(_logout, m)?)?;
+    Ok(())
+}
