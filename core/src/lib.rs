@@ -52,7 +52,7 @@ pub use api_key::{
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
-pub use callback::{CallbackParams, CallbackServer};
+pub use callback::{Callback, CallbackParams, CallbackServer};
 pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
