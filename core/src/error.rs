@@ -442,6 +442,26 @@ impl Error {
     pub(crate) fn cancelled(detail: impl Into<String>) -> Self {
         Error::Cancelled { detail: detail.into() }
     }
+
+    /// `INVALID_ARGUMENT` for a text argument that is not valid Unicode (a lone UTF-16 surrogate, which
+    /// Python and JavaScript strings can hold): the bindings refuse it instead of replacing or failing bare.
+    pub fn invalid_text(param: &str) -> Self {
+        Error::InvalidArgument {
+            reason: format!("{param} is not valid Unicode text (it holds a lone surrogate)"),
+        }
+    }
+
+    /// `INVALID_ARGUMENT` for a number argument outside what the parameter can hold (e.g. an integer of
+    /// 2⁶³ or more).
+    pub fn out_of_range(param: &str) -> Self {
+        Error::InvalidArgument { reason: format!("{param} is out of range") }
+    }
+
+    /// `CANCELLED` for a call its caller aborted (a Node `AbortSignal`, a cancelled Python task): the
+    /// bindings' one wording for it.
+    pub fn aborted() -> Self {
+        Error::Cancelled { detail: "the call was aborted by its caller".into() }
+    }
 }
 
 /// Longest OAuth `error` value kept (RFC 6749 values are short tokens).
