@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'PORT_IN_USE'
   | 'STORAGE'
+  | 'AUTHORIZATION_FAILED'
   | 'SEALED_FLOW_INVALID'
   | 'SEALED_FLOW_EXPIRED'
 
@@ -71,6 +72,13 @@ export declare class OpenRouterPkceError extends Error {
   readonly code: ErrorCode
   /** The HTTP status, for errors caused by an HTTP answer. */
   readonly status?: number
+  /** The OAuth `error` value of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error (e.g. `'server_error'`). */
+  readonly oauthError?: string
+  /**
+   * The server's `error_description` of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error: control and bidi
+   * characters removed, at most 300 characters. Show it as text, never as markup; it is never in the message.
+   */
+  readonly errorDescription?: string
   readonly name: 'OpenRouterPkceError'
 }
 
@@ -102,13 +110,27 @@ export declare function generatePkce(options?: { length?: number; method?: Chall
  */
 export declare function authUrl(options?: AuthUrlOpts): string
 
+/** What `JSON.stringify` and `util.inspect` show of an `AuthRequest`: never the verifier. */
+export interface RedactedAuthRequest {
+  url: string
+  callbackUrl: string | null
+  codeVerifier: '<redacted>'
+  codeChallengeMethod: ChallengeMethod
+  createdAt: number
+}
+
 /**
- * One started flow. Keep `toJSON()` in a server-side session and rebuild it with `AuthRequest.fromJSON`.
- * `util.inspect` and `String()` never show the verifier.
+ * One started flow. Keep `toDict()` in a server-side session and rebuild it with `AuthRequest.fromDict`
+ * (the same names as Python's `to_dict` / `from_dict`). `util.inspect`, `String()` and `JSON.stringify` never
+ * show the verifier.
  */
 export declare class AuthRequest extends NativeAuthRequest {
-  /** Rebuild from `toJSON()`'s object (or the Rust/Python JSON string). Throws `INVALID_ARGUMENT` if tampered. */
+  /** Rebuild from `toDict()`'s object. Throws `INVALID_ARGUMENT` if tampered. */
+  static fromDict(data: AuthRequestData): AuthRequest
+  /** Rebuild from `toDict()`'s object or the Rust/Python JSON string. Throws `INVALID_ARGUMENT` if tampered. */
   static fromJSON(data: AuthRequestData | string): AuthRequest
+  /** The redacted form `JSON.stringify` uses: never the verifier (the session form is `toDict()`). */
+  toJSON(): RedactedAuthRequest
   /**
    * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`. Throws
    * `SEALED_FLOW_EXPIRED` when older than `maxAgeMs` (default and most: 10 minutes), `SEALED_FLOW_INVALID`

@@ -14,6 +14,8 @@ const readline = require('node:readline')
 const native = require('./native.js')
 
 const SEP = '\x1f'
+/** Separates the message from the OAuth error fields (`message RS oauthError RS errorDescription`). */
+const RS = '\x1e'
 const REDACTED = '<redacted>'
 
 /**
@@ -50,7 +52,10 @@ function convert(err) {
   let out
   if (parts.length >= 3 && /^[A-Z_]+$/.test(parts[0])) {
     const status = parts[1] === '' ? undefined : Number(parts[1])
-    out = new OpenRouterPkceError(parts[0], parts.slice(2).join(SEP), status)
+    const [text, oauthError, errorDescription] = parts.slice(2).join(SEP).split(RS)
+    out = new OpenRouterPkceError(parts[0], text, status)
+    if (oauthError !== undefined) out.oauthError = oauthError
+    if (errorDescription) out.errorDescription = errorDescription
   } else {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.
@@ -96,18 +101,36 @@ function promise(fn) {
  * never show the verifier (nor a `plain` challenge, which is the verifier).
  */
 class Pkce {
+  #verifier
+  #challenge
+
   /**
    * @param {string} codeVerifier
    * @param {string} codeChallenge
    * @param {'S256' | 'plain'} codeChallengeMethod
    */
   constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
-    /** The secret verifier (send it only in the exchange). @type {string} */
-    this.codeVerifier = codeVerifier
-    /** The challenge for the authorization URL. @type {string} */
-    this.codeChallenge = codeChallenge
+    // The verifier is a private field behind a getter, not an own property: `{...pkce}`,
+    // `Object.entries(pkce)`, `Object.assign({}, pkce)` and loggers that walk own properties never copy it.
+    // A `plain` challenge is the verifier itself, so it is hidden the same way.
+    this.#verifier = codeVerifier
+    this.#challenge = codeChallenge
+    if (codeChallengeMethod !== 'plain') {
+      /** The challenge for the authorization URL. @type {string} */
+      Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
+    }
     /** `'S256'` or `'plain'`. @type {'S256' | 'plain'} */
     this.codeChallengeMethod = codeChallengeMethod
+  }
+
+  /** The secret verifier (send it only in the exchange). @type {string} */
+  get codeVerifier() {
+    return this.#verifier
+  }
+
+  /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
+  get codeChallenge() {
+    return this.#challenge
   }
 
   /** A redacted plain object: the verifier is never serialised. */
@@ -187,30 +210,57 @@ const startAuth = sync(native.startAuth)
 const { AuthRequest, ApiKey } = native
 
 const nativeFromJSON = AuthRequest._fromJSON
-Object.defineProperty(AuthRequest, 'fromJSON', {
-  /**
-   * Rebuild an `AuthRequest` from `toJSON()`'s plain object (or the core's JSON string).
-   * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
-   */
-  value: sync(function fromJSON(data) {
-    return nativeFromJSON.call(AuthRequest, data)
-  }),
-  writable: true,
-  configurable: true,
+const fromDict = sync(function fromDict(data) {
+  return nativeFromJSON.call(AuthRequest, data)
 })
+Object.defineProperties(AuthRequest, {
+  fromDict: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object (the session form; Python's `from_dict`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+  fromJSON: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object or the core's JSON string (Rust/Python `to_json`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+})
+
+/** What `util.inspect` and `JSON.stringify` show of an `AuthRequest`: everything but the verifier. */
+function redactedRequest(r) {
+  return {
+    url: r.urlForDisplay,
+    callbackUrl: r.callbackUrl,
+    codeVerifier: REDACTED,
+    codeChallengeMethod: r.codeChallengeMethod,
+    createdAt: r.createdAt,
+  }
+}
 
 Object.defineProperties(AuthRequest.prototype, {
   [util.inspect.custom]: {
     value: function (depth, options, inspect) {
-      const shown = {
-        url: this.urlForDisplay,
-        callbackUrl: this.callbackUrl,
-        codeVerifier: REDACTED,
-        codeChallengeMethod: this.codeChallengeMethod,
-        createdAt: this.createdAt,
-      }
-      return `AuthRequest ${(inspect || util.inspect)(shown, options)}`
+      return `AuthRequest ${(inspect || util.inspect)(redactedRequest(this), options)}`
     },
+  },
+  toJSON: {
+    /**
+     * The redacted form, for `JSON.stringify` and loggers: never the verifier. The session form is the
+     * explicit `toDict()`.
+     */
+    value: function () {
+      return redactedRequest(this)
+    },
+    writable: true,
+    configurable: true,
   },
   toString: {
     value: function () {
@@ -276,7 +326,7 @@ Object.defineProperty(AuthRequest, 'unseal', {
   configurable: true,
 })
 
-/** A flow given as an `AuthRequest`, its `toJSON()` object or JSON string, or its sealed string. */
+/** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
 function asAuthRequest(request, secrets) {
   if (request instanceof AuthRequest) return request
   if (typeof request === 'string' && !request.trimStart().startsWith('{')) return AuthRequest.unseal(request, secrets)
@@ -299,7 +349,7 @@ function splitSecrets(options) {
 const exchangeCode = promise(native.exchangeCode)
 
 /**
- * Finish a started flow. `request` is the `AuthRequest`, its `toJSON()` object (e.g. from a session), or
+ * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object (e.g. from a session), or
  * the string `request.seal(secrets)` made (then pass `{secrets}`).
  * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
  * @param {string} response the callback URL, its query string or a pasted code

@@ -30,5 +30,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     login::register(m)?;
     store::register(m)?;
     cli::register(m)?;
+    m.add_function(wrap_pyfunction!(error::_argument_error, m)?)?;
     Ok(())
 }

@@ -61,11 +61,11 @@ pub use api_key::{
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
-pub use callback::{CallbackParams, CallbackServer};
+pub use callback::{Callback, CallbackParams, CallbackServer};
 pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
-pub use error::{Error, ErrorClass, ErrorCode, Result};
+pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
 pub use exchange::{AuthorizationCode, ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{

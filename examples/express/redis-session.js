@@ -61,7 +61,7 @@ function createApp({ publicUrl, redis, sessionSecret, baseUrl, currentUser }) {
 
   app.get('/login', (req, res, next) => {
     const request = startAuth({ callbackUrl: `${publicUrl()}/callback`, keyLabel: `Example app (${user(req)})`, baseUrl })
-    req.session.openrouterFlow = request.toJSON() // server-side only: it holds the verifier
+    req.session.openrouterFlow = request.toDict() // server-side only: it holds the verifier
     req.session.save((err) => (err ? next(err) : res.redirect(302, request.url)))
   })
 

@@ -11,6 +11,7 @@ __all__ = [
     "KeyInfo",
     "Pkce",
     "_AbortOnCancel",
+    "_argument_error",
     "_LineReply",
     "__version__",
     "_logout",
@@ -514,3 +515,7 @@ def _resolve_future(fut: Any, ok: bool, value: Any) -> None: ...
 @final
 class _AbortOnCancel:
     def __call__(self, fut: Any) -> None: ...
+
+# The core's INVALID_ARGUMENT for an argument pyo3 could not convert ("text": a lone surrogate; "range": an
+# integer too large), naming the parameter (raised by openrouter_pkce._arguments).
+def _argument_error(name: str, kind: str) -> BaseException: ...

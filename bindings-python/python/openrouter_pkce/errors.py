@@ -36,6 +36,7 @@ __all__ = [
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "AuthorizationFailedError",
     "SealedFlowInvalidError",
     "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
@@ -172,9 +173,27 @@ class RequestTimeoutError(OpenRouterPkceError, TimeoutError):
 
 
 class AccessDeniedError(AuthorizationError):
-    """The callback carried ``error=`` (the user declined)."""
+    """The callback carried ``error=access_denied`` (the user declined).
+
+    ``oauth_error`` is the OAuth ``error`` value; ``error_description`` the server's description (control
+    characters removed, at most 300 characters; show it as text, never as markup), or ``None``. Neither is
+    ever part of the message.
+    """
 
     code = "ACCESS_DENIED"
+    oauth_error: str | None = None
+    error_description: str | None = None
+
+
+class AuthorizationFailedError(AuthorizationError):
+    """The callback carried another OAuth ``error=`` value (``server_error``, ``temporarily_unavailable``,
+    ``invalid_scope``, …): OpenRouter could not authorize. ``oauth_error`` and ``error_description`` as on
+    :class:`AccessDeniedError`.
+    """
+
+    code = "AUTHORIZATION_FAILED"
+    oauth_error: str | None = None
+    error_description: str | None = None
 
 
 class StateMismatchError(AuthorizationError):
@@ -249,6 +268,7 @@ ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
         OperationCancelledError,
         PortInUseError,
         StorageError,
+        AuthorizationFailedError,
         SealedFlowInvalidError,
         SealedFlowExpiredError,
     )
