@@ -34,6 +34,7 @@ pub mod callback;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;
+pub mod contract;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
@@ -64,7 +65,7 @@ pub use pkce::{
     verify_challenge,
 };
 pub use response::extract_code;
-pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
+pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
