@@ -7,6 +7,7 @@ mod api_key;
 mod auth_url;
 mod cli;
 mod client;
+mod contract;
 mod emulator;
 mod error;
 mod login;
@@ -29,5 +30,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     login::register(m)?;
     store::register(m)?;
     cli::register(m)?;
+    contract::register(m)?;
     Ok(())
 }

@@ -30,6 +30,7 @@ from openrouter_pkce._native import (
     exchange_code_async,
     generate_pkce,
     key_info,
+    key_path,
     key_info_async,
     load_key,
     login,
@@ -39,6 +40,7 @@ from openrouter_pkce._native import (
     verify_challenge,
 )
 from openrouter_pkce._storage import logout
+from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, ErrorCode, LoginMode
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
@@ -98,6 +100,12 @@ __all__ = [
     "load_key",
     "save_key",
     "logout",
+    "key_path",
+    # typing vocabulary (Literal aliases, the session TypedDict)
+    "ChallengeMethod",
+    "LoginMode",
+    "ErrorCode",
+    "AuthRequestDict",
     # errors
     "OpenRouterPkceError",
     "ErrorCause",
