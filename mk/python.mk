@@ -23,7 +23,7 @@ python-build: python-venv ## Build the Python extension (debug) into the virtual
 
 python-test: python-build ## Python tests (pytest, incl. notebook and wheel install) and mypy.stubtest
 	$(PY) -m pytest -q
-	$(PY) -m mypy.stubtest openrouter_pkce
+	$(PY) -m mypy.stubtest openrouter_pkce --allowlist bindings-python/stubtest-allowlist.txt
 	$(PY) -m mypy --strict bindings-python/python/openrouter_pkce
 
 python-wheel: python-venv ## Build the release wheel into dist/

@@ -172,19 +172,19 @@ impl AuthRequest {
     }
 }
 
-fn method_arg(py: Python<'_>, method: &str) -> PyResult<ChallengeMethod> {
-    ChallengeMethod::parse(method).py(py)
+fn method_arg(py: Python<'_>, method: Option<&str>) -> PyResult<ChallengeMethod> {
+    method.map_or(Ok(ChallengeMethod::default()), ChallengeMethod::parse).py(py)
 }
 
 /// The authorization URL for step 1 (`callback_url=None`: headless mode).
 #[pyfunction]
-#[pyo3(signature = (callback_url = None, *, code_challenge = None, code_challenge_method = "S256", key_label = None, limit = None, state = None, base_url = None))]
+#[pyo3(signature = (callback_url = None, *, code_challenge = None, code_challenge_method = None, key_label = None, limit = None, state = None, base_url = None))]
 #[allow(clippy::too_many_arguments)]
 fn auth_url(
     py: Python<'_>,
     callback_url: Option<String>,
     code_challenge: Option<String>,
-    code_challenge_method: &str,
+    code_challenge_method: Option<&str>,
     key_label: Option<String>,
     limit: Option<f64>,
     state: Option<String>,
@@ -204,11 +204,11 @@ fn auth_url(
 
 /// Start a flow: fresh PKCE pair and state, and the URL carrying them.
 #[pyfunction]
-#[pyo3(signature = (callback_url = None, *, method = "S256", key_label = None, limit = None, base_url = None))]
+#[pyo3(signature = (callback_url = None, *, method = None, key_label = None, limit = None, base_url = None))]
 fn start_auth(
     py: Python<'_>,
     callback_url: Option<String>,
-    method: &str,
+    method: Option<&str>,
     key_label: Option<String>,
     limit: Option<f64>,
     base_url: Option<String>,

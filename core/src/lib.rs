@@ -42,6 +42,7 @@ pub mod callback;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;
+pub mod contract;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
@@ -77,7 +78,7 @@ pub use seal::{
     DEFAULT_SEAL_MAX_AGE, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO, SEALED_FLOW_TYP,
     SealSecrets,
 };
-pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
+pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,8 +6,12 @@ deadlines :class:`TimeoutError`, unreachable servers :class:`ConnectionError`; e
 HTTP answer carry ``status``. No message ever contains a key, verifier or authorization code.
 """
 
-# No `typing` import: annotations stay strings (PEP 563), which keeps `import openrouter_pkce` cheap.
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openrouter_pkce.types import ErrorCode
 
 __all__ = [
     "OpenRouterPkceError",
@@ -50,7 +54,8 @@ class OpenRouterPkceError(Exception):
     that came from an HTTP answer, else ``None``.
     """
 
-    code: str = "OPENROUTER_PKCE_ERROR"
+    #: The stable code; every class below sets its own (this base class is never raised itself).
+    code: ErrorCode = "OPENROUTER_PKCE_ERROR"  # type: ignore[assignment]
     status: int | None
 
     def __init__(self, message: str = "", *, status: int | None = None) -> None:
