@@ -2,8 +2,9 @@
 # them the way users install them (docs/releasing.md). Included by the root Makefile.
 #
 # Linux x86_64/aarch64 × glibc/musl are cross-built here with zig (the `ziglang` PyPI package) through
-# maturin --zig (wheels) and cargo-zigbuild (Node addons). Both builds of one target share one cargo
-# target dir, so the dependencies compile once per target. macOS and Windows are built by
+# maturin --zig. maturin's cargo is tests/dist/cargo-with-node.sh, which builds the Node addon for the same
+# target in the same environment (the same zig linker wrappers) just before the Python extension, so the
+# dependencies compile once per target. macOS and Windows are built by
 # .github/workflows/release.yml. Every tool is pinned in tests/dist/requirements.txt and lives in
 # target/dist/ (venv, node binaries, debootstrap roots, cargo target dir).
 
@@ -15,7 +16,6 @@ DIST_CARGO_TARGET := $(DIST_WORK)/cargo
 DIST_VERSION = $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
 # Rust target  <-> zig target (glibc floor) <-> wheel compatibility <-> npm package directory
 DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl
-zig_target = $(if $(findstring -gnu,$(1)),$(1).2.17,$(1))
 wheel_compat = $(if $(findstring -gnu,$(1)),manylinux2014,musllinux_1_2)
 npm_dir = linux-$(if $(findstring x86_64,$(1)),x64,arm64)-$(if $(findstring -gnu,$(1)),gnu,musl)
 # Append "label: seconds" to target/dist/timings.txt (and print it).
@@ -32,17 +32,16 @@ $(DIST_BIN)/.installed: tests/dist/requirements.txt
 	@$(call timed,dist venv (pinned tools),python3 -m venv $(DIST_VENV) && $(DIST_BIN)/python -m pip install -q --upgrade pip && $(DIST_BIN)/python -m pip install -q -r tests/dist/requirements.txt)
 	touch $@
 
-dist-tools: $(DIST_BIN)/.installed ## Install the pinned dist tools (zig, maturin, cargo-zigbuild, auditwheel, twine, actionlint), Rust targets, debootstrap, qemu
+dist-tools: $(DIST_BIN)/.installed ## Install the pinned dist tools (zig, maturin, auditwheel, twine, actionlint), Rust targets, debootstrap, qemu
 	@$(call timed,rustup targets,rustup target add $(DIST_TARGETS) >/dev/null)
 	@command -v debootstrap >/dev/null && command -v qemu-aarch64-static >/dev/null || \
 		{ $(call timed,apt debootstrap qemu-user-static,apt-get update -q && apt-get install -y -q --no-install-recommends debootstrap qemu-user-static) ; }
 
-# One target: the abi3 wheel (maturin --zig) and the Node addon (cargo zigbuild), same cargo target dir.
+# One target: the Node addon and the abi3 wheel, both from one `maturin build --zig` (see above).
 define dist_target
 dist-$(1): dist-tools
 	@mkdir -p $(DIST)
-	@$$(call timed,wheel $(1),PATH=$(DIST_BIN):$$$$PATH CARGO_TARGET_DIR=$(DIST_CARGO_TARGET) nice -n 10 $(DIST_BIN)/maturin build --quiet --release --locked --zig --target $(1) --compatibility $(call wheel_compat,$(1)) --out $(DIST))
-	@$$(call timed,node addon $(1),PATH=$(DIST_BIN):$$$$PATH CARGO_TARGET_DIR=$(DIST_CARGO_TARGET) nice -n 10 $(DIST_BIN)/cargo-zigbuild build --quiet --release --locked -p openrouter-pkce-node --target $(call zig_target,$(1)))
+	@$$(call timed,wheel + node addon $(1),PATH=$(DIST_BIN):$$$$PATH CARGO=$(CURDIR)/tests/dist/cargo-with-node.sh CARGO_TARGET_DIR=$(DIST_CARGO_TARGET) nice -n 10 $(DIST_BIN)/maturin build --quiet --release --locked --zig --target $(1) --compatibility $(call wheel_compat,$(1)) --out $(DIST))
 	rm -rf $(DIST_WORK)/npm/$(call npm_dir,$(1)) && mkdir -p $(DIST_WORK)/npm && cp -r npm/$(call npm_dir,$(1)) $(DIST_WORK)/npm/
 	cp LICENSE-MIT LICENSE-APACHE $(DIST_WORK)/npm/$(call npm_dir,$(1))/
 	cp $(DIST_CARGO_TARGET)/$(1)/release/libopenrouter_pkce_node.so $(DIST_WORK)/npm/$(call npm_dir,$(1))/openrouter-pkce.$(call npm_dir,$(1)).node
