@@ -29,7 +29,8 @@ export declare class ApiKey {
 /**
  * One started flow: the URL to send the user to and what is needed to finish it.
  *
- * `console.log` / `util.inspect` never show the verifier; `toJSON()` does (it is for sessions).
+ * `console.log`, `util.inspect` and `JSON.stringify` never show the verifier; `toDict()` does (it is for
+ * server-side sessions).
  */
 export declare class AuthRequest {
   /**
@@ -38,8 +39,11 @@ export declare class AuthRequest {
    * `AuthRequest.fromJSON` from the package instead.
    */
   static _fromJSON(data: AuthRequestData | string): AuthRequest
-  /** The plain object to keep in a session (contains the verifier). */
-  toJSON(): AuthRequestData
+  /**
+   * The plain object to keep in a server-side session (contains the verifier): an explicit call, named
+   * like Python's `to_dict`. `JSON.stringify` uses the redacted `toJSON()` of the JS layer instead.
+   */
+  toDict(): AuthRequestData
   /** The URL to send the user to. */
   get url(): string
   /** The URL safe to print (with `plain`, the verifier in it is redacted). */
@@ -97,7 +101,12 @@ export declare class Emulator {
   get baseUrl(): string
   /** The port the emulator listens on. */
   get port(): number
-  /** Queue a fault for a later request to an endpoint (each request takes the oldest queued fault). */
+  /**
+   * Queue a fault for a later request to an endpoint (each request takes the oldest queued fault).
+   *
+   * `fault` must be an options object: anything else (a bare `'exchange'`, `null`, a number) is
+   * `INVALID_ARGUMENT` rather than a silently queued default fault.
+   */
   injectFault(fault: FaultOpts): void
   /** How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`). */
   requestCount(endpointName?: string | undefined | null): number

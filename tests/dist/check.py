@@ -259,11 +259,12 @@ def sdist() -> None:
     with tempfile.TemporaryDirectory(prefix="orp-sdist-") as tmp:
         venv = pathlib.Path(tmp) / "venv"
         run([sys.executable, "-m", "venv", str(venv)])
-        # Building needs Rust (that is what an sdist is). Same cargo target dir and target triple as the x86_64
-        # wheel of `make dist`, so the dependencies compiled there are reused (cargo rebuilds what differs).
+        # Building needs Rust (that is what an sdist is). What is checked is that the sdist holds everything the
+        # build needs, not the release flags (the wheels exercise those), so it builds in the dev profile with the
+        # checkout's cargo target dir: the dependencies `make test` compiled are reused, only our crates rebuild.
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-        env["CARGO_TARGET_DIR"] = str(WORK / "cargo")
-        env["CARGO_BUILD_TARGET"] = "x86_64-unknown-linux-gnu"
+        env["CARGO_TARGET_DIR"] = os.environ.get("CARGO_TARGET_DIR") or str(ROOT / "target")
+        env["MATURIN_PEP517_ARGS"] = "--profile dev"
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-cache-dir", "--no-binary", "openrouter-pkce", str(sd)],
             cwd=tmp, env=env, timeout=3000)
         env = no_cargo_env(venv / "bin")
