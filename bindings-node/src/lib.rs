@@ -17,6 +17,7 @@ mod emulator;
 mod error;
 mod login;
 mod pkce;
+mod settle;
 mod store;
 
 use napi_derive::napi;
