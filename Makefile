@@ -8,6 +8,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/node.mk
 -include mk/browser.mk
 -include mk/bench.mk
+-include mk/fuzz.mk
 
 .PHONY: help test demo rust-test rust-lint fmt bench clean
 
