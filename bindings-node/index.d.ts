@@ -60,6 +60,8 @@ export type ErrorCode =
   | 'PORT_IN_USE'
   | 'STORAGE'
   | 'AUTHORIZATION_FAILED'
+  | 'SEALED_FLOW_INVALID'
+  | 'SEALED_FLOW_EXPIRED'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.
@@ -129,6 +131,26 @@ export declare class AuthRequest extends NativeAuthRequest {
   static fromJSON(data: AuthRequestData | string): AuthRequest
   /** The redacted form `JSON.stringify` uses: never the verifier (the session form is `toDict()`). */
   toJSON(): RedactedAuthRequest
+  /**
+   * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`. Throws
+   * `SEALED_FLOW_EXPIRED` when older than `maxAgeMs` (default and most: 10 minutes), `SEALED_FLOW_INVALID`
+   * when tampered, truncated, sealed with a secret not in the list, or not a sealed flow.
+   */
+  static unseal(sealed: string, secrets: SealSecrets, options?: { maxAgeMs?: number }): AuthRequest
+  /**
+   * Seal this flow with the first of `secrets` into an opaque, expiring (10 minutes), cookie- and URL-safe
+   * string (JWE `dir` + `A256GCM`). Throws `INVALID_ARGUMENT` for a missing or too short secret.
+   */
+  seal(secrets: SealSecrets): string
+}
+
+/** One sealing secret (at least 32 bytes: a string's UTF-8 bytes, or a Uint8Array such as a Buffer) or a list: the first seals, any opens. */
+export type SealSecrets = string | Uint8Array | ReadonlyArray<string | Uint8Array>
+
+/** Per-call options of `completeAuth`: `secrets` opens a sealed flow. */
+export interface CompleteAuthOpts extends CallOpts {
+  /** The secrets the flow was sealed with (required when `request` is a sealed string). */
+  secrets?: SealSecrets
 }
 
 /** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */
@@ -148,9 +170,9 @@ export declare function exchangeCode(options: ExchangeCodeOpts & Cancellable): P
  * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
  */
 export declare function completeAuth(
-  request: AuthRequest | AuthRequestData,
+  request: NativeAuthRequest | AuthRequestData | string,
   response: string,
-  options?: CallOpts & Cancellable,
+  options?: CompleteAuthOpts & Cancellable,
 ): Promise<ApiKey>
 
 /** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
@@ -223,9 +245,9 @@ export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
   completeAuth(
-    request: AuthRequest | AuthRequestData,
+    request: NativeAuthRequest | AuthRequestData | string,
     response: string,
-    options?: CallOpts & Cancellable,
+    options?: CompleteAuthOpts & Cancellable,
   ): Promise<ApiKey>
   /** Exchange an authorization code (see `exchangeCode`). */
   exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>

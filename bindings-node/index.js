@@ -333,8 +333,56 @@ Object.defineProperties(ApiKey.prototype, {
   },
 })
 
-function asAuthRequest(request) {
-  return request instanceof AuthRequest ? request : AuthRequest.fromJSON(request)
+/** One secret or a list of them, as the list the core takes (the first seals, any opens). */
+function secretList(secrets) {
+  if (Array.isArray(secrets)) return secrets
+  return secrets === undefined || secrets === null ? [] : [secrets]
+}
+
+Object.defineProperty(AuthRequest.prototype, 'seal', {
+  /**
+   * Seal this flow into an opaque, expiring, cookie- and URL-safe string (JWE `dir` + `A256GCM`) with the
+   * first of `secrets`; `AuthRequest.unseal` (here or in Python) opens it with any of them.
+   * @param {string | Uint8Array | Array<string | Uint8Array>} secrets each at least 32 bytes
+   * @returns {string}
+   * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for a missing or too short secret
+   */
+  value: sync(function seal(secrets) {
+    return native._sealFlow(this, secretList(secrets))
+  }),
+  writable: true,
+  configurable: true,
+})
+
+Object.defineProperty(AuthRequest, 'unseal', {
+  /**
+   * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`.
+   * @param {string} sealed
+   * @param {string | Uint8Array | Array<string | Uint8Array>} secrets
+   * @param {{maxAgeMs?: number}} [options] refuse it when older (default and most: 10 minutes)
+   * @returns {AuthRequest}
+   * @throws {OpenRouterPkceError} `SEALED_FLOW_EXPIRED`, `SEALED_FLOW_INVALID`, `INVALID_ARGUMENT`
+   */
+  value: sync(function unseal(sealed, secrets, options) {
+    const maxAgeMs = options === undefined || options === null ? undefined : options.maxAgeMs
+    return native._unsealFlow(sealed, secretList(secrets), maxAgeMs)
+  }),
+  writable: true,
+  configurable: true,
+})
+
+/** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
+function asAuthRequest(request, secrets) {
+  if (request instanceof AuthRequest) return request
+  if (typeof request === 'string' && !request.trimStart().startsWith('{')) return AuthRequest.unseal(request, secrets)
+  return AuthRequest.fromJSON(request)
+}
+
+/** Split `{secrets, ...call}`: the secrets open a sealed flow, the rest goes to the exchange. */
+function splitSecrets(options) {
+  if (options === undefined || options === null || typeof options !== 'object') return [undefined, options]
+  const { secrets, ...call } = options
+  return [secrets, call]
 }
 
 // ------------------------------------------------------------------------------ Steps 2 and 3: HTTP
@@ -400,22 +448,25 @@ function exchangeCode(options) {
 }
 
 /**
- * Finish a started flow. `request` is the `AuthRequest` or its `toDict()` object (e.g. from a session).
- * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
+ * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object (e.g. from a session), or
+ * the string `request.seal(secrets)` made (then pass `{secrets}`).
+ * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
  * @param {string} response the callback URL, its query string or a pasted code
- * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options] `signal` rejects with `CANCELLED` at once
+ * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
+ *   `secrets` open a sealed flow; `signal` rejects with `CANCELLED` at once
  * @returns {Promise<import('./native').ApiKey>}
  */
 async function completeAuth(request, response, options) {
   const [rest, signal] = withoutSignal(options)
   checkSignal(signal)
+  const [secrets, call] = splitSecrets(rest)
   let req
   try {
-    req = asAuthRequest(request)
+    req = asAuthRequest(request, secrets)
   } catch (e) {
     throw convert(e)
   }
-  return cancellable(native.completeAuth, undefined, [req, response, rest], signal, ['request', 'response', 'options'])
+  return cancellable(native.completeAuth, undefined, [req, response, call], signal, ['request', 'response', 'options'])
 }
 
 /**
@@ -592,20 +643,21 @@ class Client extends native.Client {
   }
 
   /**
-   * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
+   * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
    * @param {string} response
-   * @param {import('./native').CallOpts} [options]
+   * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
    */
   async completeAuth(request, response, options) {
     const [rest, signal] = withoutSignal(options)
     checkSignal(signal)
+    const [secrets, call] = splitSecrets(rest)
     let req
     try {
-      req = asAuthRequest(request)
+      req = asAuthRequest(request, secrets)
     } catch (e) {
       throw convert(e)
     }
-    return cancellable(super.completeAuth, this, [req, response, rest], signal, ['request', 'response', 'options'])
+    return cancellable(super.completeAuth, this, [req, response, call], signal, ['request', 'response', 'options'])
   }
 
   /**

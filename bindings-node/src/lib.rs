@@ -17,6 +17,7 @@ mod emulator;
 mod error;
 mod login;
 mod pkce;
+mod seal;
 mod settle;
 mod store;
 

@@ -131,6 +131,30 @@ impl AuthRequest {
         Ok(AuthRequest { inner: core::AuthRequest::from_json(json).py(py)? })
     }
 
+    /// Seal this flow with the first of ``secrets`` (each at least 32 bytes, ``str`` or ``bytes``, or a
+    /// list of them) into an opaque, expiring (10 minutes), cookie- and URL-safe string (JWE ``dir`` +
+    /// ``A256GCM``) that ``AuthRequest.unseal`` opens, here or in Node.
+    fn seal(&self, py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<String> {
+        self.inner.seal(&crate::seal::secrets_arg(py, Some(secrets))?).py(py)
+    }
+
+    /// Open a flow sealed by ``seal()`` (in Python or Node) with any of ``secrets``. ``max_age`` (seconds)
+    /// refuses older flows; ``None`` means 600, which is also the most. Raises ``SealedFlowExpiredError``
+    /// or ``SealedFlowInvalidError``.
+    #[classmethod]
+    #[pyo3(signature = (sealed, secrets, *, max_age = None))]
+    fn unseal(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        sealed: &str,
+        secrets: &Bound<'_, PyAny>,
+        max_age: Option<f64>,
+    ) -> PyResult<AuthRequest> {
+        let max_age = max_age.map(crate::runtime::duration_arg).unwrap_or(core::DEFAULT_SEAL_MAX_AGE);
+        let keys = crate::seal::secrets_arg(py, Some(secrets))?;
+        Ok(AuthRequest { inner: core::AuthRequest::unseal(sealed, &keys, max_age).py(py)? })
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "AuthRequest(url={:?}, callback_url={}, code_verifier='<redacted>', code_challenge_method='{}', created_at={})",
@@ -148,19 +172,19 @@ impl AuthRequest {
     }
 }
 
-fn method_arg(py: Python<'_>, method: &str) -> PyResult<ChallengeMethod> {
-    ChallengeMethod::parse(method).py(py)
+fn method_arg(py: Python<'_>, method: Option<&str>) -> PyResult<ChallengeMethod> {
+    method.map_or(Ok(ChallengeMethod::default()), ChallengeMethod::parse).py(py)
 }
 
 /// The authorization URL for step 1 (`callback_url=None`: headless mode).
 #[pyfunction]
-#[pyo3(signature = (callback_url = None, *, code_challenge = None, code_challenge_method = "S256", key_label = None, limit = None, state = None, base_url = None))]
+#[pyo3(signature = (callback_url = None, *, code_challenge = None, code_challenge_method = None, key_label = None, limit = None, state = None, base_url = None))]
 #[allow(clippy::too_many_arguments)]
 fn auth_url(
     py: Python<'_>,
     callback_url: Option<String>,
     code_challenge: Option<String>,
-    code_challenge_method: &str,
+    code_challenge_method: Option<&str>,
     key_label: Option<String>,
     limit: Option<f64>,
     state: Option<String>,
@@ -180,11 +204,11 @@ fn auth_url(
 
 /// Start a flow: fresh PKCE pair and state, and the URL carrying them.
 #[pyfunction]
-#[pyo3(signature = (callback_url = None, *, method = "S256", key_label = None, limit = None, base_url = None))]
+#[pyo3(signature = (callback_url = None, *, method = None, key_label = None, limit = None, base_url = None))]
 fn start_auth(
     py: Python<'_>,
     callback_url: Option<String>,
-    method: &str,
+    method: Option<&str>,
     key_label: Option<String>,
     limit: Option<f64>,
     base_url: Option<String>,

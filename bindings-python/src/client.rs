@@ -10,10 +10,10 @@ use openrouter_pkce::{
 use pyo3::prelude::*;
 
 use crate::api_key::{ApiKey, KeyInfo, key_arg};
-use crate::auth_url::auth_request_arg;
 use crate::error::IntoPyResult;
 use crate::login::{LoginArgs, login_async as login_future, login_sync};
 use crate::runtime::{duration_arg, future, wait};
+use crate::seal::flow_arg;
 
 fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
     CallOptions { base_url, timeout: timeout.map(duration_arg) }
@@ -40,10 +40,10 @@ impl Client {
         py: Python<'_>,
         code: String,
         code_verifier: Option<String>,
-        method: &str,
+        method: Option<String>,
         call: CallOptions,
     ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
-        let method = ChallengeMethod::parse(method).py(py)?;
+        let method = method.map_or(Ok(ChallengeMethod::default()), |m| ChallengeMethod::parse(&m)).py(py)?;
         let c = self.inner.clone();
         Ok(async move {
             let request = ExchangeRequest {
@@ -59,10 +59,11 @@ impl Client {
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
+        secrets: Option<&Bound<'_, PyAny>>,
         response: String,
         call: CallOptions,
     ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
-        let request = auth_request_arg(py, request)?;
+        let request = flow_arg(py, request, secrets)?;
         let c = self.inner.clone();
         Ok(async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) })
     }
@@ -82,11 +83,17 @@ impl Client {
 impl Client {
     /// A client for `base_url` (`https://`, or `http://` on loopback for the emulator).
     #[new]
-    #[pyo3(signature = (base_url = "https://openrouter.ai", timeout = 30.0, user_agent = None))]
-    fn new(py: Python<'_>, base_url: &str, timeout: f64, user_agent: Option<String>) -> PyResult<Self> {
+    #[pyo3(signature = (base_url = None, timeout = None, user_agent = None))]
+    fn new(
+        py: Python<'_>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        user_agent: Option<String>,
+    ) -> PyResult<Self> {
+        let defaults = core::ClientOptions::default();
         let inner = core::Client::new(core::ClientOptions {
-            base_url: base_url.to_owned(),
-            timeout: duration_arg(timeout),
+            base_url: base_url.unwrap_or(defaults.base_url),
+            timeout: timeout.map_or(defaults.timeout, duration_arg),
             user_agent,
         })
         .py(py)?;
@@ -114,13 +121,13 @@ impl Client {
     }
 
     /// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
-    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = None))]
+    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = None, *, base_url = None, timeout = None))]
     fn exchange_code(
         &self,
         py: Python<'_>,
         code: String,
         code_verifier: Option<String>,
-        code_challenge_method: &str,
+        code_challenge_method: Option<String>,
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
@@ -137,13 +144,13 @@ impl Client {
     }
 
     /// Awaitable twin of `exchange_code`.
-    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = None))]
+    #[pyo3(signature = (code, code_verifier = None, code_challenge_method = None, *, base_url = None, timeout = None))]
     fn exchange_code_async<'py>(
         &self,
         py: Python<'py>,
         code: String,
         code_verifier: Option<String>,
-        code_challenge_method: &str,
+        code_challenge_method: Option<String>,
         base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -160,29 +167,32 @@ impl Client {
     }
 
     /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
-    #[pyo3(signature = (request, response, *, timeout = None))]
+    /// `request` may be the string `AuthRequest.seal()` made; then pass `secrets`.
+    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
     fn complete_auth(
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
         response: String,
+        secrets: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
         let call = call_options(None, timeout);
-        wait(py, self.complete_auth_fut(py, request, response, call)?)
+        wait(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
     /// Awaitable twin of `complete_auth`.
-    #[pyo3(signature = (request, response, *, timeout = None))]
+    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
     fn complete_auth_async<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'_, PyAny>,
         response: String,
+        secrets: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let call = call_options(None, timeout);
-        future(py, self.complete_auth_fut(py, request, response, call)?)
+        future(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
     /// Details of a key (`GET /api/v1/key`).
@@ -214,19 +224,19 @@ impl Client {
     /// The whole login in one call: open a loopback port (or go headless), show the URL and open the
     /// browser, wait for the approval (or a pasted code), exchange, optionally save; returns the key.
     /// Ctrl-C / a Jupyter interrupt raises CANCELLED with the port closed.
-    #[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
     #[allow(clippy::too_many_arguments)]
     fn login(
         &self,
         py: Python<'_>,
-        mode: &str,
-        host: &str,
-        port: i64,
-        open_browser: bool,
-        timeout: f64,
+        mode: Option<String>,
+        host: Option<String>,
+        port: Option<i64>,
+        open_browser: Option<bool>,
+        timeout: Option<f64>,
         key_label: Option<String>,
         limit: Option<f64>,
-        save: bool,
+        save: Option<bool>,
         base_url: Option<String>,
     ) -> PyResult<ApiKey> {
         login_sync(
@@ -237,19 +247,19 @@ impl Client {
     }
 
     /// Awaitable twin of `login`; cancelling it closes the port.
-    #[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
     #[allow(clippy::too_many_arguments)]
     fn login_async<'py>(
         &self,
         py: Python<'py>,
-        mode: &str,
-        host: &str,
-        port: i64,
-        open_browser: bool,
-        timeout: f64,
+        mode: Option<String>,
+        host: Option<String>,
+        port: Option<i64>,
+        open_browser: Option<bool>,
+        timeout: Option<f64>,
         key_label: Option<String>,
         limit: Option<f64>,
-        save: bool,
+        save: Option<bool>,
         base_url: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         login_future(
@@ -262,101 +272,105 @@ impl Client {
 
 /// Exchange an authorization code (and the flow's verifier) for an API key. Sent exactly once.
 #[pyfunction]
-#[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = 30.0))]
+#[pyo3(signature = (code, code_verifier = None, code_challenge_method = None, *, base_url = None, timeout = None))]
 fn exchange_code(
     py: Python<'_>,
     code: String,
     code_verifier: Option<String>,
-    code_challenge_method: &str,
+    code_challenge_method: Option<String>,
     base_url: Option<String>,
-    timeout: f64,
+    timeout: Option<f64>,
 ) -> PyResult<ApiKey> {
-    let call = call_options(base_url, Some(timeout));
+    let call = call_options(base_url, timeout);
     wait(py, default_client().exchange_fut(py, code, code_verifier, code_challenge_method, call)?)
 }
 
 /// Awaitable twin of `exchange_code`.
 #[pyfunction]
-#[pyo3(signature = (code, code_verifier = None, code_challenge_method = "S256", *, base_url = None, timeout = 30.0))]
+#[pyo3(signature = (code, code_verifier = None, code_challenge_method = None, *, base_url = None, timeout = None))]
 fn exchange_code_async<'py>(
     py: Python<'py>,
     code: String,
     code_verifier: Option<String>,
-    code_challenge_method: &str,
+    code_challenge_method: Option<String>,
     base_url: Option<String>,
-    timeout: f64,
+    timeout: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let call = call_options(base_url, Some(timeout));
+    let call = call_options(base_url, timeout);
     future(py, default_client().exchange_fut(py, code, code_verifier, code_challenge_method, call)?)
 }
 
 /// Finish a started flow: check `response` belongs to `request`, then exchange at the flow's base URL.
+/// `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()` made (then pass the
+/// `secrets` it was sealed with).
 #[pyfunction]
-#[pyo3(signature = (request, response, *, timeout = 30.0))]
+#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
 fn complete_auth(
     py: Python<'_>,
     request: &Bound<'_, PyAny>,
     response: String,
-    timeout: f64,
+    secrets: Option<&Bound<'_, PyAny>>,
+    timeout: Option<f64>,
 ) -> PyResult<ApiKey> {
-    let call = call_options(None, Some(timeout));
-    wait(py, default_client().complete_auth_fut(py, request, response, call)?)
+    let call = call_options(None, timeout);
+    wait(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
 /// Awaitable twin of `complete_auth`.
 #[pyfunction]
-#[pyo3(signature = (request, response, *, timeout = 30.0))]
+#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
 fn complete_auth_async<'py>(
     py: Python<'py>,
     request: &Bound<'_, PyAny>,
     response: String,
-    timeout: f64,
+    secrets: Option<&Bound<'_, PyAny>>,
+    timeout: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let call = call_options(None, Some(timeout));
-    future(py, default_client().complete_auth_fut(py, request, response, call)?)
+    let call = call_options(None, timeout);
+    future(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
 /// Details of a key (`GET /api/v1/key`).
 #[pyfunction]
-#[pyo3(signature = (key, *, base_url = None, timeout = 30.0))]
+#[pyo3(signature = (key, *, base_url = None, timeout = None))]
 fn key_info(
     py: Python<'_>,
     key: &Bound<'_, PyAny>,
     base_url: Option<String>,
-    timeout: f64,
+    timeout: Option<f64>,
 ) -> PyResult<KeyInfo> {
-    let call = call_options(base_url, Some(timeout));
+    let call = call_options(base_url, timeout);
     wait(py, default_client().key_info_fut(key, call)?)
 }
 
 /// Awaitable twin of `key_info`.
 #[pyfunction]
-#[pyo3(signature = (key, *, base_url = None, timeout = 30.0))]
+#[pyo3(signature = (key, *, base_url = None, timeout = None))]
 fn key_info_async<'py>(
     py: Python<'py>,
     key: &Bound<'_, PyAny>,
     base_url: Option<String>,
-    timeout: f64,
+    timeout: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let call = call_options(base_url, Some(timeout));
+    let call = call_options(base_url, timeout);
     future(py, default_client().key_info_fut(key, call)?)
 }
 
 /// The whole login in one call: open a loopback port (or go headless), show the URL and open the browser,
 /// wait for the approval (or a pasted code), exchange, optionally save; returns the key.
 #[pyfunction]
-#[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
 #[allow(clippy::too_many_arguments)]
 fn login(
     py: Python<'_>,
-    mode: &str,
-    host: &str,
-    port: i64,
-    open_browser: bool,
-    timeout: f64,
+    mode: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    open_browser: Option<bool>,
+    timeout: Option<f64>,
     key_label: Option<String>,
     limit: Option<f64>,
-    save: bool,
+    save: Option<bool>,
     base_url: Option<String>,
 ) -> PyResult<ApiKey> {
     login_sync(
@@ -368,18 +382,18 @@ fn login(
 
 /// Awaitable twin of `login`; cancelling it closes the port.
 #[pyfunction]
-#[pyo3(signature = (*, mode = "auto", host = "localhost", port = 0, open_browser = true, timeout = 300.0, key_label = None, limit = None, save = false, base_url = None))]
+#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
 #[allow(clippy::too_many_arguments)]
 fn login_async<'py>(
     py: Python<'py>,
-    mode: &str,
-    host: &str,
-    port: i64,
-    open_browser: bool,
-    timeout: f64,
+    mode: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    open_browser: Option<bool>,
+    timeout: Option<f64>,
     key_label: Option<String>,
     limit: Option<f64>,
-    save: bool,
+    save: Option<bool>,
     base_url: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     login_future(

@@ -7,11 +7,13 @@ mod api_key;
 mod auth_url;
 mod cli;
 mod client;
+mod contract;
 mod emulator;
 mod error;
 mod login;
 mod pkce;
 mod runtime;
+mod seal;
 mod store;
 
 use pyo3::prelude::*;
@@ -30,5 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     store::register(m)?;
     cli::register(m)?;
     m.add_function(wrap_pyfunction!(error::_argument_error, m)?)?;
+    contract::register(m)?;
     Ok(())
 }

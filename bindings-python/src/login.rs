@@ -143,14 +143,14 @@ impl LoginUi for PyUi {
 
 /// The arguments of `login`, as Python passed them.
 pub struct LoginArgs {
-    mode: String,
-    host: String,
-    port: i64,
-    open_browser: bool,
-    timeout: f64,
+    mode: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    open_browser: Option<bool>,
+    timeout: Option<f64>,
     key_label: Option<String>,
     limit: Option<f64>,
-    save: bool,
+    save: Option<bool>,
     base_url: Option<String>,
 }
 
@@ -158,46 +158,42 @@ impl LoginArgs {
     /// From the arguments of `login` / `Client.login` (and their async twins), which share one signature.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        mode: &str,
-        host: &str,
-        port: i64,
-        open_browser: bool,
-        timeout: f64,
+        mode: Option<String>,
+        host: Option<String>,
+        port: Option<i64>,
+        open_browser: Option<bool>,
+        timeout: Option<f64>,
         key_label: Option<String>,
         limit: Option<f64>,
-        save: bool,
+        save: Option<bool>,
         base_url: Option<String>,
     ) -> Self {
-        LoginArgs {
-            mode: mode.to_owned(),
-            host: host.to_owned(),
-            port,
-            open_browser,
-            timeout,
-            key_label,
-            limit,
-            save,
-            base_url,
-        }
+        LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url }
     }
 
     fn options(self, py: Python<'_>, ctx: Context) -> PyResult<LoginOptions> {
-        let mode = LoginMode::parse(&self.mode).py(py)?;
-        let port = u16::try_from(self.port)
-            .map_err(|_| core::Error::InvalidArgument { reason: "port must be between 0 and 65535".into() })
-            .py(py)?;
+        let defaults = LoginOptions::default();
+        let mode = self.mode.as_deref().map_or(Ok(defaults.mode), LoginMode::parse).py(py)?;
+        let port = match self.port {
+            None => defaults.port,
+            Some(p) => u16::try_from(p)
+                .map_err(|_| core::Error::InvalidArgument {
+                    reason: "port must be between 0 and 65535".into(),
+                })
+                .py(py)?,
+        };
         let mut environment = Environment::detect();
         environment.notebook_kernel = ctx.notebook;
         environment.hosted_notebook |= ctx.hosted;
         Ok(LoginOptions {
             mode,
-            host: self.host,
+            host: self.host.unwrap_or(defaults.host),
             port,
-            open_browser: self.open_browser,
-            timeout: duration_arg(self.timeout),
+            open_browser: self.open_browser.unwrap_or(defaults.open_browser),
+            timeout: self.timeout.map_or(defaults.timeout, duration_arg),
             key_label: self.key_label,
             limit: self.limit,
-            save: self.save,
+            save: self.save.unwrap_or(defaults.save),
             base_url: self.base_url,
             environment: Some(environment),
             browser_command: None,

@@ -45,43 +45,58 @@ impl Pkce {
     }
 }
 
+/// The verifier length, the core's default when not given.
+fn length_or_default(length: Option<i64>) -> usize {
+    length.map_or(openrouter_pkce::pkce::DEFAULT_VERIFIER_LEN, length_arg)
+}
+
+/// The challenge method, the core's default when not given.
+fn method_or_default(method: Option<&str>) -> &str {
+    method.unwrap_or(core::ChallengeMethod::default().as_str())
+}
+
 /// A new random code verifier of `length` characters (43–128; 43 = 32 CSPRNG bytes).
 #[pyfunction]
-#[pyo3(signature = (length = 43))]
-fn create_verifier(py: Python<'_>, length: i64) -> PyResult<String> {
-    core::create_verifier(length_arg(length)).py(py)
+#[pyo3(signature = (length = None))]
+fn create_verifier(py: Python<'_>, length: Option<i64>) -> PyResult<String> {
+    core::create_verifier(length_or_default(length)).py(py)
 }
 
 /// The challenge of `code_verifier` with `method` (`"S256"` or `"plain"`).
 #[pyfunction]
-#[pyo3(signature = (code_verifier, method = "S256"))]
-fn create_challenge(py: Python<'_>, code_verifier: &str, method: &str) -> PyResult<String> {
-    core::create_challenge(code_verifier, method).py(py)
+#[pyo3(signature = (code_verifier, method = None))]
+fn create_challenge(py: Python<'_>, code_verifier: &str, method: Option<&str>) -> PyResult<String> {
+    core::create_challenge(code_verifier, method_or_default(method)).py(py)
 }
 
 /// Whether `code_challenge` is the challenge of `code_verifier` (constant-time comparison).
 #[pyfunction]
-#[pyo3(signature = (code_verifier, code_challenge, method = "S256"))]
+#[pyo3(signature = (code_verifier, code_challenge, method = None))]
 fn verify_challenge(
     py: Python<'_>,
     code_verifier: &str,
     code_challenge: &str,
-    method: &str,
+    method: Option<&str>,
 ) -> PyResult<bool> {
-    core::verify_challenge(code_verifier, code_challenge, method).py(py)
+    core::verify_challenge(code_verifier, code_challenge, method_or_default(method)).py(py)
 }
 
 /// A fresh verifier and its challenge in one call.
 #[pyfunction]
-#[pyo3(signature = (length = 43, method = None), text_signature = "(length=43, method='S256')")]
-fn generate_pkce(py: Python<'_>, length: i64, method: Option<&Bound<'_, PyString>>) -> PyResult<Pkce> {
+#[pyo3(signature = (length = None, method = None))]
+fn generate_pkce(
+    py: Python<'_>,
+    length: Option<i64>,
+    method: Option<&Bound<'_, PyString>>,
+) -> PyResult<Pkce> {
+    let length = length_or_default(length);
     // `"S256"` written in Python source is an interned string, so the common call is recognised by
     // identity without decoding (which costs an allocation under the abi3-py39 API).
     let default_method = match method {
         None => true,
         Some(m) => m.is(intern!(py, "S256")),
     };
-    if length == 43 && default_method {
+    if length == openrouter_pkce::pkce::DEFAULT_VERIFIER_LEN && default_method {
         // The common case without intermediate Strings: the core fills two stack buffers.
         let mut verifier = [0u8; 43];
         let mut challenge = [0u8; 43];
@@ -96,9 +111,9 @@ fn generate_pkce(py: Python<'_>, length: i64, method: Option<&Bound<'_, PyString
     }
     let method = match method {
         Some(m) => m.to_cow()?.into_owned(),
-        None => "S256".to_owned(),
+        None => method_or_default(None).to_owned(),
     };
-    let p = core::generate_pkce(length_arg(length), &method).py(py)?;
+    let p = core::generate_pkce(length, &method).py(py)?;
     Ok(Pkce {
         code_verifier: PyString::new(py, p.code_verifier.secret()).unbind(),
         code_challenge: PyString::new(py, &p.code_challenge).unbind(),

@@ -20,20 +20,22 @@ fn save_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<String> {
     py.detach(move || core::store::save_key(&key)).map(|p| p.display().to_string()).py(py)
 }
 
-/// Delete the stored key; returns `(path, masked key, settings URL)` of what was deleted, or `(path,
-/// None, None)` when nothing was stored. `openrouter_pkce.logout()` prints it.
+/// Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
+/// or that nothing was stored). `openrouter_pkce.logout()` prints it on stderr.
 #[pyfunction]
-fn _logout(py: Python<'_>) -> PyResult<(String, Option<String>, Option<String>)> {
+fn _logout(py: Python<'_>) -> PyResult<String> {
     py.detach(|| -> core::Result<_> {
         let path = core::store::key_path()?.display().to_string();
         let removed = core::store::logout()?;
-        Ok((
-            path,
-            removed.as_ref().map(core::ApiKey::masked),
-            removed.as_ref().map(core::ApiKey::settings_url),
-        ))
+        Ok(core::contract::logout_message(removed.as_ref(), &path))
     })
     .py(py)
+}
+
+/// The key file's path (whether or not it exists).
+#[pyfunction]
+fn key_path(py: Python<'_>) -> PyResult<String> {
+    core::store::key_path().map(|p| p.display().to_string()).py(py)
 }
 
 /// Register this file's functions.
@@ -41,5 +43,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_key, m)?)?;
     m.add_function(wrap_pyfunction!(save_key, m)?)?;
     m.add_function(wrap_pyfunction!(_logout, m)?)?;
+    m.add_function(wrap_pyfunction!(key_path, m)?)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::pkce::{ChallengeMethod, CodeVerifier, Pkce, ct_eq_str, is_unreserved};
 use crate::rng;
-use crate::urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
+use crate::urls::{default_base_url, normalize_base_url, validate_callback_url};
 
 /// Everything except RFC 3986 unreserved characters is percent-encoded, so no value can ever smuggle a
 /// `&`, `=`, `#` or a second parameter into the URL.
@@ -81,7 +81,7 @@ fn check_challenge(challenge: &str, method: ChallengeMethod) -> Result<()> {
 
 /// Build the authorization URL (`<base>/auth?…`) the user's browser opens.
 pub fn auth_url(opts: &AuthUrlOptions) -> Result<String> {
-    let base = normalize_base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    let base = normalize_base_url(&opts.base_url.clone().unwrap_or_else(default_base_url))?;
     let mut params: Vec<(&str, String)> = Vec::with_capacity(6);
     match &opts.callback_url {
         Some(cb) => {
@@ -202,7 +202,7 @@ impl TryFrom<AuthRequestData> for AuthRequest {
             validate_callback_url(cb)?;
         }
         check_text("state", &d.state, MAX_STATE_LEN)?;
-        let base_url = normalize_base_url(d.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = normalize_base_url(&d.base_url.clone().unwrap_or_else(default_base_url))?;
         if !d.url.starts_with(&format!("{base_url}/auth")) {
             return Err(Error::invalid_argument("auth request url does not match its base_url"));
         }
@@ -324,7 +324,7 @@ fn now_unix() -> u64 {
 pub fn start_auth(opts: &StartAuthOptions) -> Result<AuthRequest> {
     let pkce = Pkce::generate(crate::pkce::DEFAULT_VERIFIER_LEN, opts.method)?;
     let state = rng::token(32);
-    let base_url = normalize_base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    let base_url = normalize_base_url(&opts.base_url.clone().unwrap_or_else(default_base_url))?;
     let url = auth_url(&AuthUrlOptions {
         callback_url: opts.callback_url.clone(),
         code_challenge: Some(pkce.code_challenge.clone()),

@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::{Error, Result};
 use crate::rng::fork_generation;
-use crate::urls::{DEFAULT_BASE_URL, base_is_loopback, normalize_base_url};
+use crate::urls::{base_is_loopback, default_base_url, normalize_base_url};
 
 /// Default total deadline of one HTTP call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,7 +39,7 @@ pub struct ClientOptions {
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { base_url: DEFAULT_BASE_URL.to_owned(), timeout: DEFAULT_TIMEOUT, user_agent: None }
+        ClientOptions { base_url: default_base_url(), timeout: DEFAULT_TIMEOUT, user_agent: None }
     }
 }
 

@@ -58,11 +58,15 @@ pub enum ErrorCode {
     /// The callback carried an OAuth `error=` other than `access_denied` (`server_error`,
     /// `temporarily_unavailable`, `invalid_scope`, …): the authorization server could not authorize.
     AuthorizationFailed,
+    /// A sealed flow was refused: tampered, truncated, sealed with another secret, another version, not one.
+    SealedFlowInvalid,
+    /// A sealed flow is older than its maximum age.
+    SealedFlowExpired,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the contract's table.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidVerifier,
         ErrorCode::InvalidMethod,
         ErrorCode::InvalidCallbackUrl,
@@ -85,6 +89,8 @@ impl ErrorCode {
         ErrorCode::PortInUse,
         ErrorCode::Storage,
         ErrorCode::AuthorizationFailed,
+        ErrorCode::SealedFlowInvalid,
+        ErrorCode::SealedFlowExpired,
     ];
 
     /// The stable code string, e.g. `"INVALID_CODE"`.
@@ -112,6 +118,8 @@ impl ErrorCode {
             ErrorCode::PortInUse => "PORT_IN_USE",
             ErrorCode::Storage => "STORAGE",
             ErrorCode::AuthorizationFailed => "AUTHORIZATION_FAILED",
+            ErrorCode::SealedFlowInvalid => "SEALED_FLOW_INVALID",
+            ErrorCode::SealedFlowExpired => "SEALED_FLOW_EXPIRED",
         }
     }
 
@@ -143,6 +151,7 @@ impl ErrorCode {
             ErrorCode::PortInUse => ErrorClass::Network,
             ErrorCode::Storage => ErrorClass::Storage,
             ErrorCode::AuthorizationFailed => ErrorClass::Authorization,
+            ErrorCode::SealedFlowInvalid | ErrorCode::SealedFlowExpired => ErrorClass::Authorization,
         }
     }
 }
@@ -310,6 +319,20 @@ pub enum Error {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// A sealed flow was refused (see [`crate::SealSecrets`]).
+    #[error("sealed flow refused: {detail}; start the login again")]
+    SealedFlowInvalid {
+        /// Why (never the token, a secret or the flow's content).
+        detail: String,
+    },
+    /// A sealed flow is too old.
+    #[error("sealed flow expired: started {}s ago, valid for {}s; start the login again", .age.as_secs(), .max_age.as_secs())]
+    SealedFlowExpired {
+        /// How old it is.
+        age: Duration,
+        /// How long it was valid.
+        max_age: Duration,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -339,6 +362,8 @@ impl Error {
             Error::PortInUse { .. } => ErrorCode::PortInUse,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::AuthorizationFailed { .. } => ErrorCode::AuthorizationFailed,
+            Error::SealedFlowInvalid { .. } => ErrorCode::SealedFlowInvalid,
+            Error::SealedFlowExpired { .. } => ErrorCode::SealedFlowExpired,
         }
     }
 

@@ -22,6 +22,14 @@
 //! println!("got {key}"); // prints the masked key only
 //! # Ok(()) }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! None is on by default: a library user compiles the client, the login and the key storage only.
+//!
+//! - `emulator`: the `emulator` module, the in-process fake of OpenRouter for tests and demos (adds axum).
+//! - `cli`: the `openrouter-pkce` command line (adds clap; implies `emulator` for
+//!   `openrouter-pkce emulator`). `cargo install openrouter-pkce --features cli` installs it.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -34,6 +42,7 @@ pub mod callback;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;
+pub mod contract;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
@@ -43,6 +52,7 @@ pub mod pkce;
 mod response;
 pub(crate) mod rng;
 pub mod runtime;
+mod seal;
 pub mod store;
 mod urls;
 
@@ -64,7 +74,11 @@ pub use pkce::{
     verify_challenge,
 };
 pub use response::extract_code;
-pub use urls::{DEFAULT_BASE_URL, normalize_base_url, validate_callback_url};
+pub use seal::{
+    DEFAULT_SEAL_MAX_AGE, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO, SEALED_FLOW_TYP,
+    SealSecrets,
+};
+pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,6 +10,29 @@ use crate::error::{Error, Result};
 
 /// OpenRouter's production origin, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai";
+/// The environment variable that sets the base URL for the library (every binding) and the CLI alike, e.g.
+/// an emulator's `http://127.0.0.1:8787`.
+pub const ENV_BASE_URL: &str = "OPENROUTER_PKCE_BASE_URL";
+
+/// The base URL used when none is passed: [`ENV_BASE_URL`] when it is set to a valid base URL, else
+/// [`DEFAULT_BASE_URL`]. An invalid value is reported once on stderr and ignored.
+pub fn default_base_url() -> String {
+    let Some(value) = std::env::var(ENV_BASE_URL).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    else {
+        return DEFAULT_BASE_URL.to_owned();
+    };
+    match normalize_base_url(&value) {
+        Ok(url) => url,
+        Err(e) => {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                eprintln!("openrouter-pkce: ignoring {ENV_BASE_URL} ({e}); using {DEFAULT_BASE_URL}");
+            });
+            DEFAULT_BASE_URL.to_owned()
+        }
+    }
+}
+
 /// Longest callback URL we accept.
 pub const MAX_CALLBACK_URL_LEN: usize = 2048;
 

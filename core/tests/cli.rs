@@ -204,3 +204,113 @@ fn sigint_during_login_is_cancelled_130() {
     assert!(rest.contains("[CANCELLED]"), "{rest}");
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+/// The command with `input` on stdin.
+fn run_with_stdin(c: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn login_saves_by_default_and_token_prints_it_like_gh_auth() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    // No key yet: `token` and `status` say so with exit 1.
+    assert_eq!(run(cmd(dir.path()).arg("token")).status.code(), Some(1));
+    let out = run(cmd(dir.path()).args(["login", "--base-url", &emu.base_url]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("api_key").exists(), "login stores the key without --save");
+    let token = run(cmd(dir.path()).arg("token"));
+    assert!(token.status.success());
+    let key = String::from_utf8(token.stdout).unwrap();
+    assert!(key.trim().starts_with("sk-or-v1-") && key.lines().count() == 1);
+    // `token` reads the stored key: a second call prints the same key (no new one minted).
+    assert_eq!(String::from_utf8(run(cmd(dir.path()).arg("token")).stdout).unwrap(), key);
+
+    let status = run(cmd(dir.path()).args(["status", "--base-url", &emu.base_url]));
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let line = String::from_utf8(status.stdout).unwrap();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.starts_with("Logged in to ") && line.contains("sk-or-v1-") && !line.contains(key.trim()));
+
+    // --no-save leaves the stored key alone.
+    let other = tempfile::tempdir().unwrap();
+    let out = run(cmd(other.path()).args(["login", "--no-save", "--base-url", &emu.base_url]));
+    assert!(out.status.success());
+    assert!(!other.path().join("api_key").exists());
+}
+
+#[test]
+fn login_with_token_checks_then_stores_the_key() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let minted =
+        run(cmd(dir.path()).args(["login", "--no-save", "--print-key", "--base-url", &emu.base_url]));
+    let key = String::from_utf8(minted.stdout).unwrap().trim().to_owned();
+
+    let other = tempfile::tempdir().unwrap();
+    let out = run_with_stdin(
+        cmd(other.path()).args(["login", "--with-token", "--base-url", &emu.base_url]),
+        &format!("{key}\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(run(cmd(other.path()).arg("token")).stdout).unwrap().trim(), key);
+
+    // A key the server does not know is refused and not stored.
+    let third = tempfile::tempdir().unwrap();
+    let unknown = format!("sk-or-v1-{}", "0".repeat(64));
+    let out = run_with_stdin(
+        cmd(third.path()).args(["login", "--with-token", "--base-url", &emu.base_url]),
+        &format!("{unknown}\n"),
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[UNAUTHORIZED]"));
+    assert!(!third.path().join("api_key").exists());
+    // Something that is not a key at all never leaves the machine.
+    let out = run_with_stdin(cmd(third.path()).args(["login", "--with-token"]), "hello\n");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn completion_scripts_for_three_shells() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef openrouter-pkce"), ("fish", "complete -c")]
+    {
+        let out = run(cmd(dir.path()).args(["completion", shell]));
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(marker) && text.contains("with-token"), "{shell}: {text}");
+    }
+    assert_eq!(run(cmd(dir.path()).args(["completion", "tcsh"])).status.code(), Some(2));
+}
+
+#[test]
+fn errors_use_the_cli_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args(["login", "--limit", "-1"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--limit must be a number ≥ 0") && !err.contains("unexpected argument"), "{err}");
+
+    let out = run(cmd(dir.path()).args(["login", "--port", "70000"]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--port must be between 0 and 65535"));
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out =
+        run(cmd(dir.path()).args(["login", "--mode", "loopback", "--host", "127.0.0.1", "--port", &port]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pass --port 0") && !err.contains("port=0"), "{err}");
+}
+
+#[test]
+fn the_base_url_variable_reaches_the_library_defaults() {
+    // `OPENROUTER_PKCE_BASE_URL` alone (no --base-url) points login at the emulator.
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args(["login", "--json"]).env("OPENROUTER_PKCE_BASE_URL", &emu.base_url));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -11,8 +11,15 @@ ALL_CODES = [
     "INVALID_CODE_CHALLENGE_METHOD", "INVALID_CODE", "CODE_EXPIRED", "METHOD_NOT_ALLOWED",
     "UNAUTHORIZED", "RATE_LIMITED", "SERVER_ERROR", "UNEXPECTED_STATUS", "MALFORMED_RESPONSE",
     "NETWORK", "TIMEOUT", "ACCESS_DENIED", "STATE_MISMATCH", "CALLBACK_TIMEOUT", "CANCELLED",
-    "PORT_IN_USE", "STORAGE", "AUTHORIZATION_FAILED",
+    "PORT_IN_USE", "STORAGE", "AUTHORIZATION_FAILED", "SEALED_FLOW_INVALID", "SEALED_FLOW_EXPIRED",
 ]
+
+
+def test_codes_match_the_shared_table() -> None:
+    """The core's table (tests/vectors/error_codes.json, checked against ErrorCode::ALL by the Rust suite)."""
+    from conftest import load_vectors
+
+    assert sorted(orp.ERRORS_BY_CODE) == sorted(load_vectors("error_codes")["codes"])
 
 
 def test_one_class_per_code() -> None:

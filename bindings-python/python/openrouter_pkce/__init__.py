@@ -23,6 +23,7 @@ from openrouter_pkce._native import (
     KeyInfo,
     Pkce,
     __version__,
+    key_path,
     load_key,
 )
 
@@ -44,6 +45,7 @@ save_key = checked(_native.save_key)
 start_auth = checked(_native.start_auth)
 verify_challenge = checked(_native.verify_challenge)
 from openrouter_pkce._storage import logout
+from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, ErrorCode, LoginMode
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
@@ -71,6 +73,8 @@ from openrouter_pkce.errors import (
     ServerError,
     StateMismatchError,
     StorageError,
+    SealedFlowInvalidError,
+    SealedFlowExpiredError,
     UnauthorizedError,
     UnexpectedStatusError,
 )
@@ -104,6 +108,12 @@ __all__ = [
     "load_key",
     "save_key",
     "logout",
+    "key_path",
+    # typing vocabulary (Literal aliases, the session TypedDict)
+    "ChallengeMethod",
+    "LoginMode",
+    "ErrorCode",
+    "AuthRequestDict",
     # errors
     "OpenRouterPkceError",
     "ErrorCause",
@@ -132,5 +142,7 @@ __all__ = [
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]

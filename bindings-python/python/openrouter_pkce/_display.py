@@ -12,6 +12,8 @@ import sys
 import threading
 from typing import Any, Callable, Optional, Tuple
 
+from openrouter_pkce import _native
+
 # Hosted notebooks that only show up as an imported module (their environment variables are the core's).
 _HOSTED_MODULES = ("google.colab", "kaggle_secrets", "databricks", "sagemaker")
 
@@ -60,11 +62,7 @@ def _show_html(url: str, headless: bool) -> bool:
         from IPython.display import display
     except ImportError:
         return False
-    what = (
-        "Open this link, approve, then paste the code it shows below:"
-        if headless
-        else "Open this link to connect your OpenRouter account:"
-    )
+    what = _native._url_heading(headless, True)
     escaped = html.escape(url, quote=True)
     markup = (
         f"<p>{html.escape(what)}</p><p>{auth_link_html(url)}</p>"
@@ -79,11 +77,7 @@ def show_url(url: str, headless: bool, notebook: bool) -> None:
     else the URL on stderr."""
     if notebook and _show_html(url, headless):
         return
-    what = (
-        "Open this URL in any browser, approve, then paste the code it shows:"
-        if headless
-        else "Open this URL to connect your OpenRouter account:"
-    )
+    what = _native._url_heading(headless, False)
     print(f"\n{what}\n\n    {url}\n", file=sys.stderr, flush=True)
 
 

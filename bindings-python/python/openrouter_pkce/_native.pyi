@@ -1,6 +1,8 @@
 """Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
 
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple, Union, final
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
+
+from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, FaultEndpoint, FaultKind, LoginMode
 
 __version__: str
 __all__ = [
@@ -15,6 +17,10 @@ __all__ = [
     "_LineReply",
     "__version__",
     "_logout",
+    "_error_table",
+    "_public_api",
+    "_url_heading",
+    "key_path",
     "_resolve_future",
     "cli_main",
     "auth_url",
@@ -49,16 +55,16 @@ class Pkce:
     def code_challenge(self) -> str:
         """The challenge to put in the authorization URL."""
     @property
-    def code_challenge_method(self) -> str:
+    def code_challenge_method(self) -> ChallengeMethod:
         """``"S256"`` or ``"plain"``."""
 
-def create_verifier(length: int = 43) -> str:
+def create_verifier(length: Optional[int] = None) -> str:
     """A new random code verifier of ``length`` characters (43–128; the default 43 is 32 CSPRNG bytes).
 
     :raises InvalidVerifierError: ``length`` outside 43–128.
     """
 
-def create_challenge(code_verifier: str, method: str = "S256") -> str:
+def create_challenge(code_verifier: str, method: Optional[ChallengeMethod] = None) -> str:
     """The challenge of ``code_verifier``: ``BASE64URL(SHA256(verifier))`` for ``"S256"``, the verifier
     itself for ``"plain"``.
 
@@ -66,11 +72,13 @@ def create_challenge(code_verifier: str, method: str = "S256") -> str:
     :raises InvalidMethodError: a method other than exactly ``"S256"`` or ``"plain"``.
     """
 
-def verify_challenge(code_verifier: str, code_challenge: str, method: str = "S256") -> bool:
-    """Whether ``code_challenge`` is the challenge of ``code_verifier`` (compared in constant time)."""
+def verify_challenge(code_verifier: str, code_challenge: str, method: Optional[ChallengeMethod] = None) -> bool:
+    """Whether ``code_challenge`` is the challenge of ``code_verifier`` (compared in constant time).
+    ``method`` defaults to ``"S256"``."""
 
-def generate_pkce(length: int = 43, method: str = "S256") -> Pkce:
-    """A fresh verifier and its challenge in one call (fast: no allocation beyond the two strings)."""
+def generate_pkce(length: Optional[int] = None, method: Optional[ChallengeMethod] = None) -> Pkce:
+    """A fresh verifier and its challenge in one call (fast: no allocation beyond the two strings).
+    Defaults: 43 characters, ``"S256"``."""
 
 @final
 class AuthRequest:
@@ -94,7 +102,7 @@ class AuthRequest:
     def code_challenge(self) -> str:
         """The challenge carried by the URL."""
     @property
-    def code_challenge_method(self) -> str:
+    def code_challenge_method(self) -> ChallengeMethod:
         """``"S256"`` or ``"plain"``."""
     @property
     def state(self) -> str:
@@ -105,10 +113,10 @@ class AuthRequest:
     @property
     def base_url(self) -> str:
         """The base URL the flow runs against; the exchange goes there too."""
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> AuthRequestDict:
         """Every field as a plain, JSON-compatible dict (verifier included)."""
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "AuthRequest":
+    def from_dict(cls, d: Union[AuthRequestDict, Mapping[str, Any]]) -> "AuthRequest":
         """Rebuild from :meth:`to_dict`'s output.
 
         :raises InvalidArgumentError: missing, tampered or inconsistent fields.
@@ -121,6 +129,22 @@ class AuthRequest:
 
         :raises InvalidArgumentError: not an AuthRequest, tampered or inconsistent.
         """
+    def seal(self, secrets: _Secrets) -> str:
+        """Seal this flow with the first of ``secrets`` into an opaque, expiring (10 minutes), cookie- and
+        URL-safe string (JWE ``dir`` + ``A256GCM``) that :meth:`unseal` opens, here or in Node.
+
+        :raises InvalidArgumentError: no secret, or one shorter than 32 bytes.
+        """
+    @classmethod
+    def unseal(cls, sealed: str, secrets: _Secrets, *, max_age: Optional[float] = None) -> "AuthRequest":
+        """Open a flow sealed by :meth:`seal` (in Python or Node) with any of ``secrets``.
+
+        ``max_age`` (seconds) refuses older flows; ``None`` means 600, which is also the most.
+
+        :raises SealedFlowExpiredError: older than ``max_age``.
+        :raises SealedFlowInvalidError: tampered, truncated, sealed with a secret not in the list, or not
+            a sealed flow.
+        """
     def _repr_html_(self) -> str:
         """Jupyter: a "Connect OpenRouter" link (href escaped)."""
     def __eq__(self, value: object, /) -> bool: ...
@@ -129,7 +153,7 @@ def auth_url(
     callback_url: Optional[str] = None,
     *,
     code_challenge: Optional[str] = None,
-    code_challenge_method: str = "S256",
+    code_challenge_method: Optional[ChallengeMethod] = None,
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
     state: Optional[str] = None,
@@ -145,7 +169,7 @@ def auth_url(
 def start_auth(
     callback_url: Optional[str] = None,
     *,
-    method: str = "S256",
+    method: Optional[ChallengeMethod] = None,
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
     base_url: Optional[str] = None,
@@ -223,7 +247,9 @@ class KeyInfo:
         """Every field as a plain dict."""
     def __eq__(self, value: object, /) -> bool: ...
 
-_Request = Union[AuthRequest, Mapping[str, Any]]
+_Request = Union[AuthRequest, Mapping[str, Any], str]
+#: One sealing secret (at least 32 bytes) or a list of them: the first seals, any opens.
+_Secrets = Union[str, bytes, bytearray, Sequence[Union[str, bytes, bytearray]]]
 _Key = Union[ApiKey, str]
 
 @final
@@ -235,8 +261,12 @@ class Client:
     with an asyncio event loop running and return an awaitable; cancelling it aborts the request.
     """
 
-    def __new__(cls, base_url: str = "https://openrouter.ai", timeout: float = 30.0, user_agent: Optional[str] = None) -> "Client":
-        """:raises InvalidArgumentError: a non-HTTPS remote base URL, a bad timeout or User-Agent."""
+    def __new__(
+        cls, base_url: Optional[str] = None, timeout: Optional[float] = None, user_agent: Optional[str] = None
+    ) -> "Client":
+        """Defaults: ``OPENROUTER_PKCE_BASE_URL`` when set, else ``https://openrouter.ai``; 30 seconds.
+
+        :raises InvalidArgumentError: a non-HTTPS remote base URL, a bad timeout or User-Agent."""
     @property
     def base_url(self) -> str:
         """The normalised base URL (no trailing slash)."""
@@ -247,7 +277,7 @@ class Client:
         self,
         code: str,
         code_verifier: Optional[str] = None,
-        code_challenge_method: str = "S256",
+        code_challenge_method: Optional[ChallengeMethod] = None,
         *,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
@@ -257,16 +287,31 @@ class Client:
         self,
         code: str,
         code_verifier: Optional[str] = None,
-        code_challenge_method: str = "S256",
+        code_challenge_method: Optional[ChallengeMethod] = None,
         *,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`exchange_code`."""
-    def complete_auth(self, request: _Request, response: str, *, timeout: Optional[float] = None) -> ApiKey:
-        """Finish a started flow with what the app received (callback URL, its query, or a pasted code)."""
+    def complete_auth(
+        self,
+        request: _Request,
+        response: str,
+        *,
+        secrets: Optional[_Secrets] = None,
+        timeout: Optional[float] = None,
+    ) -> ApiKey:
+        """Finish a started flow with what the app received (callback URL, its query, or a pasted code).
+
+        ``request`` may be the string :meth:`AuthRequest.seal` made; then pass ``secrets``.
+        """
     def complete_auth_async(
-        self, request: _Request, response: str, *, timeout: Optional[float] = None
+        self,
+        request: _Request,
+        response: str,
+        *,
+        secrets: Optional[_Secrets] = None,
+        timeout: Optional[float] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`complete_auth`."""
     def key_info(self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
@@ -278,28 +323,28 @@ class Client:
     def login(
         self,
         *,
-        mode: str = "auto",
-        host: str = "localhost",
-        port: int = 0,
-        open_browser: bool = True,
-        timeout: float = 300.0,
+        mode: Optional[LoginMode] = None,
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        open_browser: Optional[bool] = None,
+        timeout: Optional[float] = None,
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
-        save: bool = False,
+        save: Optional[bool] = None,
         base_url: Optional[str] = None,
     ) -> ApiKey:
         """:func:`login` with this client (its base URL unless ``base_url`` is given)."""
     def login_async(
         self,
         *,
-        mode: str = "auto",
-        host: str = "localhost",
-        port: int = 0,
-        open_browser: bool = True,
-        timeout: float = 300.0,
+        mode: Optional[LoginMode] = None,
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        open_browser: Optional[bool] = None,
+        timeout: Optional[float] = None,
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
-        save: bool = False,
+        save: Optional[bool] = None,
         base_url: Optional[str] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`login`."""
@@ -307,10 +352,10 @@ class Client:
 def exchange_code(
     code: str,
     code_verifier: Optional[str] = None,
-    code_challenge_method: str = "S256",
+    code_challenge_method: Optional[ChallengeMethod] = None,
     *,
     base_url: Optional[str] = None,
-    timeout: float = 30.0,
+    timeout: Optional[float] = None,
 ) -> ApiKey:
     """Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
 
@@ -326,27 +371,34 @@ def exchange_code(
 def exchange_code_async(
     code: str,
     code_verifier: Optional[str] = None,
-    code_challenge_method: str = "S256",
+    code_challenge_method: Optional[ChallengeMethod] = None,
     *,
     base_url: Optional[str] = None,
-    timeout: float = 30.0,
+    timeout: Optional[float] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
 
-def complete_auth(request: _Request, response: str, *, timeout: float = 30.0) -> ApiKey:
+def complete_auth(
+    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+) -> ApiKey:
     """Finish a started flow: ``response`` is the callback URL, its query string, or a pasted code.
+
+    ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
+    made (then pass the ``secrets`` it was sealed with).
 
     Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges at the
     flow's base URL.
     """
 
-def complete_auth_async(request: _Request, response: str, *, timeout: float = 30.0) -> Awaitable[ApiKey]:
+def complete_auth_async(
+    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`complete_auth`."""
 
-def key_info(key: _Key, *, base_url: Optional[str] = None, timeout: float = 30.0) -> KeyInfo:
+def key_info(key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
     """Details of a key (``GET /api/v1/key``). :raises UnauthorizedError: unknown or revoked key (401)."""
 
-def key_info_async(key: _Key, *, base_url: Optional[str] = None, timeout: float = 30.0) -> Awaitable[KeyInfo]:
+def key_info_async(key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> Awaitable[KeyInfo]:
     """Awaitable twin of :func:`key_info`."""
 
 @final
@@ -370,8 +422,8 @@ class Emulator:
     def running(self) -> bool: ...
     def inject_fault(
         self,
-        endpoint: str,
-        kind: str,
+        endpoint: FaultEndpoint,
+        kind: FaultKind,
         *,
         status: Optional[int] = None,
         body: Optional[str] = None,
@@ -396,17 +448,20 @@ class Emulator:
 
 def login(
     *,
-    mode: str = "auto",
-    host: str = "localhost",
-    port: int = 0,
-    open_browser: bool = True,
-    timeout: float = 300.0,
+    mode: Optional[LoginMode] = None,
+    host: Optional[str] = None,
+    port: Optional[int] = None,
+    open_browser: Optional[bool] = None,
+    timeout: Optional[float] = None,
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
-    save: bool = False,
+    save: Optional[bool] = None,
     base_url: Optional[str] = None,
 ) -> ApiKey:
     """The whole login in one call: returns a new user-controlled API key.
+
+    Defaults: ``mode="auto"``, ``host="localhost"``, ``port=0``, ``open_browser=True``, ``timeout=300``
+    seconds, ``save=False``.
 
     ``mode="loopback"`` listens on ``host``:``port`` (0 = a free port), opens the browser (``BROWSER`` is
     honoured; ``open_browser=False`` only shows the URL) and waits for its redirect; the URL is always
@@ -428,14 +483,14 @@ def login(
 
 def login_async(
     *,
-    mode: str = "auto",
-    host: str = "localhost",
-    port: int = 0,
-    open_browser: bool = True,
-    timeout: float = 300.0,
+    mode: Optional[LoginMode] = None,
+    host: Optional[str] = None,
+    port: Optional[int] = None,
+    open_browser: Optional[bool] = None,
+    timeout: Optional[float] = None,
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
-    save: bool = False,
+    save: Optional[bool] = None,
     base_url: Optional[str] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`login` (call it with an event loop running); pasted lines are read on a
@@ -456,8 +511,20 @@ def save_key(key: _Key) -> str:
     :raises InvalidArgumentError: an empty key or one with whitespace. :raises StorageError: not written.
     """
 
-def _logout() -> Tuple[str, Optional[str], Optional[str]]:
-    """Delete the stored key: ``(path, masked, settings_url)``, the last two ``None`` when none was stored."""
+def _logout() -> str:
+    """Delete the stored key; returns the core's text for the user (what was deleted, where to revoke it)."""
+
+def key_path() -> str:
+    """The key file's path (whether or not it exists). :raises StorageError: no config directory."""
+
+def _error_table() -> List[Tuple[str, str, int]]:
+    """The core's error-code table: ``(code, family, exit_code)`` rows, in the contract's order."""
+
+def _public_api() -> List[Tuple[str, str]]:
+    """The core's public API names: ``(snake_case name, "function" | "network" | "class")``."""
+
+def _url_heading(headless: bool, notebook: bool) -> str:
+    """The core's heading above the authorization URL."""
 
 def cli_main(argv: List[str]) -> int:
     """Run the ``openrouter-pkce`` command with ``argv`` (program name first); returns the exit code.

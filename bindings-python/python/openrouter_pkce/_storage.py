@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from openrouter_pkce import _native
@@ -14,13 +13,4 @@ def logout() -> None:
 
     :raises StorageError: the key file could not be removed.
     """
-    path, masked, settings_url = _native._logout()
-    if masked is None:
-        print(f"No stored key to delete ({path}).", file=sys.stderr)
-    else:
-        print(
-            f"Deleted the stored key {masked} ({path}).\nIt still works until you revoke it: {settings_url}",
-            file=sys.stderr,
-        )
-    if os.environ.get("OPENROUTER_API_KEY", "").strip():
-        print("Note: OPENROUTER_API_KEY is still set in your environment.", file=sys.stderr)
+    print(_native._logout(), file=sys.stderr)

@@ -6,8 +6,12 @@ deadlines :class:`TimeoutError`, unreachable servers :class:`ConnectionError`; e
 HTTP answer carry ``status``. No message ever contains a key, verifier or authorization code.
 """
 
-# No `typing` import: annotations stay strings (PEP 563), which keeps `import openrouter_pkce` cheap.
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openrouter_pkce.types import ErrorCode
 
 __all__ = [
     "OpenRouterPkceError",
@@ -37,6 +41,8 @@ __all__ = [
     "PortInUseError",
     "StorageError",
     "AuthorizationFailedError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]
 
@@ -48,7 +54,8 @@ class OpenRouterPkceError(Exception):
     that came from an HTTP answer, else ``None``.
     """
 
-    code: str = "OPENROUTER_PKCE_ERROR"
+    #: The stable code; every class below sets its own (this base class is never raised itself).
+    code: ErrorCode = "OPENROUTER_PKCE_ERROR"  # type: ignore[assignment]
     status: int | None
 
     def __init__(self, message: str = "", *, status: int | None = None) -> None:
@@ -228,6 +235,19 @@ class StorageError(OpenRouterPkceError):
     code = "STORAGE"
 
 
+class SealedFlowInvalidError(AuthorizationError):
+    """A sealed flow was refused: tampered, truncated, sealed with a secret not in the list, made by
+    another version, or not a sealed flow at all. Start the login again."""
+
+    code = "SEALED_FLOW_INVALID"
+
+
+class SealedFlowExpiredError(AuthorizationError):
+    """A sealed flow is older than its maximum age (default 10 minutes). Start the login again."""
+
+    code = "SEALED_FLOW_EXPIRED"
+
+
 #: Every error class, by its stable code. The native module raises through this mapping.
 ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
     cls.code: cls
@@ -254,5 +274,7 @@ ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
         PortInUseError,
         StorageError,
         AuthorizationFailedError,
+        SealedFlowInvalidError,
+        SealedFlowExpiredError,
     )
 }

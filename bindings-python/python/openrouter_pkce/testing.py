@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Optional, Type
 
 from openrouter_pkce import _native
+from openrouter_pkce.types import FaultEndpoint, FaultKind
 
 __all__ = ["Emulator"]
 
@@ -89,8 +90,8 @@ class Emulator:
 
     def inject_fault(
         self,
-        endpoint: str,
-        kind: str,
+        endpoint: FaultEndpoint,
+        kind: FaultKind,
         *,
         status: Optional[int] = None,
         body: Optional[str] = None,
@@ -117,7 +118,7 @@ class Emulator:
             size=size,
         )
 
-    def request_count(self, endpoint: str) -> int:
+    def request_count(self, endpoint: FaultEndpoint) -> int:
         """How many requests reached ``endpoint`` (``"exchange"`` or ``"key_info"``) so far."""
         return self._running.request_count(endpoint)
 

@@ -9,10 +9,10 @@
 //!
 //! hyper parses every request; each connection gets a header read timeout, a bounded buffer (64 KiB of request
 //! head: browsers send all of `localhost`'s cookies), no keep-alive and an overall deadline. A local flood
-//! cannot lock the real callback out: past [`MAX_CONNECTIONS`] the oldest connection that still has not sent a
-//! complete request head is evicted for the newcomer (never one younger than [`MIN_EVICT_AGE`], so a browser
+//! cannot lock the real callback out: past `MAX_CONNECTIONS` the oldest connection that still has not sent a
+//! complete request head is evicted for the newcomer (never one younger than `MIN_EVICT_AGE`, so a browser
 //! has time to send its request), connections accepted under pressure get a much shorter header timeout, and
-//! only at [`HARD_MAX_CONNECTIONS`] with nothing evictable is a newcomer closed. When the wait returns, or its
+//! only at `HARD_MAX_CONNECTIONS` with nothing evictable is a newcomer closed. When the wait returns, or its
 //! future is dropped, every listener closes at once and every other connection task is aborted; the
 //! claimed callback's connection stays open until the app reports the outcome
 //! ([`CallbackServer::wait_for_callback`], [`Callback::answer`]).
@@ -43,6 +43,7 @@ use tokio::time::Instant;
 
 use crate::{Error, Result};
 use listen::{Family, accept_any, bind_both, bind_error, parse_host, v4, v6};
+#[cfg(any(feature = "emulator", test))]
 pub(crate) use page::html_escape;
 pub(crate) use query::parse_callback_query_strict;
 pub use query::{CallbackParams, parse_callback_query};

@@ -8,14 +8,15 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Command, EMULATOR_READY, EXIT_NO_KEY, EmulatorArgs, LoginArgs, LogoutArgs, PkceArgs, WhoamiArgs,
+    Cli, Command, CompletionArgs, EMULATOR_READY, EXIT_NO_KEY, EmulatorArgs, LoginArgs, LogoutArgs, PkceArgs,
+    WhoamiArgs,
 };
 use crate::api_key::ApiKey;
 use crate::client::{CallOptions, Client, ClientOptions};
 use crate::error::{Error, Result};
 use crate::login::{LoginMode, LoginOptions, TerminalUi, login};
 use crate::store;
-use crate::urls::DEFAULT_BASE_URL;
+use crate::urls::default_base_url;
 
 /// Run one subcommand; `Ok` carries the exit code.
 pub(super) async fn execute<F>(command: Command, cancel: F) -> Result<i32>
@@ -25,6 +26,9 @@ where
     match command {
         Command::Login(args) => cancellable(login_cmd(args), cancel).await,
         Command::Whoami(args) => cancellable(whoami(args), cancel).await,
+        Command::Status(args) => cancellable(status(args), cancel).await,
+        Command::Token => token(),
+        Command::Completion(args) => completion(args),
         Command::Logout(args) => logout(args),
         Command::Pkce(args) => pkce(args),
         Command::Emulator(args) => emulator(args, cancel).await,
@@ -57,10 +61,7 @@ fn print_json(value: &Value) {
 }
 
 fn client_for(base_url: Option<String>) -> Result<Client> {
-    Client::new(ClientOptions {
-        base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
-        ..Default::default()
-    })
+    Client::new(ClientOptions { base_url: base_url.unwrap_or_else(default_base_url), ..Default::default() })
 }
 
 async fn login_cmd(args: LoginArgs) -> Result<i32> {
@@ -69,22 +70,32 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
             reason: "--timeout must be more than 0 and at most 86400 seconds".into(),
         });
     }
+    let Ok(port) = u16::try_from(args.port) else {
+        return Err(Error::InvalidArgument { reason: "--port must be between 0 and 65535".into() });
+    };
+    if args.limit.is_some_and(|l| !(l.is_finite() && l >= 0.0)) {
+        return Err(Error::InvalidArgument { reason: "--limit must be a number ≥ 0 (credits)".into() });
+    }
     let client = client_for(args.base_url)?;
+    if args.with_token {
+        return with_token(&client, args.json).await;
+    }
+    let save = !args.no_save;
     let options = LoginOptions {
         mode: LoginMode::parse(&args.mode)?,
         host: args.host,
-        port: args.port,
+        port,
         open_browser: !args.no_browser,
         timeout: Duration::from_secs_f64(args.timeout),
         key_label: args.label,
         limit: args.limit,
-        save: args.save,
+        save,
         base_url: None,
         environment: None,
         browser_command: None,
     };
     let key = login(&client, &options, Arc::new(TerminalUi)).await?;
-    let saved_path = if args.save { store::key_path().ok().map(|p| p.display().to_string()) } else { None };
+    let saved_path = if save { store::key_path().ok().map(|p| p.display().to_string()) } else { None };
     if args.json {
         print_json(&login_json(&key, saved_path.as_deref(), args.print_key));
         return Ok(0);
@@ -98,7 +109,7 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
         stdout_line(&summary);
         if saved_path.is_none() {
             stderr_line(
-                "The key was neither saved nor printed: pass --save to store it or --print-key to see it.",
+                "The key was neither saved nor printed (--no-save): pass --print-key to see it, or drop --no-save.",
             );
         }
     }
@@ -144,13 +155,104 @@ fn current_key() -> Result<Option<(String, String)>> {
     }
 }
 
+/// `login --with-token`: one key from stdin, checked with key info, then stored.
+async fn with_token(client: &Client, json_out: bool) -> Result<i32> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| Error::InvalidArgument {
+        reason: format!("--with-token: could not read stdin ({e})"),
+    })?;
+    let secret = line.trim();
+    if secret.is_empty() {
+        return Err(Error::InvalidArgument {
+            reason: "--with-token reads the key from stdin, and it was empty: \
+                     `openrouter-pkce login --with-token < key.txt`"
+                .into(),
+        });
+    }
+    if !(secret.starts_with("sk-or-") && crate::api_key::is_well_formed_key(secret)) {
+        return Err(Error::InvalidArgument {
+            reason: "--with-token: stdin does not hold an OpenRouter key (sk-or-…)".into(),
+        });
+    }
+    client.key_info(secret, &CallOptions::default()).await?;
+    let path = store::save_key(secret)?.display().to_string();
+    let key = ApiKey::new(secret.to_owned(), None);
+    if json_out {
+        print_json(&login_json(&key, Some(&path), false));
+    } else {
+        stdout_line(&login_summary(&key, Some(&path)));
+    }
+    Ok(0)
+}
+
+fn no_key() -> i32 {
+    stderr_line(&format!("error: no API key: run `openrouter-pkce login` or set {}", store::ENV_KEY));
+    EXIT_NO_KEY
+}
+
+/// `token`: the key in use, alone on stdout.
+fn token() -> Result<i32> {
+    match current_key()? {
+        Some((secret, _)) => {
+            stdout_line(&secret);
+            Ok(0)
+        }
+        None => Ok(no_key()),
+    }
+}
+
+/// `status`: one line (or `--json`) about the key in use.
+async fn status(args: WhoamiArgs) -> Result<i32> {
+    let Some((secret, source)) = current_key()? else {
+        return Ok(no_key());
+    };
+    let key = ApiKey::new(secret, None);
+    let client = client_for(args.base_url)?;
+    let info = client.key_info(key.key(), &CallOptions::default()).await;
+    let (valid, detail) = match &info {
+        Ok(info) => {
+            let mut parts = vec![format!("key {}", key.masked())];
+            if let Some(label) = &info.label {
+                parts.push(format!("label {label:?}"));
+            }
+            match (info.usage, info.limit) {
+                (Some(u), Some(l)) => parts.push(format!("usage {u} of {l} credits")),
+                (Some(u), None) => parts.push(format!("usage {u} credits, no limit")),
+                _ => {}
+            }
+            (true, parts.join(", "))
+        }
+        Err(e) if e.kind() == crate::ErrorCode::Unauthorized => {
+            (false, format!("key {} is not accepted by {} (revoked?)", key.masked(), client.base_url()))
+        }
+        Err(_) => return info.map(|_| 0),
+    };
+    if args.json {
+        print_json(&json!({
+            "logged_in": valid,
+            "masked": key.masked(),
+            "source": source,
+            "base_url": client.base_url(),
+        }));
+    } else if valid {
+        stdout_line(&format!("Logged in to {} ({detail}; from {source})", client.base_url()));
+    } else {
+        stdout_line(&format!("Not logged in: {detail}; from {source}"));
+    }
+    Ok(if valid { 0 } else { EXIT_NO_KEY })
+}
+
+fn completion(args: CompletionArgs) -> Result<i32> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut command, "openrouter-pkce", &mut out);
+    Ok(0)
+}
+
 async fn whoami(args: WhoamiArgs) -> Result<i32> {
     let Some((secret, source)) = current_key()? else {
-        stderr_line(&format!(
-            "error: no API key: run `openrouter-pkce login --save` or set {}",
-            store::ENV_KEY
-        ));
-        return Ok(EXIT_NO_KEY);
+        return Ok(no_key());
     };
     let key = ApiKey::new(secret, None);
     let info = client_for(args.base_url)?.key_info(key.key(), &CallOptions::default()).await?;
@@ -182,6 +284,7 @@ async fn whoami(args: WhoamiArgs) -> Result<i32> {
 fn logout(args: LogoutArgs) -> Result<i32> {
     let path = store::key_path()?.display().to_string();
     let removed = store::logout()?;
+    let text = crate::contract::logout_message(removed.as_ref(), &path);
     if args.json {
         print_json(&json!({
             "deleted": removed.is_some(),
@@ -190,17 +293,7 @@ fn logout(args: LogoutArgs) -> Result<i32> {
             "settings_url": removed.as_ref().map(ApiKey::settings_url),
         }));
     } else {
-        match &removed {
-            Some(key) => stdout_line(&format!(
-                "Deleted the stored key {} ({path}).\nIt still works until you revoke it: {}",
-                key.masked(),
-                key.settings_url()
-            )),
-            None => stdout_line(&format!("No stored key to delete ({path}).")),
-        }
-    }
-    if std::env::var_os(store::ENV_KEY).is_some_and(|v| !v.is_empty()) {
-        stderr_line(&format!("Note: {} is still set in your environment.", store::ENV_KEY));
+        stdout_line(&text);
     }
     Ok(0)
 }

@@ -2,7 +2,9 @@
 //!
 //! The Python and Node packages install the same command by calling [`run`] with their own argv, so all
 //! three behave identically. Prompts, URLs and status lines go to stderr; results go to stdout (`--json` for
-//! machines). Exit codes: 0 success, 1 not logged in (`whoami` without a key), 2 bad input or usage,
+//! machines). Modelled on `gh auth`: `login` stores the key (`--no-save` to opt out), `token` prints it for
+//! `$(…)`, `login --with-token` stores a key read from stdin, `status` is a one-line summary.
+//! Exit codes: 0 success, 1 not logged in (`whoami`, `status`, `token` without a key), 2 bad input or usage,
 //! 3 HTTP error, 4 network, 5 timeout, 6 authorization (denied, state mismatch), 7 key storage,
 //! 130 cancelled (Ctrl-C).
 
@@ -16,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::Error;
 
-/// The exit code of `whoami` when there is no key to show.
+/// The exit code of `whoami`, `status` and `token` when there is no key to show.
 pub const EXIT_NO_KEY: i32 = 1;
 
 /// What `emulator` prints on stderr once it is ready (after its base URL on stdout).
@@ -41,12 +43,25 @@ enum Command {
     Login(LoginArgs),
     /// Show details of the key in use (OPENROUTER_API_KEY, else the stored key).
     Whoami(WhoamiArgs),
+    /// One line: which key is in use, where it comes from, and whether OpenRouter accepts it.
+    Status(WhoamiArgs),
+    /// Print the key in use (OPENROUTER_API_KEY, else the stored key) alone on stdout, for `$(…)`.
+    Token,
     /// Delete the stored key and show where to revoke it.
     Logout(LogoutArgs),
     /// Print a fresh PKCE verifier and challenge.
     Pkce(PkceArgs),
     /// Run the OpenRouter emulator in the foreground (first stdout line: its base URL).
     Emulator(EmulatorArgs),
+    /// Print a shell completion script: `source <(openrouter-pkce completion bash)`.
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+struct CompletionArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -58,23 +73,30 @@ struct LoginArgs {
     #[arg(long, default_value = "localhost")]
     host: String,
     /// Loopback port for the callback; 0 lets the OS choose.
-    #[arg(long, default_value_t = 0)]
-    port: u16,
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    port: i64,
     /// Seconds to wait for the approval.
-    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 300.0, allow_negative_numbers = true)]
     timeout: f64,
     /// Label of the new key.
     #[arg(long)]
     label: Option<String>,
     /// Credit limit of the new key.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     limit: Option<f64>,
     /// Only show the URL; do not open a browser.
     #[arg(long)]
     no_browser: bool,
-    /// Store the key in the config directory (see `whoami`).
+    /// Do not store the key (by default it is stored in the config directory, see `whoami`).
     #[arg(long)]
+    no_save: bool,
+    /// Kept for scripts written before storing became the default; does nothing.
+    #[arg(long, hide = true, conflicts_with = "no_save")]
     save: bool,
+    /// Read a key from stdin and store it (checked with OpenRouter's key info first), instead of a browser
+    /// login: `openrouter-pkce login --with-token < key.txt`.
+    #[arg(long)]
+    with_token: bool,
     /// Print the result as a JSON object.
     #[arg(long)]
     json: bool,
@@ -166,8 +188,19 @@ pub fn main() -> ! {
 
 /// Print `error: <message> [CODE]` on stderr and return the error's exit code.
 fn report(e: &Error) -> i32 {
-    let _ = writeln!(std::io::stderr().lock(), "error: {} [{}]", e.chain_message(), e.code());
+    let _ = writeln!(std::io::stderr().lock(), "error: {} [{}]", cli_message(e), e.code());
     e.class().exit_code()
+}
+
+/// The error's message in the command line's words: its flags (`--port 0`, `--label`) rather than the
+/// library's argument names (`port=0`, `key_label`).
+fn cli_message(e: &Error) -> String {
+    match e {
+        Error::PortInUse { host, port } => {
+            format!("port {port} is already in use on {host}; pass --port 0 to let the OS choose a free one")
+        }
+        _ => e.chain_message().replace("key_label", "--label"),
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix. Never completes if the handlers cannot be installed.

@@ -18,11 +18,7 @@ pub struct TerminalUi;
 
 impl LoginUi for TerminalUi {
     fn show_url(&self, url: &str, headless: bool) {
-        let what = if headless {
-            "Open this URL in any browser, approve, then paste the code it shows:"
-        } else {
-            "Open this URL to connect your OpenRouter account:"
-        };
+        let what = crate::contract::url_heading(headless, false);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "\n{what}\n\n    {url}\n");
     }

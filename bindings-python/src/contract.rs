@@ -1,0 +1,32 @@
+//! The core's contract (`openrouter_pkce::contract`) for the pure-Python half and the drift tests: the
+//! error-code table, the public API names and the user-facing sentences, read from the core, never copied.
+
+use openrouter_pkce::contract;
+use pyo3::prelude::*;
+
+/// Every error code as `(code, family, exit_code)`, in the contract's order.
+#[pyfunction]
+fn _error_table() -> Vec<(&'static str, &'static str, i32)> {
+    contract::error_table().into_iter().map(|r| (r.code, r.class, r.exit_code)).collect()
+}
+
+/// The public API as `(snake_case name, kind)`; kind is `"function"`, `"network"` (has an `_async` twin)
+/// or `"class"`.
+#[pyfunction]
+fn _public_api() -> Vec<(&'static str, &'static str)> {
+    contract::PUBLIC_API.iter().map(|(name, kind)| (*name, kind.as_str())).collect()
+}
+
+/// The heading shown above the authorization URL.
+#[pyfunction]
+fn _url_heading(headless: bool, notebook: bool) -> &'static str {
+    contract::url_heading(headless, notebook)
+}
+
+/// Register this file's functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_error_table, m)?)?;
+    m.add_function(wrap_pyfunction!(_public_api, m)?)?;
+    m.add_function(wrap_pyfunction!(_url_heading, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+import openrouter_pkce as orp
+
+orp.generate_pkce(method="s256")  # E: arg-type
