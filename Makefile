@@ -10,6 +10,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/bench.mk
 -include mk/dist.mk
 -include mk/scale.mk
+-include mk/fuzz.mk
 
 .PHONY: help test demo rust-test rust-lint fmt bench clean
 

@@ -280,6 +280,14 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
              f"{net[f'eventloop/{k}']['max_ms']:.2f} ms", f"{net[f'eventloop/{k}'].get('launch_ms', float('nan')):.1f} ms",
              f"{net[f'eventloop/{k}']['wall_ms']:.0f} ms"]
             for k, name in (("ours", "`Client.exchangeCode`"), ("fetch", "`fetch` (undici)"))])
+        loaded = nd.get("eventloop_loaded")
+        if loaded:
+            r.add(f"The same 1,000 concurrent `Client.exchangeCode` calls with {loaded['busy']} CPU-bound processes "
+                  "(`node -e 'for(;;){}'`) running beside them, one row per round (a warm-up round first, not shown). "
+                  "Every promise of the binding settles through one shared threadsafe function.", "")
+            r.table(["round", "p50", "p99", "max", "wall"], [
+                [str(i + 1), f"{x['p50_ms']:.2f} ms", f"{x['p99_ms']:.2f} ms", f"{x['max_ms']:.2f} ms", f"{x['wall_ms']:.0f} ms"]
+                for i, x in enumerate(loaded["rounds"])])
 
     # ---- network
     r.add("## 4. The network path (exchanges against the emulator on loopback)", "",
@@ -389,6 +397,11 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
     if nd:
         p99 = nd["network"]["eventloop/ours"]["p99_ms"]
         r.target("Node event-loop delay p99 during 1,000 concurrent exchanges", "< 10 ms", f"{p99:.2f} ms", p99 < 10)
+        loaded = nd.get("eventloop_loaded")
+        if loaded:
+            worst = loaded["worst_p99_ms"]
+            r.target(f"… with {loaded['busy']} CPU-bound processes beside it, worst p99 of {len(loaded['rounds'])} rounds",
+                     "< 10 ms", f"{worst:.2f} ms", worst < 10)
     if py:
         ms = py["import"]["import_us_median"] / 1e3
         r.target("`import openrouter_pkce`", "< 20 ms", f"{ms:.1f} ms", ms < 20)

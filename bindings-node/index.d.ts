@@ -156,8 +156,14 @@ export interface CompleteAuthOpts extends CallOpts {
 /** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */
 export declare function startAuth(options?: StartAuthOpts): AuthRequest
 
+/** What every async function accepts besides its options: an `AbortSignal` that cancels the call. */
+export interface Cancellable {
+  /** Aborting rejects the call with `CANCELLED` at once and drops it (an aborted signal rejects immediately). */
+  signal?: AbortSignal
+}
+
 /** Exchange an authorization code (and the flow's verifier) for the user's API key. Sent exactly once. */
-export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
+export declare function exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>
 
 /**
  * Finish a started flow: `response` is the callback URL, its query string or a pasted code. Checks the
@@ -166,11 +172,11 @@ export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
 export declare function completeAuth(
   request: NativeAuthRequest | AuthRequestData | string,
   response: string,
-  options?: CompleteAuthOpts,
+  options?: CompleteAuthOpts & Cancellable,
 ): Promise<ApiKey>
 
 /** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
-export declare function keyInfo(key: string, options?: CallOpts): Promise<KeyInfo>
+export declare function keyInfo(key: string, options?: CallOpts & Cancellable): Promise<KeyInfo>
 
 /** How `login()` receives the authorization code. */
 export type LoginMode = 'auto' | 'loopback' | 'headless'
@@ -238,7 +244,15 @@ export declare function keyPath(): string
 export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
-  completeAuth(request: NativeAuthRequest | AuthRequestData | string, response: string, options?: CompleteAuthOpts): Promise<ApiKey>
+  completeAuth(
+    request: NativeAuthRequest | AuthRequestData | string,
+    response: string,
+    options?: CompleteAuthOpts & Cancellable,
+  ): Promise<ApiKey>
+  /** Exchange an authorization code (see `exchangeCode`). */
+  exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>
+  /** Details of a key (see `keyInfo`). */
+  keyInfo(key: string, options?: CallOpts & Cancellable): Promise<KeyInfo>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
 }

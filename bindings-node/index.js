@@ -66,8 +66,52 @@ function convert(err) {
   return out
 }
 
-function sync(fn) {
+/**
+ * Refuse text the core cannot receive unchanged: napi would replace a lone UTF-16 surrogate with U+FFFD
+ * silently (so `saveKey` would store a key of replacement characters). `names` are the positional
+ * parameters' names; a plain-object argument's string fields are named by their keys. The error (the
+ * core's `INVALID_ARGUMENT`) names the parameter.
+ */
+function checkText(args, names) {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      for (const key of Object.keys(value)) checkValue(value[key], key)
+    } else {
+      checkValue(value, (names && names[i]) || `argument ${i + 1}`)
+    }
+  }
+}
+
+/** Integers from 2**63 up fit no parameter of the core (Python's pyo3 refuses them the same way). */
+const INT_LIMIT = 2 ** 63
+
+/** A lone surrogate is one code point of category Cs in a `u` regex (Node 18 has no `isWellFormed`). */
+const LONE_SURROGATE = /\p{Cs}/u
+const wellFormed =
+  typeof String.prototype.isWellFormed === 'function' ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s)
+
+function checkValue(value, name) {
+  if (typeof value === 'string' && !wellFormed(value)) argumentError(name, 'text')
+  if ((typeof value === 'number' && Math.abs(value) >= INT_LIMIT) || (typeof value === 'bigint' && (value >= 2n ** 63n || value <= -(2n ** 63n)))) {
+    argumentError(name, 'range')
+  }
+}
+
+/** Throw the core's INVALID_ARGUMENT naming `name` (`kind`: 'text' for a lone surrogate, 'range'). */
+function argumentError(name, kind) {
+  try {
+    native._argumentError(name, kind)
+  } catch (e) {
+    const err = convert(e)
+    Error.captureStackTrace(err, argumentError)
+    throw err
+  }
+}
+
+function sync(fn, names) {
   return function (...args) {
+    checkText(args, names)
     try {
       return fn.apply(this, args)
     } catch (e) {
@@ -84,8 +128,9 @@ function wrapMethods(Cls, wrap, names) {
   }
 }
 
-function promise(fn) {
+function promise(fn, names) {
   return async function (...args) {
+    checkText(args, names)
     try {
       return await fn.apply(this, args)
     } catch (e) {
@@ -152,7 +197,7 @@ class Pkce {
 }
 
 const pkcePair = native._pkcePair
-const generatePkceParts = sync(native._generatePkce)
+const generatePkceParts = sync(native._generatePkce, ['length', 'method'])
 
 /**
  * A fresh verifier (default 43 characters = 32 CSPRNG bytes) and its challenge, in one call.
@@ -175,21 +220,21 @@ function generatePkce(options) {
  * @type {(length?: number) => string}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER`
  */
-const createVerifier = sync(native.createVerifier)
+const createVerifier = sync(native.createVerifier, ['length'])
 
 /**
  * The challenge of a verifier with `method` (`'S256'`, the default, or `'plain'`).
  * @type {(codeVerifier: string, method?: 'S256' | 'plain') => string}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` or `INVALID_METHOD`
  */
-const createChallenge = sync(native.createChallenge)
+const createChallenge = sync(native.createChallenge, ['codeVerifier', 'method'])
 
 /**
  * Whether `codeChallenge` is the challenge of `codeVerifier`, compared in constant time.
  * @type {(codeVerifier: string, codeChallenge: string, method?: 'S256' | 'plain') => boolean}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` or `INVALID_METHOD`
  */
-const verifyChallenge = sync(native.verifyChallenge)
+const verifyChallenge = sync(native.verifyChallenge, ['codeVerifier', 'codeChallenge', 'method'])
 
 // ------------------------------------------------------------------------------------ Step 1: URLs
 
@@ -198,21 +243,21 @@ const verifyChallenge = sync(native.verifyChallenge)
  * @type {(options?: import('./native').AuthUrlOpts) => string}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const authUrl = sync(native.authUrl)
+const authUrl = sync(native.authUrl, ['options'])
 
 /**
  * Start a flow: fresh PKCE and state, and the URL carrying them.
  * @type {(options?: import('./native').StartAuthOpts) => import('./native').AuthRequest}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const startAuth = sync(native.startAuth)
+const startAuth = sync(native.startAuth, ['options'])
 
 const { AuthRequest, ApiKey } = native
 
 const nativeFromJSON = AuthRequest._fromJSON
 const fromDict = sync(function fromDict(data) {
   return nativeFromJSON.call(AuthRequest, data)
-})
+}, ['data'])
 Object.defineProperties(AuthRequest, {
   fromDict: {
     /**
@@ -342,30 +387,98 @@ function splitSecrets(options) {
 
 // ------------------------------------------------------------------------------ Steps 2 and 3: HTTP
 
+let nextCallId = 0
+
+/** A fresh id for `_cancel` (one counter for every cancellable call of this thread, logins included). */
+function newCallId() {
+  nextCallId = (nextCallId % 0xffffffff) + 1
+  return nextCallId
+}
+
+/** `signal` must be absent or an AbortSignal. */
+function checkSignal(signal) {
+  if (signal !== undefined && signal !== null && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', 'signal must be an AbortSignal')
+  }
+}
+
 /**
- * Exchange an authorization code for the user's API key. Sent exactly once.
- * @type {(options: import('./native').ExchangeCodeOpts) => Promise<import('./native').ApiKey>}
+ * Call the native async `fn` with `args` and, when `signal` is given, a cancel id: aborting the signal
+ * (before or during the call) drops the call in the core at once and rejects with `CANCELLED`.
  */
-const exchangeCode = promise(native.exchangeCode)
+async function cancellable(fn, self, args, signal, names) {
+  checkSignal(signal)
+  checkText(args, names)
+  // Nothing is started for an aborted signal: the core's CANCELLED at once.
+  if (signal && signal.aborted) throw abortedError()
+  const id = signal ? newCallId() : undefined
+  let pending
+  try {
+    pending = fn.apply(self, [...args, id])
+  } catch (e) {
+    throw convert(e)
+  }
+  const onAbort = () => native._cancel(id)
+  if (signal) signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await pending
+  } catch (e) {
+    throw convert(e)
+  } finally {
+    if (signal) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Split `{signal, ...rest}` off an options argument (which may be absent). */
+function withoutSignal(options) {
+  if (options === undefined || options === null || typeof options !== 'object') return [options, undefined]
+  const { signal, ...rest } = options
+  return [rest, signal]
+}
+
+/**
+ * Exchange an authorization code for the user's API key. Sent exactly once. `signal` (an AbortSignal)
+ * rejects with `CANCELLED` at once and drops the call.
+ * @param {import('./native').ExchangeCodeOpts & {signal?: AbortSignal}} options
+ * @returns {Promise<import('./native').ApiKey>}
+ */
+function exchangeCode(options) {
+  const [rest, signal] = withoutSignal(options)
+  return cancellable(native.exchangeCode, undefined, [rest], signal, ['options'])
+}
 
 /**
  * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object (e.g. from a session), or
  * the string `request.seal(secrets)` made (then pass `{secrets}`).
  * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
  * @param {string} response the callback URL, its query string or a pasted code
- * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>}} [options]
+ * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
+ *   `secrets` open a sealed flow; `signal` rejects with `CANCELLED` at once
  * @returns {Promise<import('./native').ApiKey>}
  */
-const completeAuth = promise(function (request, response, options) {
-  const [secrets, call] = splitSecrets(options)
-  return native.completeAuth(asAuthRequest(request, secrets), response, call)
-})
+async function completeAuth(request, response, options) {
+  const [rest, signal] = withoutSignal(options)
+  checkSignal(signal)
+  const [secrets, call] = splitSecrets(rest)
+  let req
+  try {
+    req = asAuthRequest(request, secrets)
+  } catch (e) {
+    throw convert(e)
+  }
+  return cancellable(native.completeAuth, undefined, [req, response, call], signal, ['request', 'response', 'options'])
+}
 
 /**
- * Details of a key (`GET /api/v1/key`).
- * @type {(key: string, options?: import('./native').CallOpts) => Promise<import('./native').KeyInfo>}
+ * Details of a key (`GET /api/v1/key`). `signal` (an AbortSignal) rejects with `CANCELLED` at once.
+ * @param {string} key
+ * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
+ * @returns {Promise<import('./native').KeyInfo>}
  */
-const keyInfo = promise(native.keyInfo)
+function keyInfo(key, options) {
+  const [rest, signal] = withoutSignal(options)
+  return cancellable(native.keyInfo, undefined, [key, rest], signal, ['key', 'options'])
+}
 
 // ----------------------------------------------------------------------------------------- One click
 
@@ -406,12 +519,16 @@ function stdinLines() {
   }
 }
 
-let nextLoginId = 0
-
+/** The core's `CANCELLED` for a call whose signal was aborted before it started (nothing is sent). */
 function abortedError() {
-  const err = new OpenRouterPkceError('CANCELLED', 'the login was aborted')
-  Error.captureStackTrace(err, abortedError)
-  return err
+  try {
+    native._aborted()
+  } catch (e) {
+    const err = convert(e)
+    Error.captureStackTrace(err, abortedError)
+    return err
+  }
+  throw new Error('unreachable: _aborted always throws')
 }
 
 /** The JS half of `login()`: the UI callbacks, the AbortSignal, errors. The flow is the core's. */
@@ -425,8 +542,9 @@ async function runLogin(nativeLogin, self, options) {
   if (onUrl !== undefined && onUrl !== null && typeof onUrl !== 'function') {
     throw new OpenRouterPkceError('INVALID_ARGUMENT', 'onUrl must be a function')
   }
+  checkText([rest], ['options'])
   if (signal && signal.aborted) throw abortedError()
-  const id = (nextLoginId = (nextLoginId + 1) >>> 0)
+  const id = newCallId()
   const lines = stdinLines()
   const showUrl = onUrl
     ? (url, headless) => {
@@ -438,7 +556,7 @@ async function runLogin(nativeLogin, self, options) {
         }
       }
     : null
-  const onAbort = () => native._cancelLogin(id)
+  const onAbort = () => native._cancel(id)
   let pending
   try {
     pending = nativeLogin.call(self, rest, showUrl, (prompt) => lines.ask(prompt), Boolean(process.stdin.isTTY), id)
@@ -485,7 +603,7 @@ const loadKey = sync(native.loadKey)
  */
 const saveKey = sync(function saveKey(key) {
   return native._saveKey(key instanceof ApiKey ? key.key : key)
-})
+}, ['key'])
 
 /**
  * Delete the stored key and print (on stderr) its settings URL, where it can be revoked: deleting the
@@ -516,6 +634,7 @@ const keyPath = sync(native.keyPath)
 class Client extends native.Client {
   /** @param {import('./native').ClientOpts} [options] */
   constructor(options) {
+    checkText([options], ['options'])
     try {
       super(options)
     } catch (e) {
@@ -526,15 +645,38 @@ class Client extends native.Client {
   /**
    * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
    * @param {string} response
-   * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>}} [options]
+   * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
    */
   async completeAuth(request, response, options) {
+    const [rest, signal] = withoutSignal(options)
+    checkSignal(signal)
+    const [secrets, call] = splitSecrets(rest)
+    let req
     try {
-      const [secrets, call] = splitSecrets(options)
-      return await super.completeAuth(asAuthRequest(request, secrets), response, call)
+      req = asAuthRequest(request, secrets)
     } catch (e) {
       throw convert(e)
     }
+    return cancellable(super.completeAuth, this, [req, response, call], signal, ['request', 'response', 'options'])
+  }
+
+  /**
+   * Exchange an authorization code (see the module-level `exchangeCode`); `signal` cancels it.
+   * @param {import('./native').ExchangeCodeOpts & {signal?: AbortSignal}} options
+   */
+  exchangeCode(options) {
+    const [rest, signal] = withoutSignal(options)
+    return cancellable(super.exchangeCode, this, [rest], signal, ['options'])
+  }
+
+  /**
+   * Details of a key (see the module-level `keyInfo`); `signal` cancels it.
+   * @param {string} key
+   * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
+   */
+  keyInfo(key, options) {
+    const [rest, signal] = withoutSignal(options)
+    return cancellable(super.keyInfo, this, [key, rest], signal, ['key', 'options'])
   }
 
   /**
@@ -549,7 +691,6 @@ class Client extends native.Client {
     return `Client { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs} }`
   }
 }
-wrapMethods(Client, promise, ['exchangeCode', 'keyInfo'])
 
 /**
  * The in-process fake of OpenRouter for tests: `new Emulator({autoApprove?, relayState?, codeTtlMs?,

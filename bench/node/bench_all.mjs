@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as orp from 'openrouter-pkce'
 import pkceChallenge from 'pkce-challenge'
+import { eventLoopRounds } from './eventloop.mjs'
 
 const QUICK = process.argv.includes('--quick')
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -214,6 +215,8 @@ result.micro.pkce_challenge = await benchAsync(() => pkceChallenge(), (p) => p.c
 log('require cost')
 result.require = requireCost()
 result.network = await network()
+log('event-loop delay under load (2 CPU-bound processes beside it)')
+result.eventloop_loaded = await eventLoopRounds({ rounds: QUICK ? 2 : 5, busy: 2, calls: 1000 })
 log('login latency')
 result.login = await loginLatency()
 console.log(JSON.stringify(result))

@@ -7,6 +7,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio::sync::oneshot;
 
+use crate::settle::spawn_promise;
+
 fn cli_cancel_slot() -> &'static Mutex<Option<oneshot::Sender<()>>> {
     static SLOT: OnceLock<Mutex<Option<oneshot::Sender<()>>>> = OnceLock::new();
     SLOT.get_or_init(Default::default)
@@ -31,7 +33,7 @@ pub fn cli_main(env: &Env, argv: Vec<String>) -> Result<PromiseRaw<'_, i32>> {
             let _ = done_tx.send(openrouter_pkce::cli::run_with_cancel(args, cancel));
         })
         .map_err(|e| Error::from_reason(format!("cannot start the command line thread: {e}")))?;
-    env.spawn_future(async move { Ok(done_rx.await.unwrap_or(1)) })
+    spawn_promise(env, None, async move { Ok(done_rx.await.unwrap_or(1)) })
 }
 
 /// Cancel the running command (as Ctrl-C does).

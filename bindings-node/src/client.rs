@@ -14,6 +14,7 @@ use crate::api_key::{ApiKey, KeyInfo};
 use crate::auth_url::AuthRequest;
 use crate::error::{IntoNapi, millis, to_napi};
 use crate::login::{AskFn, LoginOpts, ShowUrlFn};
+use crate::settle::spawn_promise;
 
 /// Options of `exchangeCode`.
 #[napi(object)]
@@ -76,10 +77,11 @@ fn complete<'env>(
     request: &AuthRequest,
     response: String,
     o: Option<CallOpts>,
+    cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
     let request = request.inner.clone();
     let call = call_options(o);
-    env.spawn_future(async move {
+    spawn_promise(env, cancel_id, async move {
         let inner = client.complete_auth(&request, &response, &call).await.map_err(to_napi)?;
         Ok(ApiKey { inner })
     })
@@ -90,9 +92,15 @@ fn complete<'env>(
 ///
 /// Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
 /// `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
-#[napi]
-pub async fn exchange_code(options: ExchangeCodeOpts) -> Result<ApiKey> {
-    exchange(default_client().clone(), options).await
+///
+/// `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
+#[napi(ts_return_type = "Promise<ApiKey>")]
+pub fn exchange_code<'env>(
+    env: &'env Env,
+    options: ExchangeCodeOpts,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, ApiKey>> {
+    spawn_promise(env, cancel_id, exchange(default_client().clone(), options))
 }
 
 /// Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
@@ -103,15 +111,21 @@ pub fn complete_auth<'env>(
     request: &AuthRequest,
     response: String,
     options: Option<CallOpts>,
+    cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
-    complete(env, default_client().clone(), request, response, options)
+    complete(env, default_client().clone(), request, response, options, cancel_id)
 }
 
 /// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
 /// invalid or revoked key.
-#[napi]
-pub async fn key_info(key: String, options: Option<CallOpts>) -> Result<KeyInfo> {
-    key_details(default_client().clone(), key, options).await
+#[napi(ts_return_type = "Promise<KeyInfo>")]
+pub fn key_info<'env>(
+    env: &'env Env,
+    key: String,
+    options: Option<CallOpts>,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, KeyInfo>> {
+    spawn_promise(env, cancel_id, key_details(default_client().clone(), key, options))
 }
 
 /// The whole login with the default client (the JS `login()` wraps this).
@@ -180,9 +194,14 @@ impl Client {
     }
 
     /// Exchange an authorization code for the user's API key (see the module-level `exchangeCode`).
-    #[napi]
-    pub async fn exchange_code(&self, options: ExchangeCodeOpts) -> Result<ApiKey> {
-        exchange(self.inner.clone(), options).await
+    #[napi(ts_return_type = "Promise<ApiKey>")]
+    pub fn exchange_code<'env>(
+        &self,
+        env: &'env Env,
+        options: ExchangeCodeOpts,
+        cancel_id: Option<u32>,
+    ) -> Result<PromiseRaw<'env, ApiKey>> {
+        spawn_promise(env, cancel_id, exchange(self.inner.clone(), options))
     }
 
     /// Finish a started flow (see the module-level `completeAuth`).
@@ -193,14 +212,21 @@ impl Client {
         request: &AuthRequest,
         response: String,
         options: Option<CallOpts>,
+        cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
-        complete(env, self.inner.clone(), request, response, options)
+        complete(env, self.inner.clone(), request, response, options, cancel_id)
     }
 
     /// Details of a key (see the module-level `keyInfo`).
-    #[napi]
-    pub async fn key_info(&self, key: String, options: Option<CallOpts>) -> Result<KeyInfo> {
-        key_details(self.inner.clone(), key, options).await
+    #[napi(ts_return_type = "Promise<KeyInfo>")]
+    pub fn key_info<'env>(
+        &self,
+        env: &'env Env,
+        key: String,
+        options: Option<CallOpts>,
+        cancel_id: Option<u32>,
+    ) -> Result<PromiseRaw<'env, KeyInfo>> {
+        spawn_promise(env, cancel_id, key_details(self.inner.clone(), key, options))
     }
 
     /// The whole login with this client (the JS `Client#login` wraps this).

@@ -1,6 +1,6 @@
 //! The in-process fake of OpenRouter, for tests.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -9,6 +9,7 @@ use openrouter_pkce::emulator::{
 };
 
 use crate::error::{IntoNapi, invalid_argument, millis, port};
+use crate::settle::spawn_promise;
 
 /// Options of `new Emulator(...)`.
 #[napi(object)]
@@ -83,7 +84,7 @@ fn endpoint(name: Option<&str>) -> Result<Endpoint> {
 #[napi]
 pub struct Emulator {
     config: EmulatorConfig,
-    running: Mutex<Option<CoreEmulator>>,
+    running: Arc<Mutex<Option<CoreEmulator>>>,
 }
 
 impl Emulator {
@@ -116,31 +117,37 @@ impl Emulator {
                 config.port = port(p)?;
             }
         }
-        Ok(Emulator { config, running: Mutex::new(None) })
+        Ok(Emulator { config, running: Arc::new(Mutex::new(None)) })
     }
 
     /// Start listening (`PORT_IN_USE` if the port is taken).
-    #[napi]
-    pub async fn start(&self) -> Result<()> {
-        if self.running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
-            return Ok(());
-        }
-        let emu = CoreEmulator::start(self.config.clone()).await.napi()?;
-        let mut slot = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
-            *slot = Some(emu);
-        }
-        Ok(())
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn start<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        let running = self.running.clone();
+        let config = self.config.clone();
+        spawn_promise(env, None, async move {
+            if running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                return Ok(());
+            }
+            let emu = CoreEmulator::start(config).await.napi()?;
+            let mut slot = running.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.is_none() {
+                *slot = Some(emu);
+            }
+            Ok(())
+        })
     }
 
     /// Stop listening and close the port (in-flight requests get a few seconds to finish).
-    #[napi]
-    pub async fn stop(&self) -> Result<()> {
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
         let emu = self.running.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(emu) = emu {
-            emu.stop().await;
-        }
-        Ok(())
+        spawn_promise(env, None, async move {
+            if let Some(emu) = emu {
+                emu.stop().await;
+            }
+            Ok(())
+        })
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:53127`.

@@ -10,10 +10,32 @@ use openrouter_pkce::Error;
 /// The separator between the code, the status and the message (a control character no message holds).
 const SEP: char = '\u{1f}';
 
+/// Separates the message from the OAuth error fields: `message RS oauth_error RS error_description` (both
+/// fields are filtered by the core: no control characters, so neither separator can occur in them).
+const RS: char = '\u{1e}';
+
 /// Encode a core error for the JS layer.
 pub(crate) fn to_napi(err: Error) -> napi::Error {
     let status = err.status().map(|s| s.to_string()).unwrap_or_default();
-    napi::Error::from_reason(format!("{}{SEP}{status}{SEP}{}", err.code(), err.chain_message()))
+    let mut text = format!("{}{SEP}{status}{SEP}{}", err.code(), err.chain_message());
+    if let Some(oauth_error) = err.oauth_error() {
+        text.push(RS);
+        text.push_str(oauth_error);
+        text.push(RS);
+        text.push_str(err.error_description().unwrap_or(""));
+    }
+    napi::Error::from_reason(text)
+}
+
+/// Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
+/// `kind` `"text"` for a lone surrogate (napi would replace it with U+FFFD silently), `"range"` for an
+/// integer of 2⁶³ or more.
+#[napi_derive::napi(js_name = "_argumentError")]
+pub fn argument_error(name: String, kind: String) -> napi::Result<()> {
+    Err(to_napi(match kind.as_str() {
+        "text" => Error::invalid_text(&name),
+        _ => Error::out_of_range(&name),
+    }))
 }
 
 /// `?`-friendly conversion of core results.
@@ -45,4 +67,10 @@ pub(crate) fn millis(ms: f64) -> std::time::Duration {
     } else {
         std::time::Duration::ZERO
     }
+}
+
+/// Throws the core's `CANCELLED` for a call whose `AbortSignal` was already aborted (nothing is started).
+#[napi_derive::napi(js_name = "_aborted")]
+pub fn aborted() -> napi::Result<()> {
+    Err(to_napi(Error::aborted()))
 }

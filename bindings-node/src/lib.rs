@@ -18,6 +18,7 @@ mod error;
 mod login;
 mod pkce;
 mod seal;
+mod settle;
 mod store;
 
 use napi_derive::napi;

@@ -4,19 +4,18 @@
 //! the caller's `onUrl` callback (or stderr), messages to stderr, and pasted lines come from a JS function
 //! (readline on stdin, owned by `index.js`). Both callbacks are *weak* threadsafe functions, so they never
 //! keep the process alive, and they are released as soon as the login ends. An `AbortSignal` reaches the
-//! running login through [`cancel_login`]: the core future is dropped at once, which closes the port.
+//! running login through `_cancel` (see `settle`): the core future is dropped at once, which closes the port.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
 use napi_derive::napi;
 use openrouter_pkce::login::{LineFuture, LoginMode, LoginOptions, LoginUi, TerminalUi};
-use tokio::sync::oneshot;
 
 use crate::api_key::ApiKey;
 use crate::error::{IntoNapi, millis, port, to_napi};
+use crate::settle::spawn_promise;
 
 /// Options of `login()`.
 #[napi(object)]
@@ -120,21 +119,6 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
     Ok(out)
 }
 
-/// The cancel switches of running logins, by the id the JS layer chose.
-fn cancels() -> &'static Mutex<HashMap<u32, oneshot::Sender<()>>> {
-    static CANCELS: OnceLock<Mutex<HashMap<u32, oneshot::Sender<()>>>> = OnceLock::new();
-    CANCELS.get_or_init(Default::default)
-}
-
-/// Removes the login's cancel switch however the login ends.
-struct Registered(u32);
-
-impl Drop for Registered {
-    fn drop(&mut self) {
-        cancels().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
-    }
-}
-
 pub(crate) fn start<'env>(
     env: &'env Env,
     client: openrouter_pkce::Client,
@@ -145,24 +129,10 @@ pub(crate) fn start<'env>(
     cancel_id: u32,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
     let options = options(opts)?;
-    let (tx, rx) = oneshot::channel();
-    cancels().lock().unwrap_or_else(|p| p.into_inner()).insert(cancel_id, tx);
-    let registered = Registered(cancel_id);
     let ui: Arc<dyn LoginUi> = Arc::new(NodeUi { show_url, ask: ask.map(Arc::new), can_paste });
-    env.spawn_future(async move {
-        let _registered = registered;
-        let result = tokio::select! {
-            r = openrouter_pkce::login(&client, &options, ui) => r,
-            _ = rx => Err(openrouter_pkce::Error::Cancelled { detail: "the login was aborted".into() }),
-        };
-        result.map(|inner| ApiKey { inner }).map_err(to_napi)
+    // `_cancel(cancel_id)` (the JS layer's AbortSignal) drops the core future, which closes the port.
+    spawn_promise(env, Some(cancel_id), async move {
+        let inner = openrouter_pkce::login(&client, &options, ui).await.map_err(to_napi)?;
+        Ok(ApiKey { inner })
     })
-}
-
-/// End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored.
-#[napi(js_name = "_cancelLogin")]
-pub fn cancel_login(id: u32) {
-    if let Some(tx) = cancels().lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
-        let _ = tx.send(());
-    }
 }

@@ -189,9 +189,25 @@ impl From<AuthRequest> for AuthRequestData {
     }
 }
 
+/// A field of a stored `AuthRequest` that fails its own check (a verifier, a callback URL, a method) is
+/// tampered data: `INVALID_ARGUMENT`, as [`AuthRequest::from_json`] documents, with the check's words.
+fn tampered(e: Error) -> Error {
+    if e.code() == "INVALID_ARGUMENT" {
+        e
+    } else {
+        Error::invalid_argument(format!("auth request is invalid: {e}"))
+    }
+}
+
 impl TryFrom<AuthRequestData> for AuthRequest {
     type Error = Error;
     fn try_from(d: AuthRequestData) -> Result<Self> {
+        AuthRequest::checked(d).map_err(tampered)
+    }
+}
+
+impl AuthRequest {
+    fn checked(d: AuthRequestData) -> Result<Self> {
         let code_verifier = CodeVerifier::new(d.code_verifier)?;
         if !ct_eq_str(&code_verifier.challenge(d.code_challenge_method), &d.code_challenge) {
             return Err(Error::invalid_argument(
@@ -286,7 +302,7 @@ impl AuthRequest {
             callback_url,
             code_verifier,
             code_challenge,
-            code_challenge_method: ChallengeMethod::parse(code_challenge_method)?,
+            code_challenge_method: ChallengeMethod::parse(code_challenge_method).map_err(tampered)?,
             state,
             created_at,
             base_url,
@@ -465,5 +481,41 @@ mod tests {
         let tampered = r.to_json().replace(r.code_challenge(), CH);
         assert_eq!(AuthRequest::from_json(&tampered).unwrap_err().code(), "INVALID_ARGUMENT");
         assert_eq!(AuthRequest::from_json("{}").unwrap_err().code(), "INVALID_ARGUMENT");
+    }
+
+    /// Found by the `auth_request_json` fuzz target: a stored flow with a bad callback URL was
+    /// `INVALID_CALLBACK_URL` (a bad verifier `INVALID_VERIFIER`, a bad method in `from_parts`
+    /// `INVALID_METHOD`), not the documented `INVALID_ARGUMENT` for tampered data.
+    #[test]
+    fn every_tampered_field_is_invalid_argument() {
+        let r = start_auth(&StartAuthOptions {
+            callback_url: Some("http://localhost:3000/cb".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let json = r.to_json();
+        for (from, to) in [
+            ("http://localhost:3000/cb", "http://localhost:%3000/cb"),
+            ("http://localhost:3000/cb", "http://evil.example/cb"),
+            (r.code_verifier().secret(), "short"),
+            ("https://openrouter.ai\"", "ftp://x\""),
+        ] {
+            let tampered = json.replace(from, to);
+            assert_ne!(tampered, json, "{from}");
+            let err = AuthRequest::from_json(&tampered).unwrap_err();
+            assert_eq!(err.code(), "INVALID_ARGUMENT", "{from} -> {to}: {err}");
+        }
+        let err = AuthRequest::from_parts(
+            r.url().into(),
+            r.callback_url().map(Into::into),
+            r.code_verifier().secret().into(),
+            r.code_challenge().into(),
+            "s256",
+            r.state().into(),
+            r.created_at(),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "INVALID_ARGUMENT", "{err}");
     }
 }
