@@ -61,6 +61,59 @@ function convert(err) {
   return out
 }
 
+/**
+ * The keys each option bag accepts. Checked against the generated `native.d.ts` by
+ * tests/node/contract.test.mjs, so a field added in Rust without its entry here fails there.
+ */
+const OPTION_KEYS = {
+  authUrl: ['callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'keyLabel', 'limit', 'state', 'baseUrl'],
+  startAuth: ['callbackUrl', 'method', 'keyLabel', 'limit', 'baseUrl'],
+  exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs'],
+  call: ['baseUrl', 'timeoutMs'],
+  client: ['baseUrl', 'timeoutMs', 'userAgent'],
+  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
+  generatePkce: ['length', 'method'],
+  emulator: ['autoApprove', 'relayState', 'codeTtlMs', 'port'],
+  fault: ['endpoint', 'kind', 'status', 'body', 'contentType', 'delayMs', 'location', 'bytes'],
+  issueCode: ['codeChallenge', 'method', 'keyLabel', 'limit'],
+  createKey: ['label', 'limit'],
+}
+
+/** The key a mistyped one most likely meant: its camelCase, or it with `Ms` (`timeout` → `timeoutMs`). */
+function suggestKey(key, allowed) {
+  const camel = key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+  for (const candidate of [camel, `${camel}Ms`, camel.replace(/Ms$/, '')]) {
+    if (candidate !== key && allowed.includes(candidate)) return candidate
+  }
+  return null
+}
+
+/**
+ * Refuse an option bag with a key the function does not know (napi would ignore it silently, so
+ * `{timeout: 5000}` would mean the default deadline): `INVALID_ARGUMENT` naming the key and the right one.
+ */
+function checkOptions(where, options, kind = where) {
+  if (options === undefined || options === null) return
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: ${where} options must be an object`)
+  }
+  const allowed = OPTION_KEYS[kind]
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      const hint = suggestKey(key, allowed)
+      const fix = hint ? `did you mean \`${hint}\`?` : `known options: ${allowed.join(', ')}`
+      throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: ${where}() has no option \`${key}\`; ${fix}`)
+    }
+  }
+}
+
+/** The secret of a `key` argument: a string or an `ApiKey`, else `INVALID_ARGUMENT` naming the parameter. */
+function keyArg(key) {
+  if (typeof key === 'string') return key
+  if (key instanceof native.ApiKey) return key.key
+  throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `key` must be a string or an ApiKey')
+}
+
 function sync(fn) {
   return function (...args) {
     try {
@@ -138,6 +191,7 @@ const generatePkceParts = sync(native._generatePkce)
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` (length outside 43–128) or `INVALID_METHOD`
  */
 function generatePkce(options) {
+  checkOptions('generatePkce', options)
   if (options === undefined || options === null || (options.length === undefined && options.method === undefined)) {
     // The fast path: one native call returning one 86-character string.
     const s = pkcePair()
@@ -175,14 +229,20 @@ const verifyChallenge = sync(native.verifyChallenge)
  * @type {(options?: import('./native').AuthUrlOpts) => string}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const authUrl = sync(native.authUrl)
+const authUrl = sync(function authUrl(options) {
+  checkOptions('authUrl', options)
+  return native.authUrl(options)
+})
 
 /**
  * Start a flow: fresh PKCE and state, and the URL carrying them.
  * @type {(options?: import('./native').StartAuthOpts) => import('./native').AuthRequest}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const startAuth = sync(native.startAuth)
+const startAuth = sync(function startAuth(options) {
+  checkOptions('startAuth', options)
+  return native.startAuth(options)
+})
 
 const { AuthRequest, ApiKey } = native
 
@@ -248,7 +308,10 @@ function asAuthRequest(request) {
  * Exchange an authorization code for the user's API key. Sent exactly once.
  * @type {(options: import('./native').ExchangeCodeOpts) => Promise<import('./native').ApiKey>}
  */
-const exchangeCode = promise(native.exchangeCode)
+const exchangeCode = promise(function exchangeCode(options) {
+  checkOptions('exchangeCode', options)
+  return native.exchangeCode(options)
+})
 
 /**
  * Finish a started flow. `request` is the `AuthRequest` or its `toJSON()` object (e.g. from a session).
@@ -257,15 +320,21 @@ const exchangeCode = promise(native.exchangeCode)
  * @param {import('./native').CallOpts} [options]
  * @returns {Promise<import('./native').ApiKey>}
  */
-const completeAuth = promise(function (request, response, options) {
+const completeAuth = promise(function completeAuth(request, response, options) {
+  checkOptions('completeAuth', options, 'call')
   return native.completeAuth(asAuthRequest(request), response, options)
 })
 
 /**
- * Details of a key (`GET /api/v1/key`).
- * @type {(key: string, options?: import('./native').CallOpts) => Promise<import('./native').KeyInfo>}
+ * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`.
+ * @type {(key: string | import('./native').ApiKey, options?: import('./native').CallOpts) => Promise<import('./native').KeyInfo>}
  */
-const keyInfo = promise(native.keyInfo)
+const keyInfo = promise(function keyInfo(key, options) {
+  checkOptions('keyInfo', options, 'call')
+  // An ApiKey remembers the server it came from (the core asks that one); a string goes to the default.
+  if (key instanceof native.ApiKey) return native._keyInfoOf(key, options)
+  return native.keyInfo(keyArg(key), options)
+})
 
 // ----------------------------------------------------------------------------------------- One click
 
@@ -316,8 +385,8 @@ function abortedError() {
 
 /** The JS half of `login()`: the UI callbacks, the AbortSignal, errors. The flow is the core's. */
 async function runLogin(nativeLogin, self, options) {
+  checkOptions('login', options)
   const opts = options === undefined || options === null ? {} : options
-  if (typeof opts !== 'object') throw new OpenRouterPkceError('INVALID_ARGUMENT', 'login options must be an object')
   const { signal, onUrl, ...rest } = opts
   if (signal !== undefined && signal !== null && typeof signal.aborted !== 'boolean') {
     throw new OpenRouterPkceError('INVALID_ARGUMENT', 'signal must be an AbortSignal')
@@ -384,7 +453,7 @@ const loadKey = sync(native.loadKey)
  * @throws {OpenRouterPkceError} `STORAGE` or `INVALID_ARGUMENT`
  */
 const saveKey = sync(function saveKey(key) {
-  return native._saveKey(key instanceof ApiKey ? key.key : key)
+  return native._saveKey(keyArg(key))
 })
 
 /**
@@ -394,12 +463,7 @@ const saveKey = sync(function saveKey(key) {
  * @throws {OpenRouterPkceError} `STORAGE`
  */
 const logout = sync(function logout() {
-  const removed = native._logout()
-  if (removed) {
-    process.stderr.write(`Deleted the stored key ${removed.masked}.\nIt still works until you revoke it: ${removed.settingsUrl}\n`)
-  } else {
-    process.stderr.write('No key was stored.\n')
-  }
+  process.stderr.write(`${native._logout()}\n`)
 })
 
 /**
@@ -416,6 +480,7 @@ const keyPath = sync(native.keyPath)
 class Client extends native.Client {
   /** @param {import('./native').ClientOpts} [options] */
   constructor(options) {
+    checkOptions('Client', options, 'client')
     try {
       super(options)
     } catch (e) {
@@ -429,6 +494,7 @@ class Client extends native.Client {
    * @param {import('./native').CallOpts} [options]
    */
   async completeAuth(request, response, options) {
+    checkOptions('completeAuth', options, 'call')
     try {
       return await super.completeAuth(asAuthRequest(request), response, options)
     } catch (e) {
@@ -444,11 +510,35 @@ class Client extends native.Client {
     return runLogin(super._login, this, options)
   }
 
+  /**
+   * Details of a key (a string or an `ApiKey`) with this client.
+   * @param {string | import('./native').ApiKey} key
+   * @param {import('./native').CallOpts} [options]
+   */
+  async keyInfo(key, options) {
+    checkOptions('keyInfo', options, 'call')
+    try {
+      if (key instanceof native.ApiKey) return await super._keyInfoOf(key, options)
+      return await super.keyInfo(keyArg(key), options)
+    } catch (e) {
+      throw convert(e)
+    }
+  }
+
+  /** @param {import('./native').ExchangeCodeOpts} options */
+  async exchangeCode(options) {
+    checkOptions('exchangeCode', options)
+    try {
+      return await super.exchangeCode(options)
+    } catch (e) {
+      throw convert(e)
+    }
+  }
+
   [util.inspect.custom]() {
     return `Client { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs} }`
   }
 }
-wrapMethods(Client, promise, ['exchangeCode', 'keyInfo'])
 
 /**
  * The in-process fake of OpenRouter for tests: `new Emulator({autoApprove?, relayState?, codeTtlMs?,
@@ -458,6 +548,7 @@ wrapMethods(Client, promise, ['exchangeCode', 'keyInfo'])
 class Emulator extends native.Emulator {
   /** @param {import('./native').EmulatorOpts} [options] */
   constructor(options) {
+    checkOptions('Emulator', options, 'emulator')
     try {
       super(options)
     } catch (e) {
@@ -474,7 +565,15 @@ class Emulator extends native.Emulator {
   }
 }
 wrapMethods(Emulator, promise, ['start', 'stop'])
-wrapMethods(Emulator, sync, ['injectFault', 'requestCount', 'issueCode', 'createKey', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+wrapMethods(Emulator, sync, ['requestCount', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+for (const [name, kind] of [['injectFault', 'fault'], ['issueCode', 'issueCode'], ['createKey', 'createKey']]) {
+  const base = native.Emulator.prototype[name]
+  const checked = function (options) {
+    checkOptions(name, options, kind)
+    return base.call(this, options)
+  }
+  Object.defineProperty(Emulator.prototype, name, { value: sync(checked), writable: true, configurable: true })
+}
 for (const name of ['baseUrl', 'port']) {
   const desc = Object.getOwnPropertyDescriptor(native.Emulator.prototype, name)
   Object.defineProperty(Emulator.prototype, name, { get: sync(desc.get), configurable: true })

@@ -75,6 +75,8 @@ export declare class Client {
   exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
   /** Finish a started flow (see the module-level `completeAuth`). */
   completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
+  /** Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`). */
+  _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
   /** Details of a key (see the module-level `keyInfo`). */
   keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
   /** The whole login with this client (the JS `Client#login` wraps this). */
@@ -125,17 +127,29 @@ export declare function _cliCancel(): void
  */
 export declare function _cliMain(argv: Array<string>): Promise<number>
 
+/** Internal: the core's error-code table, in the contract's order. */
+export declare function _errorTable(): Array<ErrorRow>
+
 /**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */
 export declare function _generatePkce(length?: number | undefined | null, method?: string | undefined | null): Array<string>
 
+/**
+ * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+ * another (`keyInfo(apiKey)` wraps this).
+ */
+export declare function _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
+
 /** The whole login with the default client (the JS `login()` wraps this). */
 export declare function _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 
-/** Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored. */
-export declare function _logout(): ApiKey | null
+/**
+ * Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
+ * or that nothing was stored). `logout()` prints it on stderr.
+ */
+export declare function _logout(): string
 
 /**
  * Internal: the default pair (43-character verifier, S256 challenge) as ONE 86-character string,
@@ -144,8 +158,19 @@ export declare function _logout(): ApiKey | null
  */
 export declare function _pkcePair(): string
 
+/** Internal: the core's public API names. */
+export declare function _publicApi(): Array<ApiName>
+
 /** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
 export declare function _saveKey(key: string): string
+
+/** One public API name of the core (snake_case; Node spells it in camelCase). */
+export interface ApiName {
+  /** The snake_case name, e.g. `"key_info"`. */
+  name: string
+  /** `"function"`, `"network"` (a Promise in Node), `"class"` or `"record"` (a plain object in Node). */
+  kind: string
+}
 
 /**
  * The plain-object form of an `AuthRequest` (what `toJSON()` gives and `AuthRequest.fromJSON` takes).
@@ -218,8 +243,8 @@ export interface ClientOpts {
 }
 
 /**
- * Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
- * belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
+ * Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
+ * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
  */
 export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
 
@@ -255,6 +280,16 @@ export interface EmulatorOpts {
   codeTtlMs?: number
   /** The port on 127.0.0.1; 0 (default) lets the OS choose. */
   port?: number
+}
+
+/** One row of the core's error-code table. */
+export interface ErrorRow {
+  /** The stable code, e.g. `"INVALID_CODE"`. */
+  code: string
+  /** Its family: `input`, `http`, `network`, `timeout`, `authorization`, `cancelled` or `storage`. */
+  class: string
+  /** The CLI's exit code for it. */
+  exitCode: number
 }
 
 /**

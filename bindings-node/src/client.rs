@@ -70,6 +70,17 @@ async fn key_details(client: openrouter_pkce::Client, key: String, o: Option<Cal
     client.key_info(&key, &call).await.map(KeyInfo::from).napi()
 }
 
+fn details_of<'env>(
+    env: &'env Env,
+    client: openrouter_pkce::Client,
+    key: &ApiKey,
+    o: Option<CallOpts>,
+) -> Result<PromiseRaw<'env, KeyInfo>> {
+    let key = key.inner.clone();
+    let call = call_options(o);
+    env.spawn_future(async move { client.key_info_of(&key, &call).await.map(KeyInfo::from).map_err(to_napi) })
+}
+
 fn complete<'env>(
     env: &'env Env,
     client: openrouter_pkce::Client,
@@ -95,8 +106,8 @@ pub async fn exchange_code(options: ExchangeCodeOpts) -> Result<ApiKey> {
     exchange(default_client().clone(), options).await
 }
 
-/// Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
-/// belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
+/// Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
+/// a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
 #[napi(ts_return_type = "Promise<ApiKey>")]
 pub fn complete_auth<'env>(
     env: &'env Env,
@@ -105,6 +116,17 @@ pub fn complete_auth<'env>(
     options: Option<CallOpts>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
     complete(env, default_client().clone(), request, response, options)
+}
+
+/// Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+/// another (`keyInfo(apiKey)` wraps this).
+#[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
+pub fn key_info_of<'env>(
+    env: &'env Env,
+    key: &ApiKey,
+    options: Option<CallOpts>,
+) -> Result<PromiseRaw<'env, KeyInfo>> {
+    details_of(env, default_client().clone(), key, options)
 }
 
 /// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
@@ -195,6 +217,17 @@ impl Client {
         options: Option<CallOpts>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
         complete(env, self.inner.clone(), request, response, options)
+    }
+
+    /// Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`).
+    #[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
+    pub fn key_info_of<'env>(
+        &self,
+        env: &'env Env,
+        key: &ApiKey,
+        options: Option<CallOpts>,
+    ) -> Result<PromiseRaw<'env, KeyInfo>> {
+        details_of(env, self.inner.clone(), key, options)
     }
 
     /// Details of a key (see the module-level `keyInfo`).

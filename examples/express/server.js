@@ -1,7 +1,8 @@
 'use strict'
 // The OpenRouter web flow in an Express app: /login → OpenRouter's consent page → /callback → the key.
 //
-//   OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> node examples/express/server.js
+//   OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> node examples/express/server.js
+//   (the library reads OPENROUTER_PKCE_BASE_URL itself, as the CLI does)
 //
 // The flow's AuthRequest is kept server-side (here an in-memory Map keyed by a random session cookie;
 // use your real session store) because it holds the PKCE verifier.
@@ -43,7 +44,7 @@ function createApp({ publicUrl, baseUrl }) {
     if (!session) return res.status(400).send(page('No login in progress. <a href="/login">Start again</a>'))
     sessions.delete(sid)
     try {
-      const key = await completeAuth(session, `${publicUrl()}${req.originalUrl}`)
+      const key = await completeAuth(session, req.originalUrl) // the path + query: right behind a proxy too
       // Store key.key for this user (encrypted at rest); never show or log it.
       res.send(page(`<p>Connected: <code>${escape(key.masked)}</code></p><p><a href="${escape(key.settingsUrl)}">Manage this key</a></p>`))
     } catch (e) {
@@ -59,6 +60,6 @@ module.exports = { createApp }
 
 if (require.main === module) {
   const port = Number(process.env.PORT || 3000)
-  const app = createApp({ publicUrl: () => `http://127.0.0.1:${port}`, baseUrl: process.env.OPENROUTER_BASE_URL })
+  const app = createApp({ publicUrl: () => `http://127.0.0.1:${port}` })
   app.listen(port, '127.0.0.1', () => console.error(`open http://127.0.0.1:${port}/`))
 }
