@@ -158,8 +158,8 @@ export declare function completeAuth(
 ): Promise<ApiKey>
 
 /**
- * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`. Rejects with `UNAUTHORIZED` for an
- * invalid or revoked key.
+ * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`, which is asked of the server it came
+ * from unless `options.baseUrl` names another. Rejects with `UNAUTHORIZED` for an invalid or revoked key.
  */
 export declare function keyInfo(key: string | ApiKey, options?: CallOpts): Promise<KeyInfo>
 
