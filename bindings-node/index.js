@@ -42,8 +42,31 @@ class OpenRouterPkceError extends Error {
   }
 }
 
+/** napi's type-conversion codes: the JS type expected and how a message says it. */
+const EXPECTED = {
+  StringExpected: ['string', 'a string'],
+  NumberExpected: ['number', 'a number'],
+  BooleanExpected: ['boolean', 'a boolean'],
+  ObjectExpected: ['object', 'an object'],
+  FunctionExpected: ['function', 'a function'],
+  BigintExpected: ['bigint', 'a bigint'],
+}
+
+/**
+ * The name of the argument napi could not convert: a field of an options object (napi's message ends in
+ * `on Type.field`, identifiers only), else the first of `params` whose value is not of the expected type.
+ */
+function badArgument(err, message, args, params) {
+  const field = / on \w+\.(\w+)$/.exec(message)
+  if (field) return field[1]
+  const type = (EXPECTED[err && err.code] || [])[0]
+  if (!type || !params || !args) return null
+  const i = params.findIndex((_, k) => args[k] !== undefined && args[k] !== null && typeof args[k] !== type)
+  return i >= 0 ? params[i] : null
+}
+
 /** Decode a native error (`CODE \x1f STATUS \x1f message`) into an `OpenRouterPkceError`. */
-function convert(err) {
+function convert(err, args, params) {
   if (err instanceof OpenRouterPkceError) return err
   const message = err && typeof err.message === 'string' ? err.message : ''
   const parts = message.split(SEP)
@@ -55,7 +78,12 @@ function convert(err) {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.
     const kind = err && typeof err.code === 'string' ? err.code : 'InvalidArg'
-    out = new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: wrong type (${kind})`)
+    const name = badArgument(err, message, args, params)
+    const noun = (EXPECTED[kind] || [])[1]
+    out = new OpenRouterPkceError(
+      'INVALID_ARGUMENT',
+      name && noun ? `invalid argument: \`${name}\` must be ${noun}` : `invalid argument: wrong type (${kind})`,
+    )
   }
   Error.captureStackTrace(out, convert)
   return out
@@ -114,12 +142,13 @@ function keyArg(key) {
   throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `key` must be a string or an ApiKey')
 }
 
-function sync(fn) {
+/** `fn` with its errors as `OpenRouterPkceError`; `params` names its positional arguments for type errors. */
+function sync(fn, params) {
   return function (...args) {
     try {
       return fn.apply(this, args)
     } catch (e) {
-      throw convert(e)
+      throw convert(e, args, params)
     }
   }
 }
@@ -132,12 +161,12 @@ function wrapMethods(Cls, wrap, names) {
   }
 }
 
-function promise(fn) {
+function promise(fn, params) {
   return async function (...args) {
     try {
       return await fn.apply(this, args)
     } catch (e) {
-      throw convert(e)
+      throw convert(e, args, params)
     }
   }
 }
@@ -206,21 +235,21 @@ function generatePkce(options) {
  * @type {(length?: number) => string}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER`
  */
-const createVerifier = sync(native.createVerifier)
+const createVerifier = sync(native.createVerifier, ['length'])
 
 /**
  * The challenge of a verifier with `method` (`'S256'`, the default, or `'plain'`).
  * @type {(codeVerifier: string, method?: 'S256' | 'plain') => string}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` or `INVALID_METHOD`
  */
-const createChallenge = sync(native.createChallenge)
+const createChallenge = sync(native.createChallenge, ['codeVerifier', 'method'])
 
 /**
  * Whether `codeChallenge` is the challenge of `codeVerifier`, compared in constant time.
  * @type {(codeVerifier: string, codeChallenge: string, method?: 'S256' | 'plain') => boolean}
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` or `INVALID_METHOD`
  */
-const verifyChallenge = sync(native.verifyChallenge)
+const verifyChallenge = sync(native.verifyChallenge, ['codeVerifier', 'codeChallenge', 'method'])
 
 // ------------------------------------------------------------------------------------ Step 1: URLs
 
@@ -323,7 +352,7 @@ const exchangeCode = promise(function exchangeCode(options) {
 const completeAuth = promise(function completeAuth(request, response, options) {
   checkOptions('completeAuth', options, 'call')
   return native.completeAuth(asAuthRequest(request), response, options)
-})
+}, ['request', 'response'])
 
 /**
  * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`.

@@ -122,6 +122,17 @@ test('option bags accept every field of their native interface and refuse unknow
   assert.match(err.message, /did you mean `keyLabel`\?/)
   err = await rejectsWith(() => cjs.keyInfo(42), 'INVALID_ARGUMENT')
   assert.match(err.message, /`key` must be a string or an ApiKey/)
+  // napi's own type errors name the parameter too (an option's field, or a positional argument).
+  for (const [call, message] of [
+    [() => cjs.createChallenge(42), /`codeVerifier` must be a string/],
+    [() => cjs.verifyChallenge('a'.repeat(43), 5), /`codeChallenge` must be a string/],
+    [() => cjs.createVerifier('43'), /`length` must be a number/],
+    [() => cjs.authUrl({ limit: 'ten' }), /`limit` must be a number/],
+    [() => cjs.startAuth({ callbackUrl: 5 }), /`callbackUrl` must be a string/],
+  ]) {
+    err = await rejectsWith(async () => call(), 'INVALID_ARGUMENT')
+    assert.match(err.message, message)
+  }
 })
 
 test('keyInfo takes an ApiKey as well as a string, and asks the server the key came from', async () => {
