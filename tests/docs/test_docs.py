@@ -146,6 +146,8 @@ def placeholders(block: Block) -> list[str]:
     table = PY_PLACEHOLDERS if block.lang == "python" else JS_PLACEHOLDERS
     unknown = [n for n in names if n not in table]
     assert not unknown, f"{block.id}: no definition for the placeholders {unknown} in tests/docs/test_docs.py"
+    unused = [n for n in names if not re.search(rf"\b{re.escape(n)}\b", block.code)]
+    assert not unused, f"{block.id}: the marker names placeholders the block does not use: {unused}"
     return names
 
 
