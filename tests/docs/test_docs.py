@@ -9,7 +9,7 @@ CLI's default base URL), a fake browser that approves (``BROWSER``) and an empty
 
 Nothing is guessed: what a block cannot run as is must be said in an HTML comment on the line(s) above it:
 
-``<!-- docs-test: skip: REASON -->``
+``<!-- docs-test: skip: REASON -->`` (or ``<!-- not run: REASON -->``)
     not run (a reason is required), e.g. an install from a registry.
 ``<!-- docs-test: placeholders NAME, NAME -->``
     names that stand for the reader's own code; the test defines them from ``PY_PLACEHOLDERS`` /
@@ -51,6 +51,7 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LANGS = {"python": "python", "py": "python", "js": "js", "javascript": "js", "ts": "ts", "typescript": "ts",
          "sh": "sh", "bash": "sh", "shell": "sh", "rust": "rust"}
 MARKER = re.compile(r"<!--\s*docs-test:\s*(.*?)\s*-->", re.S)
+NOT_RUN = re.compile(r"<!--\s*not run:\s*(.*?)\s*-->", re.S)
 
 
 @dataclass
@@ -97,6 +98,8 @@ def extract(path: Path) -> list[Block]:
             above.insert(0, lines[j])
             j -= 1
         markers = [mm.group(1) for mm in MARKER.finditer("\n".join(above))]
+        # `<!-- not run: REASON -->` (the distribution docs' spelling) is a skip with its reason.
+        markers += [f"skip: {mm.group(1)}" for mm in NOT_RUN.finditer("\n".join(above))]
         blocks.append(Block(path, start + 1, info, textwrap.dedent("\n".join(body)) + "\n", markers))
     return blocks
 
