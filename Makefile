@@ -8,6 +8,8 @@ export CARGO_TERM_COLOR ?= never
 -include mk/node.mk
 -include mk/browser.mk
 -include mk/bench.mk
+-include mk/dist.mk
+-include mk/scale.mk
 -include mk/docs.mk
 
 .PHONY: help test demo rust-test rust-lint fmt bench clean
@@ -16,21 +18,24 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-test: rust-test rust-lint $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, Python, Node, real browser, the docs' code blocks)
+test: rust-test rust-lint $(if $(wildcard mk/dist.mk),lint-workflows) $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/scale.mk),scale-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, Python, Node, real browser, multi-instance web scale test, the docs' code blocks)
 	@echo "make test: all suites passed"
 
 demo: $(if $(wildcard mk/python.mk),python-demo) $(if $(wildcard mk/node.mk),node-demo) rust-demo ## One-click login against the embedded emulator
 	@echo "make demo: done"
 
-rust-test: ## Rust unit, vector and integration tests (the core)
-	$(CARGO) test -p openrouter-pkce --all-targets
+rust-test: ## Rust unit, vector and integration tests and doctests (the core, every feature)
+	$(CARGO) test -p openrouter-pkce --all-targets --all-features
+	$(CARGO) test -p openrouter-pkce --doc --all-features
 
 rust-lint: ## clippy (warnings are errors) and rustfmt --check on the workspace
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -p openrouter-pkce --lib --no-default-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p openrouter-pkce --all-features --no-deps
 
 rust-demo: ## The login round in Rust against the emulator
-	$(CARGO) run -q -p openrouter-pkce --example demo
+	$(CARGO) run -q -p openrouter-pkce --features emulator --example demo
 
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all

@@ -97,6 +97,9 @@ CRITERION_ROWS = [
     ("stdlike/generate_pkce_getrandom_per_pair", "hand-rolled: getrandom per pair + sha2 + base64"),
     ("core/auth_url", "auth URL building (all parameters)"),
     ("core/start_auth", "start_auth (PKCE + state + URL)"),
+    ("core/seal", "seal a flow (JWE dir + A256GCM, key derived once)"),
+    ("core/unseal", "unseal a flow (key derived once)"),
+    ("core/seal_secrets_new", "derive a sealing key from a secret (HKDF-SHA256, 2 expansions)"),
 ]
 
 
@@ -393,6 +396,45 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
         ms = nd["require"]["require_ms_median"]
         r.target("`require('openrouter-pkce')`", "< 20 ms", f"{ms:.1f} ms", ms < 20)
 
+    seal = res.get("seal") or {}
+    if seal:
+        r.add("## Sealed flows", "",
+              "Seal a started flow and open it again (`request.seal(secret)` + `AuthRequest.unseal(sealed, secret)`, "
+              "which derive the key from the secret with HKDF-SHA256 on every call) against an independent JWE "
+              "implementation producing the same token (`dir` + `A256GCM`, the same claims, the key derived once "
+              "ahead of time): npm `jose` (`EncryptJWT` + `jwtDecrypt`) and PyPI `joserfc` (`jwt.encode` + "
+              "`jwt.decode`). Per seal + unseal, minimum of the repeats (median in brackets).", "")
+        rows = []
+        for lang, other in (("node", "jose"), ("python", "joserfc")):
+            d = seal.get(lang)
+            if d:
+                q = d[other]["min_us"] / d["ours"]["min_us"]
+                rows.append([lang, f"{d['ours']['min_us']:.1f} µs ({d['ours']['median_us']:.1f})",
+                             f"{other}: {d[other]['min_us']:.1f} µs ({d[other]['median_us']:.1f})", f"{q:.1f}×",
+                             str(d["token_chars"])])
+                r.target(f"Seal + unseal, {lang}: {other} / ours", "≥ 3×", f"{q:.1f}×", q >= 3)
+        r.table(["language", "ours", "independent", "ratio", "token (characters)"], rows)
+    scale_file = TARGET / "scale-report.json"
+    if scale_file.exists():
+        sc = json.loads(scale_file.read_text())
+        r.add("## Web servers at scale", "",
+              "From the last `make scale-test` (`tests/scale/scale.mjs`, " +
+              datetime.datetime.fromtimestamp(scale_file.stat().st_mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") +
+              "): per recipe, three instances (separate processes) behind a simulated load balancer, the "
+              "emulator as OpenRouter; flows of 4 requests each (`/login`, consent, `/callback` on another "
+              "instance — which exchanges the code and reads the key's info); one instance drained, killed and "
+              "restarted a third of the way in (its pause is inside the wall time). Debug or release builds "
+              "as `make test` made them; the machine is shared, so read these as orders of magnitude.", "")
+        r.table(["recipe", "flows (concurrent)", "ok / lost / crossed", "flows/s", "/callback p50", "/callback p99",
+                 "replayed callback", "another user's cookie", "rotation / Redis outage"],
+                [[x["variant"], f"{x['flows']} ({x['concurrency']})", f"{x['ok']} / {x['lost']} / {x['crossed']}",
+                  f"{x['flowsPerSecond']}", f"{x['callbackP50Ms']} ms", f"{x['callbackP99Ms']} ms", x.get("replay", "?"),
+                  x.get("crossCookie", "?"),
+                  (f"old listed: {x['rotation']['oldStillListed']}, removed: {x['rotation']['oldRemoved']}"
+                   if "rotation" in x else
+                   f"503 in {x.get('outageAnswerMs')} ms, recovered {x.get('recoveredAfterMs')} ms after restart")]
+                 for x in sc])
+
     body = r.lines
     r.lines = []
     r.add("## Targets", "")
@@ -425,6 +467,12 @@ def main() -> int:
     if "--skip-node" not in sys.argv:
         res["node"] = run_json(["node", "bench/node/bench_all.mjs", *(["--quick"] if QUICK else [])],
                                env={"BENCH_PYTHON": str(VENV_PY), "BENCH_CLI": str(TARGET / "release" / "openrouter-pkce")})
+    if "--skip-python" not in sys.argv or "--skip-node" not in sys.argv:
+        res["seal"] = {}
+        if "--skip-python" not in sys.argv:
+            res["seal"]["python"] = run_json([str(VENV_PY), "bench/python/bench_seal.py", *(["--quick"] if QUICK else [])])
+        if "--skip-node" not in sys.argv:
+            res["seal"]["node"] = run_json(["node", "bench/node/bench_seal.mjs", *(["--quick"] if QUICK else [])])
     res["artifacts"] = artifacts()
     res["seconds"] = time.time() - t0
     (TARGET / "bench-results.json").write_text(json.dumps(res, indent=1))

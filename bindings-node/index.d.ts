@@ -91,6 +91,9 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'PORT_IN_USE'
   | 'STORAGE'
+  | 'AUTHORIZATION_FAILED'
+  | 'SEALED_FLOW_INVALID'
+  | 'SEALED_FLOW_EXPIRED'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.
@@ -101,6 +104,13 @@ export declare class OpenRouterPkceError extends Error {
   readonly code: ErrorCode
   /** The HTTP status, for errors caused by an HTTP answer. */
   readonly status?: number
+  /** The OAuth `error` value of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error (e.g. `'server_error'`). */
+  readonly oauthError?: string
+  /**
+   * The server's `error_description` of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error: control and bidi
+   * characters removed, at most 300 characters. Show it as text, never as markup; it is never in the message.
+   */
+  readonly errorDescription?: string
   readonly name: 'OpenRouterPkceError'
 }
 
@@ -132,13 +142,47 @@ export declare function generatePkce(options?: { length?: number; method?: Chall
  */
 export declare function authUrl(options?: AuthUrlOpts): string
 
+/** What `JSON.stringify` and `util.inspect` show of an `AuthRequest`: never the verifier. */
+export interface RedactedAuthRequest {
+  url: string
+  callbackUrl: string | null
+  codeVerifier: '<redacted>'
+  codeChallengeMethod: ChallengeMethod
+  createdAt: number
+}
+
 /**
- * One started flow. Keep `toJSON()` in a server-side session and rebuild it with `AuthRequest.fromJSON`.
- * `util.inspect` and `String()` never show the verifier.
+ * One started flow. Keep `toDict()` in a server-side session and rebuild it with `AuthRequest.fromDict`
+ * (the same names as Python's `to_dict` / `from_dict`). `util.inspect`, `String()` and `JSON.stringify` never
+ * show the verifier.
  */
 export declare class AuthRequest extends NativeAuthRequest {
-  /** Rebuild from `toJSON()`'s object (or the Rust/Python JSON string). Throws `INVALID_ARGUMENT` if tampered. */
+  /** Rebuild from `toDict()`'s object. Throws `INVALID_ARGUMENT` if tampered. */
+  static fromDict(data: AuthRequestData): AuthRequest
+  /** Rebuild from `toDict()`'s object or the Rust/Python JSON string. Throws `INVALID_ARGUMENT` if tampered. */
   static fromJSON(data: AuthRequestData | string): AuthRequest
+  /** The redacted form `JSON.stringify` uses: never the verifier (the session form is `toDict()`). */
+  toJSON(): RedactedAuthRequest
+  /**
+   * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`. Throws
+   * `SEALED_FLOW_EXPIRED` when older than `maxAgeMs` (default and most: 10 minutes), `SEALED_FLOW_INVALID`
+   * when tampered, truncated, sealed with a secret not in the list, or not a sealed flow.
+   */
+  static unseal(sealed: string, secrets: SealSecrets, options?: { maxAgeMs?: number }): AuthRequest
+  /**
+   * Seal this flow with the first of `secrets` into an opaque, expiring (10 minutes), cookie- and URL-safe
+   * string (JWE `dir` + `A256GCM`). Throws `INVALID_ARGUMENT` for a missing or too short secret.
+   */
+  seal(secrets: SealSecrets): string
+}
+
+/** One sealing secret (at least 32 bytes: a string's UTF-8 bytes, or a Uint8Array such as a Buffer) or a list: the first seals, any opens. */
+export type SealSecrets = string | Uint8Array | ReadonlyArray<string | Uint8Array>
+
+/** Per-call options of `completeAuth`: `secrets` opens a sealed flow. */
+export interface CompleteAuthOpts extends CallOpts {
+  /** The secrets the flow was sealed with (required when `request` is a sealed string). */
+  secrets?: SealSecrets
 }
 
 /** Start a flow: fresh PKCE and a 256-bit state, and the URL carrying them. */
@@ -152,9 +196,9 @@ export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
  * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
  */
 export declare function completeAuth(
-  request: AuthRequest | AuthRequestData,
+  request: NativeAuthRequest | AuthRequestData | string,
   response: string,
-  options?: CallOpts,
+  options?: CompleteAuthOpts,
 ): Promise<ApiKey>
 
 /**
@@ -229,7 +273,7 @@ export declare function keyPath(): string
 export declare class Client extends NativeClient {
   constructor(options?: ClientOpts)
   /** Finish a started flow (see `completeAuth`). */
-  completeAuth(request: AuthRequest | AuthRequestData, response: string, options?: CallOpts): Promise<ApiKey>
+  completeAuth(request: NativeAuthRequest | AuthRequestData | string, response: string, options?: CompleteAuthOpts): Promise<ApiKey>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
   /** Details of a key (a string or an `ApiKey`) with this client. */

@@ -14,6 +14,8 @@ const readline = require('node:readline')
 const native = require('./native.js')
 
 const SEP = '\x1f'
+/** Separates the message from the OAuth error fields (`message RS oauthError RS errorDescription`). */
+const RS = '\x1e'
 const REDACTED = '<redacted>'
 
 /**
@@ -73,7 +75,10 @@ function convert(err, args, params) {
   let out
   if (parts.length >= 3 && /^[A-Z_]+$/.test(parts[0])) {
     const status = parts[1] === '' ? undefined : Number(parts[1])
-    out = new OpenRouterPkceError(parts[0], parts.slice(2).join(SEP), status)
+    const [text, oauthError, errorDescription] = parts.slice(2).join(SEP).split(RS)
+    out = new OpenRouterPkceError(parts[0], text, status)
+    if (oauthError !== undefined) out.oauthError = oauthError
+    if (errorDescription) out.errorDescription = errorDescription
   } else {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.
@@ -98,6 +103,7 @@ const OPTION_KEYS = {
   startAuth: ['callbackUrl', 'method', 'keyLabel', 'limit', 'baseUrl'],
   exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs'],
   call: ['baseUrl', 'timeoutMs'],
+  complete: ['baseUrl', 'timeoutMs', 'secrets'],
   client: ['baseUrl', 'timeoutMs', 'userAgent'],
   login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
   generatePkce: ['length', 'method'],
@@ -178,18 +184,36 @@ function promise(fn, params) {
  * never show the verifier (nor a `plain` challenge, which is the verifier).
  */
 class Pkce {
+  #verifier
+  #challenge
+
   /**
    * @param {string} codeVerifier
    * @param {string} codeChallenge
    * @param {'S256' | 'plain'} codeChallengeMethod
    */
   constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
-    /** The secret verifier (send it only in the exchange). @type {string} */
-    this.codeVerifier = codeVerifier
-    /** The challenge for the authorization URL. @type {string} */
-    this.codeChallenge = codeChallenge
+    // The verifier is a private field behind a getter, not an own property: `{...pkce}`,
+    // `Object.entries(pkce)`, `Object.assign({}, pkce)` and loggers that walk own properties never copy it.
+    // A `plain` challenge is the verifier itself, so it is hidden the same way.
+    this.#verifier = codeVerifier
+    this.#challenge = codeChallenge
+    if (codeChallengeMethod !== 'plain') {
+      /** The challenge for the authorization URL. @type {string} */
+      Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
+    }
     /** `'S256'` or `'plain'`. @type {'S256' | 'plain'} */
     this.codeChallengeMethod = codeChallengeMethod
+  }
+
+  /** The secret verifier (send it only in the exchange). @type {string} */
+  get codeVerifier() {
+    return this.#verifier
+  }
+
+  /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
+  get codeChallenge() {
+    return this.#challenge
   }
 
   /** A redacted plain object: the verifier is never serialised. */
@@ -276,30 +300,57 @@ const startAuth = sync(function startAuth(options) {
 const { AuthRequest, ApiKey } = native
 
 const nativeFromJSON = AuthRequest._fromJSON
-Object.defineProperty(AuthRequest, 'fromJSON', {
-  /**
-   * Rebuild an `AuthRequest` from `toJSON()`'s plain object (or the core's JSON string).
-   * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
-   */
-  value: sync(function fromJSON(data) {
-    return nativeFromJSON.call(AuthRequest, data)
-  }),
-  writable: true,
-  configurable: true,
+const fromDict = sync(function fromDict(data) {
+  return nativeFromJSON.call(AuthRequest, data)
 })
+Object.defineProperties(AuthRequest, {
+  fromDict: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object (the session form; Python's `from_dict`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+  fromJSON: {
+    /**
+     * Rebuild an `AuthRequest` from `toDict()`'s plain object or the core's JSON string (Rust/Python `to_json`).
+     * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for tampered or inconsistent data
+     */
+    value: fromDict,
+    writable: true,
+    configurable: true,
+  },
+})
+
+/** What `util.inspect` and `JSON.stringify` show of an `AuthRequest`: everything but the verifier. */
+function redactedRequest(r) {
+  return {
+    url: r.urlForDisplay,
+    callbackUrl: r.callbackUrl,
+    codeVerifier: REDACTED,
+    codeChallengeMethod: r.codeChallengeMethod,
+    createdAt: r.createdAt,
+  }
+}
 
 Object.defineProperties(AuthRequest.prototype, {
   [util.inspect.custom]: {
     value: function (depth, options, inspect) {
-      const shown = {
-        url: this.urlForDisplay,
-        callbackUrl: this.callbackUrl,
-        codeVerifier: REDACTED,
-        codeChallengeMethod: this.codeChallengeMethod,
-        createdAt: this.createdAt,
-      }
-      return `AuthRequest ${(inspect || util.inspect)(shown, options)}`
+      return `AuthRequest ${(inspect || util.inspect)(redactedRequest(this), options)}`
     },
+  },
+  toJSON: {
+    /**
+     * The redacted form, for `JSON.stringify` and loggers: never the verifier. The session form is the
+     * explicit `toDict()`.
+     */
+    value: function () {
+      return redactedRequest(this)
+    },
+    writable: true,
+    configurable: true,
   },
   toString: {
     value: function () {
@@ -327,8 +378,56 @@ Object.defineProperties(ApiKey.prototype, {
   },
 })
 
-function asAuthRequest(request) {
-  return request instanceof AuthRequest ? request : AuthRequest.fromJSON(request)
+/** One secret or a list of them, as the list the core takes (the first seals, any opens). */
+function secretList(secrets) {
+  if (Array.isArray(secrets)) return secrets
+  return secrets === undefined || secrets === null ? [] : [secrets]
+}
+
+Object.defineProperty(AuthRequest.prototype, 'seal', {
+  /**
+   * Seal this flow into an opaque, expiring, cookie- and URL-safe string (JWE `dir` + `A256GCM`) with the
+   * first of `secrets`; `AuthRequest.unseal` (here or in Python) opens it with any of them.
+   * @param {string | Uint8Array | Array<string | Uint8Array>} secrets each at least 32 bytes
+   * @returns {string}
+   * @throws {OpenRouterPkceError} `INVALID_ARGUMENT` for a missing or too short secret
+   */
+  value: sync(function seal(secrets) {
+    return native._sealFlow(this, secretList(secrets))
+  }),
+  writable: true,
+  configurable: true,
+})
+
+Object.defineProperty(AuthRequest, 'unseal', {
+  /**
+   * Open a flow sealed by `request.seal()` (in Node or Python) with any of `secrets`.
+   * @param {string} sealed
+   * @param {string | Uint8Array | Array<string | Uint8Array>} secrets
+   * @param {{maxAgeMs?: number}} [options] refuse it when older (default and most: 10 minutes)
+   * @returns {AuthRequest}
+   * @throws {OpenRouterPkceError} `SEALED_FLOW_EXPIRED`, `SEALED_FLOW_INVALID`, `INVALID_ARGUMENT`
+   */
+  value: sync(function unseal(sealed, secrets, options) {
+    const maxAgeMs = options === undefined || options === null ? undefined : options.maxAgeMs
+    return native._unsealFlow(sealed, secretList(secrets), maxAgeMs)
+  }),
+  writable: true,
+  configurable: true,
+})
+
+/** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
+function asAuthRequest(request, secrets) {
+  if (request instanceof AuthRequest) return request
+  if (typeof request === 'string' && !request.trimStart().startsWith('{')) return AuthRequest.unseal(request, secrets)
+  return AuthRequest.fromJSON(request)
+}
+
+/** Split `{secrets, ...call}`: the secrets open a sealed flow, the rest goes to the exchange. */
+function splitSecrets(options) {
+  if (options === undefined || options === null || typeof options !== 'object') return [undefined, options]
+  const { secrets, ...call } = options
+  return [secrets, call]
 }
 
 // ------------------------------------------------------------------------------ Steps 2 and 3: HTTP
@@ -343,15 +442,17 @@ const exchangeCode = promise(function exchangeCode(options) {
 })
 
 /**
- * Finish a started flow. `request` is the `AuthRequest` or its `toJSON()` object (e.g. from a session).
- * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
- * @param {string} response the callback URL, its query string or a pasted code
- * @param {import('./native').CallOpts} [options]
+ * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object (e.g. from a session), or
+ * the string `request.seal(secrets)` made (then pass `{secrets}`).
+ * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
+ * @param {string} response the callback URL, its path + query (`req.originalUrl`), its query string or a pasted code
+ * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>}} [options]
  * @returns {Promise<import('./native').ApiKey>}
  */
 const completeAuth = promise(function completeAuth(request, response, options) {
-  checkOptions('completeAuth', options, 'call')
-  return native.completeAuth(asAuthRequest(request), response, options)
+  checkOptions('completeAuth', options, 'complete')
+  const [secrets, call] = splitSecrets(options)
+  return native.completeAuth(asAuthRequest(request, secrets), response, call)
 }, ['request', 'response'])
 
 /**
@@ -518,14 +619,15 @@ class Client extends native.Client {
   }
 
   /**
-   * @param {import('./native').AuthRequest | import('./native').AuthRequestData} request
+   * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
    * @param {string} response
-   * @param {import('./native').CallOpts} [options]
+   * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>}} [options]
    */
   async completeAuth(request, response, options) {
-    checkOptions('completeAuth', options, 'call')
+    checkOptions('completeAuth', options, 'complete')
     try {
-      return await super.completeAuth(asAuthRequest(request), response, options)
+      const [secrets, call] = splitSecrets(options)
+      return await super.completeAuth(asAuthRequest(request, secrets), response, call)
     } catch (e) {
       throw convert(e)
     }

@@ -172,6 +172,15 @@ export interface ApiName {
   kind: string
 }
 
+/** Internal: seal `request` with the first of `secrets`. Use `request.seal(secrets)` from the package. */
+export declare function _sealFlow(request: AuthRequest, secretsList: Array<string | Uint8Array>): string
+
+/**
+ * Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's
+ * 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
+ */
+export declare function _unsealFlow(sealed: string, secretsList: Array<string | Uint8Array>, maxAgeMs?: number | undefined | null): AuthRequest
+
 /**
  * The plain-object form of an `AuthRequest` (what `toJSON()` gives and `AuthRequest.fromJSON` takes).
  * Holds the verifier: keep it server-side only.

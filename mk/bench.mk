@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 bench-build: python-venv node-build
 	$(VENV)/bin/maturin develop -q --release
 	$(VENV)/bin/maturin build -q --release -o dist
-	$(CARGO) build --release -p openrouter-pkce --example bench_login --bin openrouter-pkce
+	$(CARGO) build --release -p openrouter-pkce --features cli --example bench_login --bin openrouter-pkce
 
 bench: bench-build ## Benchmarks of Rust, Python and Node (release builds); writes docs/benchmarks.md
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)

@@ -26,5 +26,5 @@ browser-deps: ## Browser: Debian's Chromium (apt-get, as root) and playwright-co
 	@node -e 'console.log("playwright-core " + require("playwright-core/package.json").version)'
 
 browser-test: browser-deps ## Browser: login --mode loopback with BROWSER = headless Chromium clicking Approve / Deny
-	$(CARGO) build -p openrouter-pkce --bin openrouter-pkce
+	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce
 	CHROMIUM_PATH=$(CHROMIUM) node --test tests/browser/

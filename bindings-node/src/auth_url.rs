@@ -107,7 +107,8 @@ pub struct AuthRequestData {
 
 /// One started flow: the URL to send the user to and what is needed to finish it.
 ///
-/// `console.log` / `util.inspect` never show the verifier; `toJSON()` does (it is for sessions).
+/// `console.log`, `util.inspect` and `JSON.stringify` never show the verifier; `toDict()` does (it is for
+/// server-side sessions).
 #[napi]
 pub struct AuthRequest {
     pub(crate) inner: openrouter_pkce::AuthRequest,
@@ -142,9 +143,10 @@ impl AuthRequest {
         Ok(AuthRequest { inner })
     }
 
-    /// The plain object to keep in a session (contains the verifier).
-    #[napi(js_name = "toJSON")]
-    pub fn to_json(&self) -> AuthRequestData {
+    /// The plain object to keep in a server-side session (contains the verifier): an explicit call, named
+    /// like Python's `to_dict`. `JSON.stringify` uses the redacted `toJSON()` of the JS layer instead.
+    #[napi(js_name = "toDict")]
+    pub fn to_dict(&self) -> AuthRequestData {
         let r = &self.inner;
         AuthRequestData {
             url: r.url().to_owned(),

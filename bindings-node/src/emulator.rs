@@ -156,8 +156,18 @@ impl Emulator {
     }
 
     /// Queue a fault for a later request to an endpoint (each request takes the oldest queued fault).
-    #[napi]
-    pub fn inject_fault(&self, fault: FaultOpts) -> Result<()> {
+    ///
+    /// `fault` must be an options object: anything else (a bare `'exchange'`, `null`, a number) is
+    /// `INVALID_ARGUMENT` rather than a silently queued default fault.
+    #[napi(ts_args_type = "fault: FaultOpts")]
+    pub fn inject_fault(&self, env: Env, fault: Unknown<'_>) -> Result<()> {
+        if fault.get_type()? != ValueType::Object {
+            return Err(invalid_argument(
+                "fault must be an options object, e.g. {endpoint: 'exchange', kind: 'status', status: 500}",
+            ));
+        }
+        // SAFETY: `fault` is a live value of this call's scope, checked to be an object just above.
+        let fault = unsafe { FaultOpts::from_napi_value(env.raw(), fault.raw()) }?;
         let ep = endpoint(fault.endpoint.as_deref())?;
         let kind = fault.kind.as_deref().unwrap_or(if fault.delay_ms.is_some() { "delay" } else { "status" });
         let kind = match kind {

@@ -18,6 +18,7 @@ mod emulator;
 mod error;
 mod login;
 mod pkce;
+mod seal;
 mod store;
 
 use napi_derive::napi;

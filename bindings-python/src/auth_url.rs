@@ -131,6 +131,30 @@ impl AuthRequest {
         Ok(AuthRequest { inner: core::AuthRequest::from_json(json).py(py)? })
     }
 
+    /// Seal this flow with the first of ``secrets`` (each at least 32 bytes, ``str`` or ``bytes``, or a
+    /// list of them) into an opaque, expiring (10 minutes), cookie- and URL-safe string (JWE ``dir`` +
+    /// ``A256GCM``) that ``AuthRequest.unseal`` opens, here or in Node.
+    fn seal(&self, py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<String> {
+        self.inner.seal(&crate::seal::secrets_arg(py, Some(secrets))?).py(py)
+    }
+
+    /// Open a flow sealed by ``seal()`` (in Python or Node) with any of ``secrets``. ``max_age`` (seconds)
+    /// refuses older flows; ``None`` means 600, which is also the most. Raises ``SealedFlowExpiredError``
+    /// or ``SealedFlowInvalidError``.
+    #[classmethod]
+    #[pyo3(signature = (sealed, secrets, *, max_age = None))]
+    fn unseal(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        sealed: &str,
+        secrets: &Bound<'_, PyAny>,
+        max_age: Option<f64>,
+    ) -> PyResult<AuthRequest> {
+        let max_age = max_age.map(crate::runtime::duration_arg).unwrap_or(core::DEFAULT_SEAL_MAX_AGE);
+        let keys = crate::seal::secrets_arg(py, Some(secrets))?;
+        Ok(AuthRequest { inner: core::AuthRequest::unseal(sealed, &keys, max_age).py(py)? })
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "AuthRequest(url={:?}, callback_url={}, code_verifier='<redacted>', code_challenge_method='{}', created_at={})",

@@ -10,10 +10,10 @@ use openrouter_pkce::{
 use pyo3::prelude::*;
 
 use crate::api_key::{ApiKey, KeyInfo, api_key_arg};
-use crate::auth_url::auth_request_arg;
 use crate::error::IntoPyResult;
 use crate::login::{LoginArgs, login_async as login_future, login_sync};
 use crate::runtime::{duration_arg, future, wait};
+use crate::seal::flow_arg;
 
 fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
     CallOptions { base_url, timeout: timeout.map(duration_arg) }
@@ -59,10 +59,11 @@ impl Client {
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
+        secrets: Option<&Bound<'_, PyAny>>,
         response: String,
         call: CallOptions,
     ) -> PyResult<impl Future<Output = core::Result<ApiKey>> + Send + 'static> {
-        let request = auth_request_arg(py, request)?;
+        let request = flow_arg(py, request, secrets)?;
         let c = self.inner.clone();
         Ok(async move { c.complete_auth(&request, &response, &call).await.map(|inner| ApiKey { inner }) })
     }
@@ -166,29 +167,32 @@ impl Client {
     }
 
     /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
-    #[pyo3(signature = (request, response, *, timeout = None))]
+    /// `request` may be the string `AuthRequest.seal()` made; then pass `secrets`.
+    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
     fn complete_auth(
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
         response: String,
+        secrets: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
         let call = call_options(None, timeout);
-        wait(py, self.complete_auth_fut(py, request, response, call)?)
+        wait(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
     /// Awaitable twin of `complete_auth`.
-    #[pyo3(signature = (request, response, *, timeout = None))]
+    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
     fn complete_auth_async<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'_, PyAny>,
         response: String,
+        secrets: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let call = call_options(None, timeout);
-        future(py, self.complete_auth_fut(py, request, response, call)?)
+        future(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
     /// Details of a key (`GET /api/v1/key`): a `str`, or an `ApiKey` (asked of the server it came from
@@ -299,30 +303,33 @@ fn exchange_code_async<'py>(
 
 /// Finish a started flow: check `response` (the callback URL, its path + query such as Flask's
 /// `request.full_path`, its query string, or a pasted code) belongs to `request`, then exchange at the
-/// flow's base URL.
+/// flow's base URL. `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()`
+/// made (then pass the `secrets` it was sealed with).
 #[pyfunction]
-#[pyo3(signature = (request, response, *, timeout = None))]
+#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
 fn complete_auth(
     py: Python<'_>,
     request: &Bound<'_, PyAny>,
     response: String,
+    secrets: Option<&Bound<'_, PyAny>>,
     timeout: Option<f64>,
 ) -> PyResult<ApiKey> {
     let call = call_options(None, timeout);
-    wait(py, default_client().complete_auth_fut(py, request, response, call)?)
+    wait(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
 /// Awaitable twin of `complete_auth`.
 #[pyfunction]
-#[pyo3(signature = (request, response, *, timeout = None))]
+#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
 fn complete_auth_async<'py>(
     py: Python<'py>,
     request: &Bound<'_, PyAny>,
     response: String,
+    secrets: Option<&Bound<'_, PyAny>>,
     timeout: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let call = call_options(None, timeout);
-    future(py, default_client().complete_auth_fut(py, request, response, call)?)
+    future(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
 /// Details of a key (`GET /api/v1/key`): a `str` or an `ApiKey`, which remembers the server it came from

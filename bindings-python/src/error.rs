@@ -31,6 +31,10 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("status", err.status())?;
     let exc = cls.call((err.to_string(),), Some(&kwargs))?;
+    if let Some(oauth_error) = err.oauth_error() {
+        exc.setattr("oauth_error", oauth_error)?;
+        exc.setattr("error_description", err.error_description())?;
+    }
     let pyerr = PyErr::from_value(exc);
     let mut chain = Vec::new();
     let mut src = std::error::Error::source(err);
@@ -67,4 +71,16 @@ pub fn interrupted(py: Python<'_>, signal_err: PyErr) -> PyErr {
     } else {
         signal_err
     }
+}
+
+/// The core's `INVALID_ARGUMENT` for an argument Python could not hand over: `kind` is `"text"` (a lone
+/// surrogate in a str) or `"range"` (an integer too large). The Python layer raises it in place of the bare
+/// `UnicodeEncodeError` / `OverflowError` of the argument conversion, naming the parameter.
+#[pyfunction]
+pub fn _argument_error(py: Python<'_>, name: &str, kind: &str) -> PyErr {
+    let err = match kind {
+        "text" => Error::invalid_text(name),
+        _ => Error::out_of_range(name),
+    };
+    to_py_err(py, &err)
 }

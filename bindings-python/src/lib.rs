@@ -13,6 +13,7 @@ mod error;
 mod login;
 mod pkce;
 mod runtime;
+mod seal;
 mod store;
 
 use pyo3::prelude::*;
@@ -30,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     login::register(m)?;
     store::register(m)?;
     cli::register(m)?;
+    m.add_function(wrap_pyfunction!(error::_argument_error, m)?)?;
     contract::register(m)?;
     Ok(())
 }

@@ -10,8 +10,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use openrouter_pkce::{
-    AuthUrlOptions, ChallengeMethod, Pkce, StartAuthOptions, auth_url, create_challenge, create_verifier,
-    start_auth, verify_challenge,
+    AuthRequest, AuthUrlOptions, ChallengeMethod, DEFAULT_SEAL_MAX_AGE, Pkce, SealSecrets, StartAuthOptions,
+    auth_url, create_challenge, create_verifier, start_auth, verify_challenge,
 };
 use sha2::{Digest, Sha256};
 
@@ -62,5 +62,23 @@ fn urls(c: &mut Criterion) {
     c.bench_function("core/start_auth", |b| b.iter(|| start_auth(black_box(&start)).unwrap()));
 }
 
-criterion_group!(benches, pkce, urls);
+fn seal(c: &mut Criterion) {
+    let secrets = SealSecrets::new(["a benchmark sealing secret of at least 32 bytes"]).unwrap();
+    let request = start_auth(&StartAuthOptions {
+        callback_url: Some("https://app.example.com/callback".into()),
+        key_label: Some("My app".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let sealed = request.seal(&secrets).unwrap();
+    c.bench_function("core/seal", |b| b.iter(|| black_box(&request).seal(&secrets).unwrap()));
+    c.bench_function("core/unseal", |b| {
+        b.iter(|| AuthRequest::unseal(black_box(&sealed), &secrets, DEFAULT_SEAL_MAX_AGE).unwrap())
+    });
+    c.bench_function("core/seal_secrets_new", |b| {
+        b.iter(|| SealSecrets::new([black_box("a benchmark sealing secret of at least 32 bytes")]).unwrap())
+    });
+}
+
+criterion_group!(benches, pkce, urls, seal);
 criterion_main!(benches);

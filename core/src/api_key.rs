@@ -84,10 +84,28 @@ impl fmt::Display for ApiKey {
 /// Longest API key accepted anywhere (from the server, from the caller, from the key file).
 pub const MAX_KEY_LEN: usize = 4096;
 
-/// Whether `key` has the shape of an API key: non-empty, at most [`MAX_KEY_LEN`] bytes, no whitespace or
-/// control characters. The one rule for keys the server returns, the caller passes and the key file holds.
+/// The prefix every OpenRouter API key starts with (`sk-or-v1-…` today).
+pub const KEY_PREFIX: &str = "sk-";
+
+/// What a well-formed key looks like, for error messages.
+pub const KEY_SHAPE: &str = "an API key starts with `sk-` and holds only ASCII letters, digits, `-`, `_` and `.` (at most 4096 bytes)";
+
+/// Whether `key` has the shape of an API key: `sk-` and at least one more character, at most [`MAX_KEY_LEN`]
+/// bytes, only ASCII letters, digits, `-`, `_` and `.` (no whitespace, control, escape, bidi or other
+/// non-ASCII characters). The one rule for keys the server returns, the caller passes, the environment and
+/// the key file hold.
 pub fn is_well_formed_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= MAX_KEY_LEN && !key.chars().any(|c| c.is_whitespace() || c.is_control())
+    key.len() > KEY_PREFIX.len()
+        && key.len() <= MAX_KEY_LEN
+        && key.starts_with(KEY_PREFIX)
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Remove what is harmless around a key read from outside (the environment, a file): surrounding
+/// whitespace and a leading UTF-8 byte-order mark. Nothing inside the key is changed.
+pub fn trim_key(raw: &str) -> &str {
+    let t = raw.trim();
+    t.strip_prefix('\u{feff}').map(str::trim).unwrap_or(t)
 }
 
 /// Lowercase hex SHA-256 of a key.
@@ -180,6 +198,38 @@ mod tests {
         assert_eq!(mask_key(""), "");
         assert_eq!(mask_key("abc"), "…bc");
         assert_eq!(mask_key("ééééééééééééééééééé"), "éé…éééé");
+    }
+
+    #[test]
+    fn one_key_shape() {
+        let long = format!("sk-{}", "a".repeat(MAX_KEY_LEN - 3));
+        for good in ["sk-or-v1-0123456789abcdef", "sk-x", "sk-or-v1-A_b.c-9", long.as_str()] {
+            assert!(is_well_formed_key(good), "{good:?}");
+        }
+        let too_long = format!("sk-{}", "a".repeat(MAX_KEY_LEN - 2));
+        for bad in [
+            "",
+            "sk-",
+            "hello",
+            "hello-world-key",
+            "sk-or-v1-\u{e9}\u{e9}",
+            "sk-or-v1-ab\u{202e}cd",
+            "sk-or-v1-a\x1b[31mb",
+            "sk-or v1",
+            "sk-or-v1-a\nb",
+            "\u{feff}sk-or-v1-a",
+            "sk-or-v1-\"x\"",
+            too_long.as_str(),
+        ] {
+            assert!(!is_well_formed_key(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn trims_only_what_is_harmless() {
+        assert_eq!(trim_key("  sk-a \r\n"), "sk-a");
+        assert_eq!(trim_key("\u{feff}sk-a\n"), "sk-a");
+        assert_eq!(trim_key("sk-a b"), "sk-a b");
     }
 
     #[test]

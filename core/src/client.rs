@@ -57,8 +57,9 @@ struct Inner {
     base_url: String,
     timeout: Duration,
     user_agent: String,
-    /// The pools, per fork generation: `[through the environment's proxies, direct]`.
-    http: Mutex<Option<(u64, [Option<reqwest::Client>; 2])>>,
+    /// The HTTP clients, per fork generation, indexed by [`pool_index`]: through the environment's proxies
+    /// or direct (loopback), and pooled (keep-alive) or fresh (a new connection per request).
+    http: Mutex<Option<(u64, [Option<reqwest::Client>; 4])>>,
 }
 
 /// A configured OpenRouter client. Cheap to clone (shared pool); safe to use from many tasks and threads.
@@ -74,6 +75,22 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// Which connection a request may ride, and what may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// Not idempotent (the exchange spends a single-use code): always a new connection, so the request is
+    /// never written into a pooled socket the server may already have closed; resent only when the
+    /// connection could not be made (the request provably never left).
+    AtMostOnce,
+    /// Idempotent (a GET): a pooled connection, and one resend on a fresh connection when the pooled one
+    /// failed before an answer arrived (a server may close an idle keep-alive connection at any time).
+    Idempotent,
+}
+
+fn pool_index(loopback: bool, pooled: bool) -> usize {
+    usize::from(loopback) * 2 + usize::from(pooled)
 }
 
 pub(crate) fn check_timeout(timeout: Duration) -> Result<()> {
@@ -126,14 +143,17 @@ impl Client {
     ///
     /// Remote hosts go through the proxies of the environment (`HTTPS_PROXY`, `NO_PROXY`, …); loopback
     /// hosts (the emulator, tests) never do, so a developer's proxy setting cannot break them.
-    fn http(&self, loopback: bool) -> Result<reqwest::Client> {
+    ///
+    /// A `pooled` client keeps idle connections for reuse; the other opens a new connection per request.
+    fn http(&self, loopback: bool, pooled: bool) -> Result<reqwest::Client> {
         let generation = fork_generation();
         let mut slot = self.inner.http.lock().unwrap_or_else(|p| p.into_inner());
         if slot.as_ref().is_none_or(|(g, _)| *g != generation) {
-            *slot = Some((generation, [None, None]));
+            *slot = Some((generation, [None, None, None, None]));
         }
         let pools = &mut slot.as_mut().expect("set just above").1;
-        if let Some(c) = &pools[usize::from(loopback)] {
+        let index = pool_index(loopback, pooled);
+        if let Some(c) = &pools[index] {
             return Ok(c.clone());
         }
         ensure_crypto_provider();
@@ -143,6 +163,9 @@ impl Client {
             .user_agent(self.inner.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true);
+        if !pooled {
+            builder = builder.pool_max_idle_per_host(0);
+        }
         if loopback {
             builder = builder.no_proxy();
         }
@@ -150,7 +173,7 @@ impl Client {
             detail: "could not build the HTTP client".into(),
             source: Some(Box::new(e.without_url())),
         })?;
-        pools[usize::from(loopback)] = Some(client.clone());
+        pools[index] = Some(client.clone());
         Ok(client)
     }
 
@@ -167,18 +190,23 @@ impl Client {
 
     /// Send one request under the retry policy and read its capped body.
     ///
-    /// Retries only when the request provably never left (connect failure: at most twice) or on a 429
-    /// with a short `Retry-After` (once). A timeout, a 5xx or a reset after sending is final.
+    /// Retries when the request provably never left (connect failure: at most twice), on a 429 with a short
+    /// `Retry-After` (once), and — only for [`Delivery::Idempotent`] requests — once on a fresh connection
+    /// when a pooled one failed before any answer. For [`Delivery::AtMostOnce`] a timeout, a 5xx or a reset
+    /// after sending is final.
     pub(crate) async fn send(
         &self,
         base_url: &str,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
         timeout: Duration,
+        delivery: Delivery,
     ) -> Result<HttpAnswer> {
-        let http = self.http(base_is_loopback(base_url))?;
+        let loopback = base_is_loopback(base_url);
+        let mut http = self.http(loopback, delivery == Delivery::Idempotent)?;
         let deadline = tokio::time::Instant::now() + timeout;
         let mut connect_retries = 0;
         let mut rate_retries = 0;
+        let mut fresh_retries = 0;
         loop {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             if remaining.is_zero() {
@@ -219,6 +247,17 @@ impl Client {
                     connect_retries += 1;
                     let backoff = Duration::from_millis(100 * 3u64.pow(connect_retries - 1));
                     tokio::time::sleep(backoff.min(remaining)).await;
+                    continue;
+                }
+                Err(e)
+                    if delivery == Delivery::Idempotent
+                        && fresh_retries == 0
+                        && !e.is_connect()
+                        && e.status().is_none() =>
+                {
+                    // The pooled connection died under us (closed by the server after its last answer).
+                    fresh_retries += 1;
+                    http = self.http(loopback, false)?;
                     continue;
                 }
                 Err(e) => {

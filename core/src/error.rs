@@ -43,7 +43,7 @@ pub enum ErrorCode {
     Network,
     /// The HTTP deadline passed.
     Timeout,
-    /// The callback carried `error=` (the user declined).
+    /// The callback carried `error=access_denied` (the user declined).
     AccessDenied,
     /// The callback's nonce/state is not this flow's.
     StateMismatch,
@@ -55,11 +55,18 @@ pub enum ErrorCode {
     PortInUse,
     /// The key file could not be read or written safely.
     Storage,
+    /// The callback carried an OAuth `error=` other than `access_denied` (`server_error`,
+    /// `temporarily_unavailable`, `invalid_scope`, …): the authorization server could not authorize.
+    AuthorizationFailed,
+    /// A sealed flow was refused: tampered, truncated, sealed with another secret, another version, not one.
+    SealedFlowInvalid,
+    /// A sealed flow is older than its maximum age.
+    SealedFlowExpired,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the contract's table.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidVerifier,
         ErrorCode::InvalidMethod,
         ErrorCode::InvalidCallbackUrl,
@@ -81,6 +88,9 @@ impl ErrorCode {
         ErrorCode::Cancelled,
         ErrorCode::PortInUse,
         ErrorCode::Storage,
+        ErrorCode::AuthorizationFailed,
+        ErrorCode::SealedFlowInvalid,
+        ErrorCode::SealedFlowExpired,
     ];
 
     /// The stable code string, e.g. `"INVALID_CODE"`.
@@ -107,6 +117,9 @@ impl ErrorCode {
             ErrorCode::Cancelled => "CANCELLED",
             ErrorCode::PortInUse => "PORT_IN_USE",
             ErrorCode::Storage => "STORAGE",
+            ErrorCode::AuthorizationFailed => "AUTHORIZATION_FAILED",
+            ErrorCode::SealedFlowInvalid => "SEALED_FLOW_INVALID",
+            ErrorCode::SealedFlowExpired => "SEALED_FLOW_EXPIRED",
         }
     }
 
@@ -137,6 +150,8 @@ impl ErrorCode {
             ErrorCode::Cancelled => ErrorClass::Cancelled,
             ErrorCode::PortInUse => ErrorClass::Network,
             ErrorCode::Storage => ErrorClass::Storage,
+            ErrorCode::AuthorizationFailed => ErrorClass::Authorization,
+            ErrorCode::SealedFlowInvalid | ErrorCode::SealedFlowExpired => ErrorClass::Authorization,
         }
     }
 }
@@ -249,14 +264,24 @@ pub enum Error {
         /// Which deadline.
         detail: String,
     },
-    /// The callback carried `error=`.
+    /// The callback carried `error=access_denied`: the user declined.
     #[error("access denied: {message}")]
     AccessDenied {
-        /// The OAuth `error` value (e.g. `access_denied`).
+        /// The OAuth `error` value (`access_denied`).
         error: String,
-        /// `error_description`, when given.
+        /// `error_description`, when given: filtered (no control characters) and capped, never in the message.
         description: Option<String>,
-        /// Human readable text.
+        /// Our own text (never the server's).
+        message: String,
+    },
+    /// The callback carried another OAuth `error=` value (`server_error`, `temporarily_unavailable`, …).
+    #[error("authorization failed: {message}")]
+    AuthorizationFailed {
+        /// The OAuth `error` value, filtered and capped (see [`Error::oauth_error`]).
+        error: String,
+        /// `error_description`, when given: filtered (no control characters) and capped, never in the message.
+        description: Option<String>,
+        /// Our own text (never the server's).
         message: String,
     },
     /// The callback's nonce/state is not this flow's.
@@ -294,6 +319,20 @@ pub enum Error {
         #[source]
         source: Option<std::io::Error>,
     },
+    /// A sealed flow was refused (see [`crate::SealSecrets`]).
+    #[error("sealed flow refused: {detail}; start the login again")]
+    SealedFlowInvalid {
+        /// Why (never the token, a secret or the flow's content).
+        detail: String,
+    },
+    /// A sealed flow is too old.
+    #[error("sealed flow expired: started {}s ago, valid for {}s; start the login again", .age.as_secs(), .max_age.as_secs())]
+    SealedFlowExpired {
+        /// How old it is.
+        age: Duration,
+        /// How long it was valid.
+        max_age: Duration,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -322,6 +361,9 @@ impl Error {
             Error::Cancelled { .. } => ErrorCode::Cancelled,
             Error::PortInUse { .. } => ErrorCode::PortInUse,
             Error::Storage { .. } => ErrorCode::Storage,
+            Error::AuthorizationFailed { .. } => ErrorCode::AuthorizationFailed,
+            Error::SealedFlowInvalid { .. } => ErrorCode::SealedFlowInvalid,
+            Error::SealedFlowExpired { .. } => ErrorCode::SealedFlowExpired,
         }
     }
 
@@ -331,6 +373,64 @@ impl Error {
             Error::Http { status, .. } => Some(*status),
             Error::MalformedResponse { status, .. } => *status,
             _ => None,
+        }
+    }
+
+    /// The OAuth `error` value of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error (filtered: printable
+    /// ASCII, at most [`MAX_OAUTH_ERROR_LEN`] characters).
+    pub fn oauth_error(&self) -> Option<&str> {
+        match self {
+            Error::AccessDenied { error, .. } | Error::AuthorizationFailed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The `error_description` of an `ACCESS_DENIED` or `AUTHORIZATION_FAILED` error, when one came:
+    /// control characters removed, at most [`MAX_ERROR_DESCRIPTION_LEN`] characters. It is the server's
+    /// text, not ours: show it as text, never as markup; it is never part of the message.
+    pub fn error_description(&self) -> Option<&str> {
+        match self {
+            Error::AccessDenied { description, .. } | Error::AuthorizationFailed { description, .. } => {
+                description.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The error for a callback or pasted response carrying OAuth `error=` (and maybe `error_description`):
+    /// `access_denied` is `ACCESS_DENIED`, any other value `AUTHORIZATION_FAILED`. Both values are
+    /// filtered and capped; the message is the library's own text.
+    pub fn from_oauth_error(error: &str, description: Option<&str>) -> Error {
+        let error = filter_oauth_error(error);
+        let description = description.map(filter_description).filter(|d| !d.is_empty());
+        if error == "access_denied" {
+            Error::AccessDenied {
+                error,
+                description,
+                message: "the user declined the authorization request; run the login again to retry".into(),
+            }
+        } else {
+            let message = match error.as_str() {
+                "temporarily_unavailable" => {
+                    "OpenRouter is temporarily unable to authorize (temporarily_unavailable); try again in a moment"
+                        .to_owned()
+                }
+                "server_error" => {
+                    "OpenRouter had an error while authorizing (server_error); try again later".to_owned()
+                }
+                // A registered-looking token is named; anything else stays in the `oauth_error` field only.
+                other if !other.is_empty()
+                    && other.len() <= 40
+                    && other.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
+                {
+                    format!(
+                        "OpenRouter refused the authorization request ({other}); check the authorization URL's parameters"
+                    )
+                }
+                _ => "OpenRouter refused the authorization request with an unrecognised error value (see oauth_error)"
+                    .to_owned(),
+            };
+            Error::AuthorizationFailed { error, description, message }
         }
     }
 
@@ -367,6 +467,58 @@ impl Error {
     pub(crate) fn cancelled(detail: impl Into<String>) -> Self {
         Error::Cancelled { detail: detail.into() }
     }
+
+    /// `INVALID_ARGUMENT` for a text argument that is not valid Unicode (a lone UTF-16 surrogate, which
+    /// Python and JavaScript strings can hold): the bindings refuse it instead of replacing or failing bare.
+    pub fn invalid_text(param: &str) -> Self {
+        Error::InvalidArgument {
+            reason: format!("{param} is not valid Unicode text (it holds a lone surrogate)"),
+        }
+    }
+
+    /// `INVALID_ARGUMENT` for a number argument outside what the parameter can hold (e.g. an integer of
+    /// 2⁶³ or more).
+    pub fn out_of_range(param: &str) -> Self {
+        Error::InvalidArgument { reason: format!("{param} is out of range") }
+    }
+
+    /// `CANCELLED` for a call its caller aborted (a Node `AbortSignal`, a cancelled Python task): the
+    /// bindings' one wording for it.
+    pub fn aborted() -> Self {
+        Error::Cancelled { detail: "the call was aborted by its caller".into() }
+    }
+}
+
+/// Longest OAuth `error` value kept (RFC 6749 values are short tokens).
+pub const MAX_OAUTH_ERROR_LEN: usize = 64;
+/// Longest `error_description` kept.
+pub const MAX_ERROR_DESCRIPTION_LEN: usize = 300;
+
+/// An OAuth `error` value as RFC 6749 allows it (printable ASCII but `"` and `\`), cut to
+/// [`MAX_OAUTH_ERROR_LEN`]; anything else is dropped.
+fn filter_oauth_error(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| matches!(c, ' ' | '!' | '#'..='[' | ']'..='~'))
+        .take(MAX_OAUTH_ERROR_LEN)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// An `error_description` with control, format (bidi) and line-breaking characters removed, cut to
+/// [`MAX_ERROR_DESCRIPTION_LEN`] characters.
+fn filter_description(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        })
+        .take(MAX_ERROR_DESCRIPTION_LEN)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// Quote a user-supplied, non-secret value for an error message: escaped, and cut to 40 characters so a
@@ -407,6 +559,34 @@ mod tests {
         assert_eq!(e.code(), "INVALID_CODE");
         assert_eq!(Error::cancelled("x").status(), None);
         assert_eq!(Error::cancelled("x").class().exit_code(), 130);
+    }
+
+    #[test]
+    fn oauth_errors_keep_their_meaning() {
+        // Issue 11 item 8: every value was ACCESS_DENIED, and the description was the message.
+        let e = Error::from_oauth_error("access_denied", Some("No thanks"));
+        assert_eq!(e.code(), "ACCESS_DENIED");
+        assert_eq!(e.oauth_error(), Some("access_denied"));
+        assert_eq!(e.error_description(), Some("No thanks"));
+        assert!(!e.to_string().contains("No thanks"), "{e}");
+        for value in ["server_error", "temporarily_unavailable", "invalid_scope", "invalid_request", "x"] {
+            let e = Error::from_oauth_error(value, Some("<script>x</script>"));
+            assert_eq!(e.code(), "AUTHORIZATION_FAILED", "{value}");
+            assert_eq!(e.class(), ErrorClass::Authorization);
+            assert_eq!(e.oauth_error(), Some(value));
+            assert_eq!(e.error_description(), Some("<script>x</script>"), "kept as text, as a field");
+            assert!(!e.chain_message().contains("<script>"), "{e}");
+        }
+        let long = format!("a\u{0}b\r\nc\u{202e}d{}", "z".repeat(1000));
+        let e = Error::from_oauth_error(&format!("bad\n<{}>", "e".repeat(100)), Some(&long));
+        assert_eq!(e.code(), "AUTHORIZATION_FAILED");
+        let error = e.oauth_error().unwrap();
+        assert!(error.len() <= MAX_OAUTH_ERROR_LEN && !error.contains('\n'), "{error:?}");
+        let d = e.error_description().unwrap();
+        assert!(d.starts_with("abcd") && d.chars().count() == MAX_ERROR_DESCRIPTION_LEN, "{d:?}");
+        assert!(!e.to_string().contains('\n') && !e.to_string().contains("zzzz"));
+        assert_eq!(Error::from_oauth_error("access_denied", Some("\u{7}")).error_description(), None);
+        assert_eq!(Error::cancelled("x").oauth_error(), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
 use crate::auth_url::AuthRequest;
-use crate::client::{CallOptions, Client, HttpAnswer};
+use crate::client::{CallOptions, Client, Delivery, HttpAnswer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::{ChallengeMethod, CodeVerifier};
 use crate::response::{check_code, extract_code};
@@ -187,7 +187,8 @@ impl Client {
     /// Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
     ///
     /// Sent exactly once: the code is single-use, so nothing is retried once the request may have
-    /// reached the server.
+    /// reached the server. It always rides a new connection (never a pooled one the server may have closed
+    /// after its last answer), and is resent only when that connection could not be made.
     pub async fn exchange_code(&self, request: ExchangeRequest, call: &CallOptions) -> Result<ApiKey> {
         let (base, timeout) = self.resolve(call)?;
         let code = request.code.secret().trim();
@@ -211,6 +212,7 @@ impl Client {
                         .body(body.clone())
                 },
                 timeout,
+                Delivery::AtMostOnce,
             )
             .await?;
         if (200..300).contains(&answer.status) {
@@ -272,6 +274,7 @@ impl Client {
                         .header(reqwest::header::ACCEPT, "application/json")
                 },
                 timeout,
+                Delivery::Idempotent,
             )
             .await?;
         if (200..300).contains(&answer.status) {

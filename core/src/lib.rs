@@ -22,6 +22,14 @@
 //! println!("got {key}"); // prints the masked key only
 //! # Ok(()) }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! None is on by default: a library user compiles the client, the login and the key storage only.
+//!
+//! - `emulator`: the `emulator` module, the in-process fake of OpenRouter for tests and demos (adds axum).
+//! - `cli`: the `openrouter-pkce` command line (adds clap; implies `emulator` for
+//!   `openrouter-pkce emulator`). `cargo install openrouter-pkce --features cli` installs it.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -44,6 +52,7 @@ pub mod pkce;
 mod response;
 pub(crate) mod rng;
 pub mod runtime;
+mod seal;
 pub mod store;
 mod urls;
 
@@ -53,11 +62,11 @@ pub use api_key::{
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
-pub use callback::{CallbackParams, CallbackServer};
+pub use callback::{Callback, CallbackParams, CallbackServer};
 pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
-pub use error::{Error, ErrorClass, ErrorCode, Result};
+pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
 pub use exchange::{AuthorizationCode, ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
@@ -65,6 +74,10 @@ pub use pkce::{
     verify_challenge,
 };
 pub use response::extract_code;
+pub use seal::{
+    DEFAULT_SEAL_MAX_AGE, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO, SEALED_FLOW_TYP,
+    SealSecrets,
+};
 pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_url, validate_callback_url};
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).

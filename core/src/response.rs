@@ -13,12 +13,6 @@ pub const MAX_RESPONSE_LEN: usize = 8192;
 /// Longest code accepted.
 pub const MAX_CODE_LEN: usize = 2048;
 
-/// Keep an `error_description` printable and short: it is shown to the user, never trusted.
-fn sanitize_text(s: &str) -> String {
-    let cleaned: String = s.chars().filter(|c| !c.is_control()).take(300).collect();
-    cleaned.trim().to_owned()
-}
-
 /// The one rule for authorization codes: non-empty, at most [`MAX_CODE_LEN`] bytes, no whitespace or control
 /// characters. The error never contains the code.
 pub(crate) fn check_code(code: &str) -> Result<()> {
@@ -109,13 +103,7 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
         });
     }
     if let Some(err) = error {
-        let err = sanitize_text(&err);
-        let description = description.map(|d| sanitize_text(&d)).filter(|d| !d.is_empty());
-        let message = match &description {
-            Some(d) => format!("{err}: {d}"),
-            None => format!("{err} (the user declined or OpenRouter refused the request)"),
-        };
-        return Err(Error::AccessDenied { error: err, description, message });
+        return Err(Error::from_oauth_error(&err, description.as_deref()));
     }
     let code = code.ok_or_else(|| Error::invalid_argument("the response holds no `code` parameter"))?;
     check_code(&code)?;
@@ -196,7 +184,13 @@ mod tests {
         let r = req(None);
         let e = extract_code(&r, "error=access_denied&error_description=No%0Athanks").unwrap_err();
         assert_eq!(e.code(), "ACCESS_DENIED");
-        assert!(e.to_string().contains("Nothanks"));
+        assert_eq!(e.error_description(), Some("Nothanks"));
+        assert!(!e.to_string().contains("thanks"), "the description is a field, never the message");
+        let e = extract_code(&r, "error=server_error&error_description=%3Cscript%3Ex%3C%2Fscript%3E")
+            .unwrap_err();
+        assert_eq!(e.code(), "AUTHORIZATION_FAILED");
+        assert_eq!(e.oauth_error(), Some("server_error"));
+        assert!(!e.to_string().contains("<script>"), "{e}");
         for bad in ["", "   ", "state=x", "code=", "code=a b", "code=1&code=2", "a b"] {
             let e = extract_code(&r, bad).unwrap_err();
             assert!(matches!(e.code(), "INVALID_ARGUMENT" | "STATE_MISMATCH"), "{bad}: {e}");

@@ -1,9 +1,11 @@
 //! Where the key lives between runs: `OPENROUTER_API_KEY`, else a plain file in the user's config directory.
 //!
 //! The file is `<config dir>/api_key`, holding the key and a newline. On Unix it is created 0600 at open time
-//! (never chmod-ed afterwards) inside a 0700 directory, replaced atomically (temp file in the same directory,
-//! `fsync`, `rename`, `fsync` of the directory), never read through a symlink, and refused when group or other
-//! users can read it. Error messages name the path and never contain the key.
+//! (never chmod-ed afterwards) inside a directory created 0700, replaced atomically (temp file in the same
+//! directory, `fsync`, `rename`, `fsync` of the directory), never read through a symlink, and refused when group
+//! or other users can read it. Storage never changes what it did not create: an existing config directory is
+//! used as it is when it belongs to the user and nobody else can write to it, and refused otherwise (never
+//! chmod-ed). Error messages name the path and never contain the key.
 //!
 //! The `*_in` / `*_from` functions take the directory explicitly; the public wrappers only read the environment.
 
@@ -12,7 +14,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::api_key::is_well_formed_key;
+use crate::api_key::{KEY_SHAPE, is_well_formed_key, trim_key};
 use crate::{ApiKey, Error, Result};
 
 /// The environment variable whose value wins over the stored key.
@@ -39,7 +41,15 @@ pub fn config_dir() -> Result<PathBuf> {
 fn config_dir_from(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
     let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(dir) = non_empty(ENV_CONFIG_DIR) {
-        return Ok(PathBuf::from(dir));
+        return match absolute_dir(dir) {
+            Some(dir) => Ok(dir),
+            None => Err(Error::storage(
+                format!(
+                    "{ENV_CONFIG_DIR} must be an absolute path (a relative one would depend on the working directory)"
+                ),
+                None,
+            )),
+        };
     }
     #[cfg(windows)]
     {
@@ -54,12 +64,9 @@ fn config_dir_from(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
     #[cfg(not(windows))]
     {
         #[cfg(not(target_os = "macos"))]
-        if let Some(xdg) = non_empty("XDG_CONFIG_HOME") {
-            let xdg = PathBuf::from(xdg);
-            // The XDG spec says relative paths are invalid and must be ignored.
-            if xdg.is_absolute() {
-                return Ok(xdg.join(APP_DIR));
-            }
+        // The XDG spec says relative paths are invalid and must be ignored.
+        if let Some(xdg) = non_empty("XDG_CONFIG_HOME").and_then(absolute_dir) {
+            return Ok(xdg.join(APP_DIR));
         }
         let Some(home) = non_empty("HOME") else {
             return Err(Error::storage(
@@ -79,15 +86,32 @@ fn config_dir_from(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
     }
 }
 
+/// The one rule for directories named by the environment: only an absolute path is used (a relative
+/// `XDG_CONFIG_HOME` is ignored as its spec says, a relative `OPENROUTER_PKCE_CONFIG_DIR` is refused).
+fn absolute_dir(value: OsString) -> Option<PathBuf> {
+    let path = PathBuf::from(value);
+    path.is_absolute().then_some(path)
+}
+
 /// The key file: `config_dir()/api_key`.
 pub fn key_path() -> Result<PathBuf> {
     Ok(config_dir()?.join(KEY_FILE_NAME))
 }
 
 /// The key to use: `OPENROUTER_API_KEY` when set and non-empty (trimmed), else the stored key, else `None`.
+///
+/// Surrounding whitespace and a byte-order mark are removed; a value that is still not a well-formed key
+/// (inner spaces, control or escape characters, non-ASCII, too long, no `sk-` prefix) is refused with
+/// `STORAGE`, naming the variable or the file it came from.
 pub fn load_key() -> Result<Option<String>> {
-    let env = std::env::var(ENV_KEY).ok();
-    if let Some(key) = env_key(env.as_deref()) {
+    let env = match std::env::var(ENV_KEY) {
+        Ok(v) => Some(v),
+        Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(Error::storage(format!("{ENV_KEY} does not hold a valid key (not UTF-8)"), None));
+        }
+    };
+    if let Some(key) = env_key(env.as_deref())? {
         // The environment needs no config directory (a container without HOME still works).
         return Ok(Some(key));
     }
@@ -117,14 +141,24 @@ pub fn logout() -> Result<Option<ApiKey>> {
     logout_in(&config_dir()?)
 }
 
-fn env_key(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+/// The environment's key: `None` when unset or blank, an error when set to something that is not a key.
+fn env_key(value: Option<&str>) -> Result<Option<String>> {
+    let Some(key) = value.map(trim_key).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if !is_well_formed_key(key) {
+        return Err(Error::storage(
+            format!("{ENV_KEY} does not hold a valid key ({KEY_SHAPE}); fix or unset it"),
+            None,
+        ));
+    }
+    Ok(Some(key.to_owned()))
 }
 
 /// [`load_key`] with the environment's value and the directory given.
 #[cfg(test)]
 pub(crate) fn load_key_from(env_value: Option<&str>, dir: &Path) -> Result<Option<String>> {
-    match env_key(env_value) {
+    match env_key(env_value)? {
         Some(key) => Ok(Some(key)),
         None => load_stored_key_in(dir),
     }
@@ -139,9 +173,7 @@ fn validate_key(key: &str) -> Result<()> {
     if is_well_formed_key(key) {
         Ok(())
     } else {
-        Err(Error::invalid_argument(format!(
-            "key: must be 1 to {MAX_KEY_LEN} bytes without whitespace or control characters"
-        )))
+        Err(Error::invalid_argument(format!("key: not a well-formed API key ({KEY_SHAPE})")))
     }
 }
 
@@ -243,14 +275,14 @@ fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::storage(format!("{} does not hold a valid key (not UTF-8)", path.display()), None)
     })?;
-    let key = text.trim();
+    let key = trim_key(&text);
     if key.is_empty() {
         return Ok(None);
     }
     if validate_key(key).is_err() {
         return Err(Error::storage(
             format!(
-                "{} does not hold a valid key; run `openrouter-pkce logout` and log in again",
+                "{} does not hold a valid key ({KEY_SHAPE}); run `openrouter-pkce logout` and log in again",
                 path.display()
             ),
             None,
@@ -326,11 +358,11 @@ fn check_private_file(_path: &Path, _meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
-/// Create `dir` (0700) if needed; tighten an existing one we own to 0700; refuse one owned by someone else that
-/// others can read.
+/// Create `dir` (0700, with any missing parents) if needed. An existing directory is never changed: it is
+/// used when it is the user's and nobody else can write to it, and refused (`STORAGE`) otherwise.
 #[cfg(unix)]
 fn ensure_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -341,22 +373,30 @@ fn ensure_private_dir(dir: &Path) -> Result<()> {
     if !meta.is_dir() {
         return Err(Error::storage(format!("{} is not a directory", dir.display()), None));
     }
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if meta.uid() != me {
-            return Err(Error::storage(
-                format!(
-                    "{} (mode {mode:03o}) is accessible to other users and owned by someone else; \
-                     set {ENV_CONFIG_DIR} to a private directory",
-                    dir.display()
-                ),
-                None,
-            ));
-        }
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .map_err(|e| Error::storage(format!("could not chmod 700 {}", dir.display()), Some(e)))?;
+    let mode = meta.mode() & 0o7777;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(Error::storage(
+            format!(
+                "{} belongs to another user; set {ENV_CONFIG_DIR} to a directory of your own \
+                 (e.g. `mkdir -m 700 ~/.openrouter-pkce`)",
+                dir.display()
+            ),
+            None,
+        ));
+    }
+    if mode & 0o022 != 0 {
+        return Err(Error::storage(
+            format!(
+                "{} (mode {mode:04o}) is writable by other users, so the key cannot be kept there safely; \
+                 set {ENV_CONFIG_DIR} to a private directory (e.g. `mkdir -m 700 ~/.openrouter-pkce`) \
+                 or run `chmod go-w {}` if that is what you want",
+                dir.display(),
+                dir.display()
+            ),
+            None,
+        ));
     }
     Ok(())
 }
@@ -411,15 +451,64 @@ mod tests {
         assert_eq!(load_key_from(None, &dir).unwrap().as_deref(), Some(KEY));
     }
 
+    fn full_mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    }
+
     #[test]
-    fn file_created_private_even_with_permissive_umask_dir() {
+    fn existing_readable_dir_is_used_unchanged() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("loose");
         fs::create_dir(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         save_key_in(&dir, KEY).unwrap();
-        assert_eq!(mode(&dir), 0o700, "an existing loose directory we own is tightened");
+        assert_eq!(mode(&dir), 0o755, "an existing directory is never chmod-ed");
         assert_eq!(mode(&dir.join("api_key")), 0o600);
+    }
+
+    #[test]
+    fn storage_never_changes_a_shared_dir() {
+        // Issue 11 item 2: 1777 became 0700 (the sticky bit dropped) before.
+        for shared in [0o1777, 0o777, 0o770, 0o2775, 0o757] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("shared");
+            fs::create_dir(&dir).unwrap();
+            fs::set_permissions(&dir, fs::Permissions::from_mode(shared)).unwrap();
+            let e = save_key_in(&dir, KEY).unwrap_err();
+            assert_eq!(e.code(), "STORAGE", "{shared:o}");
+            let msg = e.to_string();
+            assert!(msg.contains("writable by other users") && msg.contains(ENV_CONFIG_DIR), "{msg}");
+            assert_eq!(full_mode(&dir), shared, "mode {shared:o} untouched");
+            assert_eq!(entries(&dir), Vec::<String>::new(), "nothing written");
+        }
+    }
+
+    #[test]
+    fn storage_never_chmods_through_a_symlinked_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("real");
+        fs::create_dir(&target).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o755)).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        save_key_in(&link, KEY).unwrap();
+        assert_eq!(full_mode(&target), 0o755, "the symlink's target keeps its mode");
+        let shared = tmp.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+        let link2 = tmp.path().join("link2");
+        std::os::unix::fs::symlink(&shared, &link2).unwrap();
+        assert_eq!(save_key_in(&link2, KEY).unwrap_err().code(), "STORAGE");
+        assert_eq!(full_mode(&shared), 0o1777);
+    }
+
+    #[test]
+    fn created_dirs_are_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a").join("b");
+        save_key_in(&dir, KEY).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&tmp.path().join("a")), 0o700);
     }
 
     #[test]
@@ -453,6 +542,39 @@ mod tests {
             // Running as root: permissions do not stop us; nothing to test here.
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
         }
+    }
+
+    #[test]
+    fn env_key_has_the_one_key_shape() {
+        // Issue 11 item 4: these were returned unchecked before.
+        let tmp = tempfile::tempdir().unwrap();
+        let big = format!("sk-{}", "a".repeat(100_000));
+        for bad in ["hello", "sk-or-v1-a\nb", "sk-or-v1-\x1b[2J", "sk-or v1", "sk-or-v1-\u{e9}", big.as_str()]
+        {
+            let e = load_key_from(Some(bad), tmp.path()).unwrap_err();
+            assert_eq!(e.code(), "STORAGE", "{bad:?}");
+            assert!(e.to_string().contains(ENV_KEY), "{e}");
+            assert!(!e.chain_message().contains(bad.trim()), "the value is never echoed");
+        }
+        assert_eq!(
+            load_key_from(Some("\u{feff}sk-or-v1-bom\r\n"), tmp.path()).unwrap().as_deref(),
+            Some("sk-or-v1-bom")
+        );
+    }
+
+    #[test]
+    fn key_file_with_a_bom_is_trimmed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("api_key");
+        let mut f = create_new_private(&path).unwrap();
+        f.write_all(format!("\u{feff}{KEY}\n").as_bytes()).unwrap();
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some(KEY));
+        fs::remove_file(&path).unwrap();
+        let mut f = create_new_private(&path).unwrap();
+        f.write_all(b"hello\n").unwrap();
+        let e = load_stored_key_in(tmp.path()).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains(&path.display().to_string()), "{e}");
     }
 
     #[test]
@@ -573,24 +695,36 @@ mod tests {
     fn invalid_keys_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let long = "k".repeat(MAX_KEY_LEN + 1);
-        for bad in ["", " ", "sk or", "sk-or\n", "\tsk", "sk\u{0}x", "sk\u{7f}", "sk\u{a0}x", long.as_str()] {
+        for bad in [
+            "",
+            " ",
+            "sk or",
+            "sk-or\n",
+            "\tsk",
+            "sk\u{0}x",
+            "sk\u{7f}",
+            "sk\u{a0}x",
+            "hello-world-key",
+            "sk-or-v1-\u{202e}x",
+            long.as_str(),
+        ] {
             let e = save_key_in(tmp.path(), bad).unwrap_err();
             assert_eq!(e.code(), "INVALID_ARGUMENT", "{bad:?}");
             assert!(bad.is_empty() || bad.trim().is_empty() || !e.to_string().contains(bad));
         }
-        assert!(save_key_in(tmp.path(), &"k".repeat(MAX_KEY_LEN)).is_ok());
+        assert!(save_key_in(tmp.path(), &format!("sk-{}", "k".repeat(MAX_KEY_LEN - 3))).is_ok());
         assert!(save_key(" ").is_err());
     }
 
     #[test]
-    fn foreign_loose_dir_refused_or_tightened() {
+    fn foreign_or_shared_dir_refused_and_unchanged() {
         // /tmp-like directories owned by root with loose modes must not be used (unless we are root).
         let tmp = std::env::temp_dir();
         use std::os::unix::fs::MetadataExt;
         let meta = fs::metadata(&tmp).unwrap();
         // SAFETY: geteuid has no preconditions.
         let me = unsafe { libc::geteuid() };
-        if meta.uid() != me && meta.permissions().mode() & 0o077 != 0 {
+        if meta.uid() != me || meta.permissions().mode() & 0o022 != 0 {
             let e = ensure_private_dir(&tmp).unwrap_err();
             assert_eq!(e.code(), "STORAGE");
             assert_eq!(fs::metadata(&tmp).unwrap().permissions().mode(), meta.permissions().mode());
@@ -621,6 +755,9 @@ mod tests {
                 PathBuf::from("/home/u/.config/openrouter-pkce")
             );
         }
+        let e = config_dir_from(env(&[(ENV_CONFIG_DIR, "relative/dir"), ("HOME", "/home/u")])).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains("absolute"), "{e}");
         let e = config_dir_from(env(&[])).unwrap_err();
         assert_eq!(e.code(), "STORAGE");
         assert!(e.to_string().contains(ENV_CONFIG_DIR));

@@ -285,3 +285,82 @@ fn blocking_facade_works_without_a_runtime() {
     let info = c.key_info(key.key(), &CallOptions::default()).unwrap();
     assert_eq!(info.label.as_deref(), Some("tests"));
 }
+
+/// A server that answers each request keep-alive style (no `Connection: close`) and then closes the
+/// connection a moment later without reading anything more, as a server may. Counts the requests it read.
+async fn closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                    .unwrap_or(0);
+                while buf.len() < head_end + len {
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let body = if head.starts_with("post") {
+                    format!(r#"{{"key":"sk-or-v1-{n:064x}","user_id":null}}"#)
+                } else {
+                    r#"{"data":{"label":"closing"}}"#.to_owned()
+                };
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(answer.as_bytes()).await;
+                // The client's next request lands here, is never read, and the close resets it.
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                drop(sock);
+            });
+        }
+    });
+    (base, seen)
+}
+
+/// Issue 11 item 3: back-to-back calls to a server that closes each keep-alive connection after answering.
+/// Before: the second call reused the dead pooled socket and failed with NETWORK.
+#[tokio::test]
+async fn calls_survive_a_server_that_closes_after_each_answer() {
+    use std::sync::atomic::Ordering;
+    let (base, seen) = closing_server().await;
+    let c = Client::new(ClientOptions { base_url: base, ..Default::default() }).unwrap();
+    for i in 0..20 {
+        let info = c.key_info("sk-or-v1-abc", &CallOptions::default()).await;
+        assert_eq!(
+            info.map(|k| k.label).unwrap_or_else(|e| panic!("key info #{i}: {e}")).as_deref(),
+            Some("closing")
+        );
+    }
+    let before = seen.load(Ordering::SeqCst);
+    for i in 0..20 {
+        let req = ExchangeRequest { code: format!("code{i}").into(), ..Default::default() };
+        c.exchange_code(req, &CallOptions::default()).await.unwrap_or_else(|e| panic!("exchange #{i}: {e}"));
+    }
+    assert_eq!(seen.load(Ordering::SeqCst) - before, 20, "each exchange reached the server exactly once");
+}

@@ -387,4 +387,181 @@ async fn headless_after_invalid_code_says_the_flow_must_restart_and_offers_to() 
         login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap_err();
     assert_eq!(err.code(), "INVALID_CODE");
     assert!(ui.messages().contains("must restart"));
+
+/// A scripted UI whose shown URLs go to the test (which plays the browser).
+fn ui_with_urls() -> (Arc<TestUi>, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let ui = Arc::new(TestUi {
+        urls: Mutex::default(),
+        messages: Mutex::default(),
+        can_paste: false,
+        paste: Arc::new(|_| Box::pin(async { None })),
+        on_url: Some(tx),
+    });
+    (ui, rx)
+}
+
+/// Approve on the emulator and return the callback URL it redirects to (not yet loaded).
+async fn approved_callback(auth_url: &str) -> String {
+    let resp = http().get(auth_url).send().await.unwrap();
+    assert_eq!(resp.status(), 302);
+    resp.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Load a callback URL as a browser would, once (no retry); returns the status and the page.
+async fn load_once(url: &str, cookie: Option<&str>) -> (u16, String) {
+    let mut req = http().get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let resp = req.send().await.expect("the callback request gets an answer on its first attempt");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.unwrap())
+}
+
+/// Issue 11 item 7: the page said "You're connected" (200) whatever happened next.
+#[tokio::test]
+async fn the_page_tells_the_outcome() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let opts =
+        LoginOptions { open_browser: false, host: "127.0.0.1".into(), ..options(&emu, LoginMode::Loopback) };
+
+    // The exchange fails: the page says so, with the code, and the login has the same error.
+    emu.inject_fault(
+        openrouter_pkce::emulator::Endpoint::Exchange,
+        openrouter_pkce::emulator::Fault::Status {
+            status: 503,
+            body: String::new(),
+            content_type: "application/json".into(),
+        },
+    );
+    let (ui, mut urls) = ui_with_urls();
+    let browser = tokio::spawn(async move {
+        let location = approved_callback(&urls.recv().await.unwrap()).await;
+        load_once(&location, None).await
+    });
+    let err = login(&Client::openrouter(), &opts, ui).await.unwrap_err();
+    assert_eq!(err.code(), "SERVER_ERROR");
+    let (status, page) = browser.await.unwrap();
+    assert_eq!(status, 502, "{page}");
+    assert!(page.contains("did not complete") && page.contains("SERVER_ERROR"), "{page}");
+    assert!(!page.contains("connected"), "{page}");
+
+    // A callback whose state is not the flow's: STATE_MISMATCH, and the page says the sign-in is not this one.
+    let (ui, mut urls) = ui_with_urls();
+    let browser = tokio::spawn(async move {
+        let location = approved_callback(&urls.recv().await.unwrap()).await;
+        let mut url = url::Url::parse(&location).unwrap();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k == "state" { "forged".to_owned() } else { v.into_owned() };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        load_once(url.as_str(), None).await
+    });
+    let err = login(&Client::openrouter(), &opts, ui).await.unwrap_err();
+    assert_eq!(err.code(), "STATE_MISMATCH");
+    let (status, page) = browser.await.unwrap();
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("STATE_MISMATCH") && !page.contains("connected"), "{page}");
+
+    // Success: 200 and "You're connected", sent once the key exists.
+    let (ui, mut urls) = ui_with_urls();
+    let browser = tokio::spawn(async move {
+        let location = approved_callback(&urls.recv().await.unwrap()).await;
+        load_once(&location, None).await
+    });
+    let key = login(&Client::openrouter(), &opts, ui).await.unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    let (status, page) = browser.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(page.contains("You're connected"), "{page}");
+}
+
+/// Issue 11 item 7: 16 KiB of `localhost` cookies got 431 and the login timed out.
+#[tokio::test]
+async fn a_callback_with_48_kib_of_cookies_completes() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let opts = LoginOptions {
+        open_browser: false,
+        host: "127.0.0.1".into(),
+        timeout: Duration::from_secs(10),
+        ..options(&emu, LoginMode::Loopback)
+    };
+    let cookie: String = (0..48).map(|i| format!("dev_cookie_{i:02}={}; ", "c".repeat(1024))).collect();
+    assert!(cookie.len() >= 48 * 1024);
+    let (ui, mut urls) = ui_with_urls();
+    let browser = tokio::spawn(async move {
+        let location = approved_callback(&urls.recv().await.unwrap()).await;
+        load_once(&location, Some(cookie.trim_end_matches("; "))).await
+    });
+    let key = login(&Client::openrouter(), &opts, ui).await.unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    let (status, _) = browser.await.unwrap();
+    assert_eq!(status, 200);
+}
+
+/// Issue 11 item 1: 150 local connections trickling a header byte a second (reconnecting at once when
+/// dropped) made the browser's callback fail with a reset for 8–60 s. Now it gets through on its first
+/// attempt and the login completes within 2 s. The flood is bounded: 150 connections, loopback, < 10 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_completes_during_a_connection_flood() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let opts =
+        LoginOptions { open_browser: false, host: "127.0.0.1".into(), ..options(&emu, LoginMode::Loopback) };
+    let (ui, mut urls) = ui_with_urls();
+    let started = Arc::new(Mutex::new(None::<std::time::Instant>));
+    let driver = {
+        let started = started.clone();
+        tokio::spawn(async move {
+            let auth_url = urls.recv().await.unwrap();
+            let port = callback_port(&auth_url);
+            let stop = std::time::Instant::now() + Duration::from_secs(10);
+            let mut flood = Vec::new();
+            for _ in 0..150 {
+                flood.push(tokio::spawn(async move {
+                    let mut reconnects = 0u32;
+                    while std::time::Instant::now() < stop {
+                        let Ok(mut s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                            continue;
+                        };
+                        reconnects += 1;
+                        let mut buf = [0u8; 64];
+                        for b in b"GET /callback/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".iter().cycle() {
+                            if s.write_all(&[*b]).await.is_err() || std::time::Instant::now() >= stop {
+                                break;
+                            }
+                            // One byte a second; a close or reset is noticed at once.
+                            match tokio::time::timeout(Duration::from_secs(1), s.read(&mut buf)).await {
+                                Err(_) => {}
+                                Ok(_) => break,
+                            }
+                        }
+                    }
+                    reconnects
+                }));
+            }
+            // Let the flood fill the receiver and age past its eviction threshold.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let location = approved_callback(&auth_url).await;
+            *started.lock().unwrap() = Some(std::time::Instant::now());
+            let answer = load_once(&location, None).await;
+            for f in flood {
+                f.abort();
+            }
+            answer
+        })
+    };
+    let key = login(&Client::openrouter(), &opts, ui).await.unwrap();
+    let took = started.lock().unwrap().expect("the callback was sent").elapsed();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    eprintln!("flood: the login completed {took:?} after the callback was sent");
+    assert!(took < Duration::from_secs(2), "the login took {took:?} after the callback");
+    let (status, page) = driver.await.unwrap();
+    assert_eq!(status, 200, "{page}");
 }

@@ -126,3 +126,25 @@ fn http_answer_vectors() {
         }
     }
 }
+
+/// The one error table: `ErrorCode::ALL` (the source), `tests/vectors/error_codes.json` (which the Python and
+/// Node suites compare with their own tables) and the rows of `docs/errors.md` all list the same codes.
+#[test]
+fn error_code_table_has_no_drift() {
+    let v = load("error_codes.json");
+    let vector: Vec<&str> = v["codes"].as_array().unwrap().iter().map(s).collect();
+    let core: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(vector, core, "tests/vectors/error_codes.json differs from ErrorCode::ALL");
+    let path = format!("{}/../docs/errors.md", env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(&path).expect(&path);
+    let mut documented: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(code, _)| code))
+        .filter(|c| c.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_'))
+        .collect();
+    documented.sort_unstable();
+    let mut expected = core.clone();
+    expected.sort_unstable();
+    assert_eq!(documented, expected, "docs/errors.md's table differs from ErrorCode::ALL");
+}

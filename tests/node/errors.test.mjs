@@ -145,7 +145,7 @@ test('completeAuth: ACCESS_DENIED, STATE_MISMATCH, and success from a plain sess
   const res = await fetch(req.url, { redirect: 'manual' })
   const location = res.headers.get('location')
   assert.ok(location.startsWith('http://localhost:3000/cb?'))
-  const session = JSON.parse(JSON.stringify(req.toJSON()))
+  const session = JSON.parse(JSON.stringify(req.toDict()))
   const key = await completeAuth(session, location)
   assert.match(key.key, /^sk-or-v1-/)
 })
@@ -157,4 +157,32 @@ test('errors are OpenRouterPkceError instances with code, status and a stack', a
   assert.equal(err.name, 'OpenRouterPkceError')
   assert.ok(err.stack.includes('OpenRouterPkceError'))
   assert.equal(new OpenRouterPkceError('TIMEOUT', 'm').code, 'TIMEOUT')
+})
+
+test('injectFault with anything but an options object is INVALID_ARGUMENT and queues nothing (issue 11 item 10)', async () => {
+  for (const bad of ['exchange', 'keyInfo', 42, null, true]) {
+    await rejectsWith(() => emu.injectFault(bad), 'INVALID_ARGUMENT')
+  }
+  await rejectsWith(() => emu.injectFault(), 'INVALID_ARGUMENT')
+  // Nothing was queued: the next exchange is the emulator's normal answer, not a 500.
+  const { p, code } = flow()
+  const key = await client.exchangeCode({ code, codeVerifier: p.codeVerifier })
+  assert.match(key.key, /^sk-or-v1-/)
+})
+
+test('OAuth error values keep their meaning; the description is a filtered field, never the message (issue 11 item 8)', async () => {
+  const req = startAuth({ callbackUrl: 'http://localhost:3000/cb', baseUrl: emu.baseUrl })
+  for (const value of ['server_error', 'temporarily_unavailable', 'invalid_scope']) {
+    const err = await rejectsWith(
+      completeAuth(req, `?error=${value}&error_description=%3Cscript%3Ex%3C%2Fscript%3E%0A`),
+      'AUTHORIZATION_FAILED',
+    )
+    assert.equal(err.oauthError, value)
+    assert.equal(err.errorDescription, '<script>x</script>')
+    assert.ok(!err.message.includes('<script>'), err.message)
+  }
+  const denied = await rejectsWith(completeAuth(req, '?error=access_denied&error_description=No%20thanks'), 'ACCESS_DENIED')
+  assert.equal(denied.oauthError, 'access_denied')
+  assert.equal(denied.errorDescription, 'No thanks')
+  assert.ok(!denied.message.includes('No thanks'))
 })

@@ -1,9 +1,11 @@
-// `npm pack`, then `npm install <tarball>` into a fresh directory outside the repository, and a smoke
-// flow against the emulator from there: what a user's install does.
+// `npm pack` of the main package (JavaScript only, no install script) and of this platform's package
+// (npm/<target> + the addon built from this checkout), then `npm install` of both tarballs into a fresh
+// directory outside the repository, and a smoke flow against the emulator from there: what a user's
+// install does. (`make dist-check` does the same with the cross-built packages on Node 18–24.)
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './_helpers.mjs'
@@ -15,19 +17,32 @@ const FAKE_BROWSER = join(ROOT, 'core', 'tests', 'fixtures', 'fake-browser.sh')
 test('npm pack + npm install <tarball> + smoke flow + npx openrouter-pkce', { timeout: 600000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'orp-pack-'))
   try {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+    assert.equal(pkg.scripts.install, undefined, 'no install script')
+    assert.equal(pkg.scripts.postinstall, undefined, 'no postinstall script')
     const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }))
     const files = packed[0].files.map((f) => f.path)
-    assert.ok(files.some((f) => /^bindings-node\/openrouter-pkce\..*\.node$/.test(f)), 'the tarball holds the native addon')
+    assert.ok(!files.some((f) => f.endsWith('.node')), 'the main package holds no native code')
+    // This platform's package, the way `make dist` assembles it: npm/<target>/ + the addon.
+    const target = platformDir()
+    const staged = join(work, 'platform')
+    cpSync(join(ROOT, 'npm', target), staged, { recursive: true })
+    copyFileSync(join(ROOT, 'bindings-node', `openrouter-pkce.${target}.node`), join(staged, `openrouter-pkce.${target}.node`))
+    const platformPacked = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: staged, encoding: 'utf8' }))
+    assert.deepEqual(platformPacked[0].files.map((f) => f.path).filter((f) => f.endsWith('.node')), [`openrouter-pkce.${target}.node`])
+    assert.equal(JSON.parse(readFileSync(join(ROOT, 'npm', target, 'package.json'), 'utf8')).version, pkg.version)
     for (const f of ['package.json', 'bindings-node/cli.js', 'bindings-node/index.js', 'bindings-node/index.mjs', 'bindings-node/index.d.ts', 'bindings-node/native.js', 'bindings-node/native.d.ts']) {
       assert.ok(files.includes(f), f)
     }
     assert.ok(!files.some((f) => f.startsWith('tests/') || f.startsWith('core/')), 'no tests or sources in the package')
-    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')))
+    const tarball = join(work, packed[0].filename)
+    const platformTarball = join(work, platformPacked[0].filename)
 
     const app = join(work, 'app')
     execFileSync('mkdir', ['-p', app])
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }))
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: app, encoding: 'utf8', stdio: 'pipe' })
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', tarball, platformTarball], { cwd: app, encoding: 'utf8', stdio: 'pipe' })
+    assert.deepEqual(readdirSync(join(app, 'node_modules')).filter((f) => f.startsWith('openrouter-pkce')).sort(), ['openrouter-pkce', `openrouter-pkce-${target}`])
     writeFileSync(join(app, 'smoke.mjs'), `
       import { Emulator, Client, generatePkce, OpenRouterPkceError } from 'openrouter-pkce'
       import { createRequire } from 'node:module'
@@ -74,3 +89,14 @@ test('npm pack + npm install <tarball> + smoke flow + npx openrouter-pkce', { ti
     rmSync(work, { recursive: true, force: true })
   }
 })
+
+// The napi target directory name of this machine (npm/<dir>), as the generated loader picks it.
+function platformDir() {
+  const { platform, arch } = process
+  if (platform === 'linux') {
+    const glibc = process.report.getReport().header.glibcVersionRuntime
+    return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`
+  }
+  if (platform === 'win32') return `win32-${arch}-msvc`
+  return `${platform}-${arch}`
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import util from 'node:util'
 import { Console } from 'node:console'
 import { Writable } from 'node:stream'
-import { Emulator, exchangeCode, generatePkce, startAuth, createChallenge } from 'openrouter-pkce'
+import { AuthRequest, Emulator, exchangeCode, generatePkce, startAuth, createChallenge } from 'openrouter-pkce'
 
 function consoleLog(...args) {
   let out = ''
@@ -34,16 +34,26 @@ test('ApiKey shows only its masked form', async () => {
   }
 })
 
-test('Pkce and AuthRequest never show the verifier', () => {
+/** What a logger or a careless copy does without being asked: spread, entries, assign, structured clone. */
+function implicitCopies(value) {
+  const copies = [{ ...value }, Object.fromEntries(Object.entries(value)), Object.assign({}, value), Object.values(value)]
+  return copies.map((c) => JSON.stringify(c)).concat(copies.map((c) => util.inspect(c, { depth: 5, showHidden: true })))
+}
+
+test('Pkce and AuthRequest never show the verifier, even in implicit serialisation (issue 11 item 6)', () => {
   for (const method of ['S256', 'plain']) {
     const p = generatePkce({ method })
-    for (const s of renderings(p)) assert.ok(!s.includes(p.codeVerifier), s)
+    for (const s of renderings(p).concat(implicitCopies(p))) assert.ok(!s.includes(p.codeVerifier), s)
+    assert.equal(p.codeVerifier.length, 43)
+    assert.equal(p.codeChallenge, method === 'plain' ? p.codeVerifier : createChallenge(p.codeVerifier))
     const r = startAuth({ callbackUrl: 'http://localhost:3000/cb', method })
-    for (const s of renderings(r).filter((s) => !s.startsWith('{"url"') && !s.startsWith('{"nested"'))) {
-      assert.ok(!s.includes(r.codeVerifier), s)
-    }
-    // toJSON() is the session form and deliberately carries the verifier.
-    assert.equal(r.toJSON().codeVerifier, r.codeVerifier)
+    for (const s of renderings(r).concat(implicitCopies(r))) assert.ok(!s.includes(r.codeVerifier), s)
+    // The session form is an explicit call, named like Python's `to_dict` / `AuthRequest.from_dict`.
+    const session = r.toDict()
+    assert.equal(session.codeVerifier, r.codeVerifier)
+    const back = AuthRequest.fromDict(JSON.parse(JSON.stringify(session)))
+    assert.equal(back.codeVerifier, r.codeVerifier)
+    assert.equal(back.url, r.url)
   }
 })
 

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Emulator } from 'openrouter-pkce'
@@ -93,6 +93,51 @@ test('OPENROUTER_API_KEY wins over the stored key; saveKey takes an ApiKey; bad 
   )
   assert.equal(withKey.code, 0, withKey.stderr)
   assert.deepEqual(JSON.parse(withKey.stdout), { same: true })
+})
+
+test('a shared config directory is refused and left unchanged (issue 11 item 2)', async () => {
+  const dir = join(work, 'shared')
+  mkdirSync(dir)
+  chmodSync(dir, 0o1777)
+  const r = await run(
+    script(`
+      let code = null, message = ''
+      try { orp.saveKey(${JSON.stringify(KEY)}) } catch (e) { code = e.code; message = e.message }
+      console.log(JSON.stringify({ code, message }))
+    `),
+    { OPENROUTER_PKCE_CONFIG_DIR: dir },
+  )
+  assert.equal(r.code, 0, r.stderr)
+  const out = JSON.parse(r.stdout)
+  assert.equal(out.code, 'STORAGE')
+  assert.match(out.message, /writable by other users/)
+  assert.equal(statSync(dir).mode & 0o7777, 0o1777)
+  assert.deepEqual(readdirSync(dir), [])
+})
+
+test('OPENROUTER_API_KEY has the one key shape; a BOM and whitespace are trimmed (issue 11 item 4)', async () => {
+  const dir = join(work, 'cfg-shape')
+  for (const bad of ['hello', 'sk-or-v1-a\u001b[2J', 'sk-or v1', 'sk-or-v1-\u202eab', 'sk-' + 'a'.repeat(100000)]) {
+    const r = await run(
+      script(`
+        let code = null, message = '', key
+        try { key = orp.loadKey() } catch (e) { code = e.code; message = e.message }
+        console.log(JSON.stringify({ code, message, key }))
+      `),
+      { OPENROUTER_PKCE_CONFIG_DIR: dir, OPENROUTER_API_KEY: bad },
+    )
+    assert.equal(r.code, 0, r.stderr)
+    const out = JSON.parse(r.stdout)
+    assert.equal(out.code, 'STORAGE', JSON.stringify(bad).slice(0, 40))
+    assert.match(out.message, /OPENROUTER_API_KEY/)
+    assert.ok(!out.message.includes(bad.trim()))
+  }
+  const ok = await run(script(`console.log(JSON.stringify(orp.loadKey()))`), {
+    OPENROUTER_PKCE_CONFIG_DIR: dir,
+    OPENROUTER_API_KEY: '\ufeff' + KEY + '\r\n',
+  })
+  assert.equal(ok.code, 0, ok.stderr)
+  assert.equal(JSON.parse(ok.stdout), KEY)
 })
 
 test('login({save: true}) stores the key', async () => {

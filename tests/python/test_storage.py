@@ -91,3 +91,50 @@ def test_login_save_stores_the_key(
         key = orp.login(mode="loopback", save=True, base_url=emu.base_url, timeout=30)
     assert orp.load_key() == key.key
     assert "Saved the key to" in capsys.readouterr().err
+
+
+def test_shared_config_dir_is_refused_and_left_unchanged(config_dir: pathlib.Path) -> None:
+    """Issue 11 item 2: save_key chmod-ed an existing 1777 directory to 0700 (dropping the sticky bit)."""
+    config_dir.mkdir()
+    config_dir.chmod(0o1777)
+    with pytest.raises(orp.StorageError) as ei:
+        orp.save_key(KEY)
+    assert "writable by other users" in str(ei.value) and "OPENROUTER_PKCE_CONFIG_DIR" in str(ei.value)
+    assert stat.S_IMODE(os.stat(config_dir).st_mode) == 0o1777
+    assert os.listdir(config_dir) == []
+
+
+def test_relative_config_dir_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENROUTER_PKCE_CONFIG_DIR", "relative-cfg")
+    with pytest.raises(orp.StorageError):
+        orp.save_key(KEY)
+    assert not (tmp_path / "relative-cfg").exists()
+
+
+@pytest.mark.parametrize(
+    "bad", ["hello", "sk-or-v1-a\nb", "sk-or-v1-\x1b[2J", "sk-or v1", "sk-or-v1-\u202eab", "sk-" + "a" * 100_000]
+)
+def test_environment_key_has_the_one_key_shape(
+    config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    """Issue 11 item 4: load_key() returned OPENROUTER_API_KEY unchecked."""
+    monkeypatch.setenv("OPENROUTER_API_KEY", bad)
+    with pytest.raises(orp.StorageError) as ei:
+        orp.load_key()
+    assert "OPENROUTER_API_KEY" in str(ei.value)
+    assert bad.strip() not in str(ei.value)
+
+
+def test_harmless_wrapping_is_trimmed(config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "\ufeff" + KEY + "\r\n")
+    assert orp.load_key() == KEY
+    monkeypatch.delenv("OPENROUTER_API_KEY")
+    orp.save_key(KEY)
+    path = config_dir / "api_key"
+    path.write_bytes(b"\xef\xbb\xbf" + KEY.encode() + b"\n")
+    assert orp.load_key() == KEY
+    path.write_text("hello\n")
+    with pytest.raises(orp.StorageError) as ei:
+        orp.load_key()
+    assert str(path) in str(ei.value)

@@ -14,6 +14,8 @@ Importing this package starts nothing: the runtime and HTTP pool are created on 
 
 from __future__ import annotations
 
+from openrouter_pkce import _native
+from openrouter_pkce._arguments import checked
 from openrouter_pkce._native import (
     ApiKey,
     AuthRequest,
@@ -21,30 +23,34 @@ from openrouter_pkce._native import (
     KeyInfo,
     Pkce,
     __version__,
-    auth_url,
-    complete_auth,
-    complete_auth_async,
-    create_challenge,
-    create_verifier,
-    exchange_code,
-    exchange_code_async,
-    generate_pkce,
-    key_info,
     key_path,
-    key_info_async,
     load_key,
-    login,
-    login_async,
-    save_key,
-    start_auth,
-    verify_challenge,
 )
+
+# The same input gets the same answer in every language: a lone surrogate in a str or an integer of 2**63
+# or more is the core's INVALID_ARGUMENT naming the parameter, not a bare UnicodeEncodeError/OverflowError.
+auth_url = checked(_native.auth_url)
+complete_auth = checked(_native.complete_auth)
+complete_auth_async = checked(_native.complete_auth_async)
+create_challenge = checked(_native.create_challenge)
+create_verifier = checked(_native.create_verifier)
+exchange_code = checked(_native.exchange_code)
+exchange_code_async = checked(_native.exchange_code_async)
+generate_pkce = checked(_native.generate_pkce)
+key_info = checked(_native.key_info)
+key_info_async = checked(_native.key_info_async)
+login = checked(_native.login)
+login_async = checked(_native.login_async)
+save_key = checked(_native.save_key)
+start_auth = checked(_native.start_auth)
+verify_challenge = checked(_native.verify_challenge)
 from openrouter_pkce._storage import logout
 from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, ErrorCode, LoginMode
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
     AuthorizationError,
+    AuthorizationFailedError,
     CallbackTimeoutError,
     CodeExpiredError,
     ErrorCause,
@@ -67,6 +73,8 @@ from openrouter_pkce.errors import (
     ServerError,
     StateMismatchError,
     StorageError,
+    SealedFlowInvalidError,
+    SealedFlowExpiredError,
     UnauthorizedError,
     UnexpectedStatusError,
 )
@@ -128,10 +136,13 @@ __all__ = [
     "NetworkError",
     "RequestTimeoutError",
     "AccessDeniedError",
+    "AuthorizationFailedError",
     "StateMismatchError",
     "CallbackTimeoutError",
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]

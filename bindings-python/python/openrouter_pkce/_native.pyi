@@ -1,6 +1,6 @@
 """Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
 
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple, Union, final
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, FaultEndpoint, FaultKind, LoginMode
 
@@ -13,6 +13,7 @@ __all__ = [
     "KeyInfo",
     "Pkce",
     "_AbortOnCancel",
+    "_argument_error",
     "_LineReply",
     "__version__",
     "_logout",
@@ -129,6 +130,22 @@ class AuthRequest:
 
         :raises InvalidArgumentError: not an AuthRequest, tampered or inconsistent.
         """
+    def seal(self, secrets: _Secrets) -> str:
+        """Seal this flow with the first of ``secrets`` into an opaque, expiring (10 minutes), cookie- and
+        URL-safe string (JWE ``dir`` + ``A256GCM``) that :meth:`unseal` opens, here or in Node.
+
+        :raises InvalidArgumentError: no secret, or one shorter than 32 bytes.
+        """
+    @classmethod
+    def unseal(cls, sealed: str, secrets: _Secrets, *, max_age: Optional[float] = None) -> "AuthRequest":
+        """Open a flow sealed by :meth:`seal` (in Python or Node) with any of ``secrets``.
+
+        ``max_age`` (seconds) refuses older flows; ``None`` means 600, which is also the most.
+
+        :raises SealedFlowExpiredError: older than ``max_age``.
+        :raises SealedFlowInvalidError: tampered, truncated, sealed with a secret not in the list, or not
+            a sealed flow.
+        """
     def _repr_html_(self) -> str:
         """Jupyter: a "Connect OpenRouter" link (href escaped)."""
     def __eq__(self, value: object, /) -> bool: ...
@@ -231,7 +248,9 @@ class KeyInfo:
         """Every field as a plain dict."""
     def __eq__(self, value: object, /) -> bool: ...
 
-_Request = Union[AuthRequest, Mapping[str, Any]]
+_Request = Union[AuthRequest, Mapping[str, Any], str]
+#: One sealing secret (at least 32 bytes) or a list of them: the first seals, any opens.
+_Secrets = Union[str, bytes, bytearray, Sequence[Union[str, bytes, bytearray]]]
 _Key = Union[ApiKey, str]
 
 @final
@@ -275,10 +294,25 @@ class Client:
         timeout: Optional[float] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`exchange_code`."""
-    def complete_auth(self, request: _Request, response: str, *, timeout: Optional[float] = None) -> ApiKey:
-        """Finish a started flow with what the app received (callback URL, its query, or a pasted code)."""
+    def complete_auth(
+        self,
+        request: _Request,
+        response: str,
+        *,
+        secrets: Optional[_Secrets] = None,
+        timeout: Optional[float] = None,
+    ) -> ApiKey:
+        """Finish a started flow with what the app received (callback URL, its query, or a pasted code).
+
+        ``request`` may be the string :meth:`AuthRequest.seal` made; then pass ``secrets``.
+        """
     def complete_auth_async(
-        self, request: _Request, response: str, *, timeout: Optional[float] = None
+        self,
+        request: _Request,
+        response: str,
+        *,
+        secrets: Optional[_Secrets] = None,
+        timeout: Optional[float] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`complete_auth`."""
     def key_info(self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
@@ -345,14 +379,21 @@ def exchange_code_async(
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
 
-def complete_auth(request: _Request, response: str, *, timeout: Optional[float] = None) -> ApiKey:
+def complete_auth(
+    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+) -> ApiKey:
     """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
+
+    ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
+    made (then pass the ``secrets`` it was sealed with).
 
     Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges at the
     flow's base URL.
     """
 
-def complete_auth_async(request: _Request, response: str, *, timeout: Optional[float] = None) -> Awaitable[ApiKey]:
+def complete_auth_async(
+    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`complete_auth`."""
 
 def key_info(key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
@@ -504,3 +545,7 @@ def _quiesce() -> None:
 @final
 class _AbortOnCancel:
     def __call__(self, fut: Any) -> None: ...
+
+# The core's INVALID_ARGUMENT for an argument pyo3 could not convert ("text": a lone surrogate; "range": an
+# integer too large), naming the parameter (raised by openrouter_pkce._arguments).
+def _argument_error(name: str, kind: str) -> BaseException: ...

@@ -40,6 +40,9 @@ __all__ = [
     "OperationCancelledError",
     "PortInUseError",
     "StorageError",
+    "AuthorizationFailedError",
+    "SealedFlowInvalidError",
+    "SealedFlowExpiredError",
     "ERRORS_BY_CODE",
 ]
 
@@ -175,9 +178,27 @@ class RequestTimeoutError(OpenRouterPkceError, TimeoutError):
 
 
 class AccessDeniedError(AuthorizationError):
-    """The callback carried ``error=`` (the user declined)."""
+    """The callback carried ``error=access_denied`` (the user declined).
+
+    ``oauth_error`` is the OAuth ``error`` value; ``error_description`` the server's description (control
+    characters removed, at most 300 characters; show it as text, never as markup), or ``None``. Neither is
+    ever part of the message.
+    """
 
     code = "ACCESS_DENIED"
+    oauth_error: str | None = None
+    error_description: str | None = None
+
+
+class AuthorizationFailedError(AuthorizationError):
+    """The callback carried another OAuth ``error=`` value (``server_error``, ``temporarily_unavailable``,
+    ``invalid_scope``, …): OpenRouter could not authorize. ``oauth_error`` and ``error_description`` as on
+    :class:`AccessDeniedError`.
+    """
+
+    code = "AUTHORIZATION_FAILED"
+    oauth_error: str | None = None
+    error_description: str | None = None
 
 
 class StateMismatchError(AuthorizationError):
@@ -214,6 +235,19 @@ class StorageError(OpenRouterPkceError):
     code = "STORAGE"
 
 
+class SealedFlowInvalidError(AuthorizationError):
+    """A sealed flow was refused: tampered, truncated, sealed with a secret not in the list, made by
+    another version, or not a sealed flow at all. Start the login again."""
+
+    code = "SEALED_FLOW_INVALID"
+
+
+class SealedFlowExpiredError(AuthorizationError):
+    """A sealed flow is older than its maximum age (default 10 minutes). Start the login again."""
+
+    code = "SEALED_FLOW_EXPIRED"
+
+
 #: Every error class, by its stable code. The native module raises through this mapping.
 ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
     cls.code: cls
@@ -239,5 +273,8 @@ ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
         OperationCancelledError,
         PortInUseError,
         StorageError,
+        AuthorizationFailedError,
+        SealedFlowInvalidError,
+        SealedFlowExpiredError,
     )
 }

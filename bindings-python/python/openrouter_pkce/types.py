@@ -43,6 +43,9 @@ ErrorCode = Literal[
     "CANCELLED",
     "PORT_IN_USE",
     "STORAGE",
+    "AUTHORIZATION_FAILED",
+    "SEALED_FLOW_INVALID",
+    "SEALED_FLOW_EXPIRED",
 ]
 
 

@@ -5,6 +5,10 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 
+use super::query::CallbackParams;
+use super::request::Outcome;
+use crate::ErrorCode;
+
 /// Escape text for HTML element content and attribute values.
 pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -53,4 +57,60 @@ pub(super) fn page_html(status: StatusCode, title: &'static str, body_html: &str
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CONNECTION, HeaderValue::from_static("close"));
     resp
+}
+
+/// The page of the claimed callback, once its outcome is known (`None`: the app did not report one in time,
+/// or stopped waiting).
+pub(super) fn outcome_page(params: &CallbackParams, outcome: Option<&Outcome>) -> Response<Full<Bytes>> {
+    match outcome {
+        Some(Outcome::Received) => match &params.error {
+            Some(error) => {
+                let mut detail = format!("OpenRouter answered <code>{}</code>.", html_escape(error));
+                if let Some(description) = &params.error_description {
+                    detail.push_str(&format!(" {}", html_escape(description)));
+                }
+                page_html(StatusCode::OK, "Access was denied — you can close this tab", &detail)
+            }
+            None => page_html(
+                StatusCode::OK,
+                "You're connected",
+                "You're connected. You can close this tab and return to your app.",
+            ),
+        },
+        Some(Outcome::Connected) => page_html(
+            StatusCode::OK,
+            "You're connected",
+            "You're connected. You can close this tab and return to your app.",
+        ),
+        Some(Outcome::Failed { code, message }) => {
+            let (status, title) = match code {
+                ErrorCode::AccessDenied => {
+                    (StatusCode::FORBIDDEN, "Access was denied — you can close this tab")
+                }
+                ErrorCode::StateMismatch => {
+                    (StatusCode::BAD_REQUEST, "This sign-in does not belong to your app's current login")
+                }
+                _ => (StatusCode::BAD_GATEWAY, "The sign-in did not complete"),
+            };
+            let detail = format!(
+                "{} <code>{}</code>. Return to your app and try again.",
+                html_escape(&capitalised(message)),
+                html_escape(code.as_str())
+            );
+            page_html(status, title, &detail)
+        }
+        None => page(
+            StatusCode::OK,
+            "Return to your app",
+            "Your app received the answer but did not report how the sign-in ended. Check it there.",
+        ),
+    }
+}
+
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -1,10 +1,16 @@
 //! One connection and its request checks: right `Host` (no DNS rebinding), `GET`, the path's nonce, a
 //! well-formed callback query; the first valid callback is claimed, everything else answered and ignored.
+//!
+//! The claimed callback is not answered at once: its connection hands the parameters to the waiter and
+//! holds the browser until the app reports the outcome (or [`OUTCOME_WAIT`] passes, or the app drops the
+//! [`super::Callback`]), so the page tells what really happened.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -16,8 +22,41 @@ use subtle::ConstantTimeEq;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::page::{html_escape, not_found, page, page_html};
+use super::OUTCOME_WAIT;
+use super::page::{not_found, outcome_page, page};
 use super::query::{CallbackParams, parse_callback_query_strict};
+use crate::ErrorCode;
+
+/// What the app reports about a claimed callback; the page the browser gets follows from it.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    /// Answer at once from the callback alone (what [`super::CallbackServer::wait`] does).
+    Received,
+    /// The key was minted.
+    Connected,
+    /// The flow ended in this error (its code and our own message).
+    Failed { code: ErrorCode, message: String },
+}
+
+/// The first valid callback, on its way to the waiter.
+pub(super) struct Claimed {
+    /// Which connection holds the browser (it survives the end of the wait).
+    pub(super) conn: u64,
+    pub(super) params: CallbackParams,
+    /// Where the app sends the outcome.
+    pub(super) reply: oneshot::Sender<Outcome>,
+    /// Resolves once the page was written (or the connection ended).
+    pub(super) delivered: oneshot::Receiver<()>,
+}
+
+/// Per-connection state shared between the accept loop and the connection's task.
+#[derive(Default)]
+pub(super) struct ConnState {
+    /// Set once a complete request head was read: such a connection is never evicted by a flood.
+    pub(super) head_done: AtomicBool,
+    /// Set when this connection claimed the callback: it may then outlive the connection deadline.
+    pub(super) claimed: AtomicBool,
+}
 
 /// What every connection's handler needs to know.
 pub(super) struct Shared {
@@ -27,89 +66,116 @@ pub(super) struct Shared {
     pub(super) claimed: AtomicBool,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn serve_connection(
+    conn: u64,
     stream: TcpStream,
     http: Arc<hyper::server::conn::http1::Builder>,
     shared: Arc<Shared>,
-    tx: mpsc::Sender<CallbackParams>,
+    state: Arc<ConnState>,
+    tx: mpsc::Sender<Claimed>,
     connection_timeout: Duration,
 ) {
-    let found: Arc<Mutex<Option<CallbackParams>>> = Arc::new(Mutex::new(None));
+    let (delivered_tx, delivered_rx) = oneshot::channel::<()>();
+    let delivered_rx = Arc::new(Mutex::new(Some(delivered_rx)));
     let service = {
-        let found = Arc::clone(&found);
+        let state = Arc::clone(&state);
         hyper::service::service_fn(move |req: Request<Incoming>| {
-            let response = handle(&req, &shared, &found);
-            async move { Ok::<_, Infallible>(response) }
+            state.head_done.store(true, Ordering::SeqCst);
+            let decision = handle(&req, &shared);
+            let (tx, state, delivered_rx) = (tx.clone(), Arc::clone(&state), Arc::clone(&delivered_rx));
+            async move {
+                let params = match decision {
+                    Decision::Answer(response) => return Ok::<_, Infallible>(response),
+                    Decision::Claim(params) => params,
+                };
+                state.claimed.store(true, Ordering::SeqCst);
+                let (reply, outcome) = oneshot::channel();
+                let delivered = delivered_rx.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let Some(delivered) = delivered else {
+                    return Ok(outcome_page(&params, None));
+                };
+                if tx.send(Claimed { conn, params: params.clone(), reply, delivered }).await.is_err() {
+                    return Ok(outcome_page(&params, None));
+                }
+                let outcome = tokio::time::timeout(OUTCOME_WAIT, outcome).await.ok().and_then(Result::ok);
+                Ok(outcome_page(&params, outcome.as_ref()))
+            }
         })
     };
-    // With keep-alive off, the connection future ends once the response is written and flushed, so the
-    // browser has its page before the wait returns and tears everything down. Errors (garbage, a TLS
-    // ClientHello, a header timeout, a reset) just end this connection.
-    let _ =
-        tokio::time::timeout(connection_timeout, http.serve_connection(TokioIo::new(stream), service)).await;
-    let params = found.lock().unwrap_or_else(|p| p.into_inner()).take();
-    if let Some(params) = params {
-        let _ = tx.send(params).await;
+    // With keep-alive off, the connection future ends once the response is written and flushed. Errors
+    // (garbage, a TLS ClientHello, a header timeout, a reset) just end this connection. The deadline does
+    // not cut the claimed callback's connection: it waits for the outcome, itself bounded by OUTCOME_WAIT.
+    let connection = http.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let deadline = tokio::time::sleep(connection_timeout);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            _ = &mut connection => break,
+            _ = &mut deadline => {
+                if !state.claimed.load(Ordering::SeqCst) {
+                    break;
+                }
+                deadline.as_mut().reset(tokio::time::Instant::now() + OUTCOME_WAIT + connection_timeout);
+            }
+        }
     }
+    let _ = delivered_tx.send(());
 }
 
-/// Decide the answer to one request; a valid callback's parameters go into `found`.
-fn handle(
-    req: &Request<Incoming>,
-    shared: &Shared,
-    found: &Mutex<Option<CallbackParams>>,
-) -> Response<Full<Bytes>> {
+/// What to do with one request.
+enum Decision {
+    /// Answer with this page; the wait goes on.
+    Answer(Response<Full<Bytes>>),
+    /// The one valid callback: hand it to the waiter, answer once the outcome is known.
+    Claim(CallbackParams),
+}
+
+/// Decide the answer to one request.
+fn handle(req: &Request<Incoming>, shared: &Shared) -> Decision {
+    use Decision::Answer;
     // DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends `Host: evil.example`.
     if !host_is_loopback(req, shared.port) {
-        return page(StatusCode::MISDIRECTED_REQUEST, "Wrong host", "This address only answers on loopback.");
+        return Answer(page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "Wrong host",
+            "This address only answers on loopback.",
+        ));
     }
     if req.method() != Method::GET {
         let mut resp =
             page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "Only GET is supported here.");
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET"));
-        return resp;
+        return Answer(resp);
     }
     let Some(given) = req.uri().path().strip_prefix("/callback/") else {
-        return not_found();
+        return Answer(not_found());
     };
     if !nonce_matches(given, &shared.nonce) {
-        return not_found();
+        return Answer(not_found());
     }
     let query = req.uri().query().unwrap_or("");
     let Ok(params) = parse_callback_query_strict(query) else {
-        return page(StatusCode::BAD_REQUEST, "Bad request", "The callback repeats a parameter.");
+        return Answer(page(StatusCode::BAD_REQUEST, "Bad request", "The callback repeats a parameter."));
     };
     let is_error = params.error.is_some();
     let has_code = params.code.as_deref().is_some_and(|c| !c.is_empty());
     if !is_error && !has_code {
-        return page(
+        return Answer(page(
             StatusCode::BAD_REQUEST,
             "Bad request",
             "This callback carries no authorization code. Return to your app and try again.",
-        );
+        ));
     }
     if shared.claimed.swap(true, Ordering::SeqCst) {
-        return page(
+        return Answer(page(
             StatusCode::CONFLICT,
             "Already done",
             "This sign-in has already completed. You can close this tab.",
-        );
+        ));
     }
-    let response = if let Some(error) = &params.error {
-        let mut detail = format!("OpenRouter answered <code>{}</code>.", html_escape(error));
-        if let Some(description) = &params.error_description {
-            detail.push_str(&format!(" {}", html_escape(description)));
-        }
-        page_html(StatusCode::OK, "Access was denied — you can close this tab", &detail)
-    } else {
-        page_html(
-            StatusCode::OK,
-            "You're connected",
-            "You're connected. You can close this tab and return to your app.",
-        )
-    };
-    *found.lock().unwrap_or_else(|p| p.into_inner()) = Some(params);
-    response
+    Decision::Claim(params)
 }
 
 fn host_is_loopback(req: &Request<Incoming>, port: u16) -> bool {

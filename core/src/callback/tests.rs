@@ -518,3 +518,55 @@ fn fd_leak_child() {
         assert!(after <= before + 2, "fds grew from {before} to {after}");
     });
 }
+
+#[tokio::test]
+async fn the_callback_is_answered_after_the_outcome() {
+    let s = server("127.0.0.1").await;
+    let port = s.port();
+    let addr = v4(port);
+    let path = path_of(&s);
+    let wait = tokio::spawn(s.wait_for_callback());
+    let browser =
+        tokio::spawn(async move { get(addr, &format!("127.0.0.1:{port}"), &format!("{path}?code=c")).await });
+    let callback = tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap();
+    assert_eq!(callback.params().code.as_deref(), Some("c"));
+    assert!(refused(addr).await, "the port closes when the callback is claimed");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!browser.is_finished(), "the browser waits for the outcome");
+    let e = Error::StateMismatch { detail: "<b>forged</b>".into() };
+    callback.answer::<()>(Err(&e)).await;
+    let page = tokio::time::timeout(T, browser).await.unwrap().unwrap();
+    assert_eq!(status(&page), 400, "{page}");
+    assert!(page.contains("STATE_MISMATCH") && page.contains("&lt;b&gt;forged"), "{page}");
+    assert!(!page.contains("<b>"), "{page}");
+
+    // Dropped unanswered: a neutral page at once.
+    let s = server("127.0.0.1").await;
+    let port = s.port();
+    let path = path_of(&s);
+    let wait = tokio::spawn(s.wait_for_callback());
+    let browser =
+        tokio::spawn(
+            async move { get(v4(port), &format!("127.0.0.1:{port}"), &format!("{path}?code=c")).await },
+        );
+    drop(tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap());
+    let page = tokio::time::timeout(T, browser).await.unwrap().unwrap();
+    assert_eq!(status(&page), 200, "{page}");
+    assert!(page.contains("Return to your app") && !page.contains("connected"), "{page}");
+}
+
+#[tokio::test]
+async fn request_heads_up_to_64_kib_are_read() {
+    let s = server("127.0.0.1").await;
+    let port = s.port();
+    let path = path_of(&s);
+    let wait = tokio::spawn(s.wait());
+    let cookie = format!("Cookie: a={}\r\n", "c".repeat(60 * 1024));
+    let resp = raw(
+        v4(port),
+        format!("GET {path}?code=big HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie}\r\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(status(&resp), 200, "{resp}");
+    assert_eq!(tokio::time::timeout(T, wait).await.unwrap().unwrap().unwrap().code.as_deref(), Some("big"));
+}

@@ -22,7 +22,7 @@ pub use ui::{LineFuture, LoginUi, SilentUi};
 
 use crate::api_key::ApiKey;
 use crate::auth_url::{AuthRequest, StartAuthOptions, start_auth};
-use crate::callback::CallbackServer;
+use crate::callback::{Callback, CallbackServer};
 use crate::client::{CallOptions, Client, check_timeout};
 use crate::error::{Error, ErrorClass, ErrorCode, Result};
 use crate::pkce::ChallengeMethod;
@@ -227,16 +227,17 @@ async fn loopback(
     let timed_out = || Error::CallbackTimeout { after: options.timeout };
 
     // Serving starts now, while the browser launches: a fast browser's redirect must not wait for the
-    // launcher to return. Boxed so it can be dropped (closing the port) at any point below.
-    let mut wait = Box::pin(server.wait());
+    // launcher to return. Boxed so it can be dropped (closing the port) at any point below. The callback's
+    // browser gets its page once the outcome is known (`answered`).
+    let mut wait = Box::pin(server.wait_for_callback());
     if options.open_browser {
         let launch = launch_browser(options, request.url());
         tokio::pin!(launch);
         let launched = tokio::select! {
             opened = &mut launch => opened,
-            params = &mut wait => {
+            callback = &mut wait => {
                 ui.show_url(request.url(), false);
-                return finish(client, ui.as_ref(), &request, format!("?{}", params?.query)).await;
+                return answered(client, ui.as_ref(), &request, callback?).await;
             }
             _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
         };
@@ -264,12 +265,35 @@ async fn loopback(
         ui.message("Waiting for your browser…");
     }
     let response = tokio::select! {
-        params = &mut wait => format!("?{}", params?.query),
-        line = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline) => line?,
+        callback = &mut wait => Received::Callback(callback?),
+        line = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline) => Received::Pasted(line?),
         _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
     };
     drop(wait); // closed before the exchange, whichever way the code came
-    finish(client, ui.as_ref(), &request, response).await
+    match response {
+        Received::Pasted(pasted) => finish(client, ui.as_ref(), &request, pasted).await,
+        Received::Callback(callback) => answered(client, ui.as_ref(), &request, callback).await,
+    }
+}
+
+/// How the code came in loopback mode.
+enum Received {
+    /// The user pasted a callback URL or code.
+    Pasted(String),
+    /// The browser reached the loopback receiver (and waits for its page).
+    Callback(Callback),
+}
+
+/// Finish the flow from the loopback callback, then tell its browser how it ended (the page waits for it).
+async fn answered(
+    client: &Client,
+    ui: &dyn LoginUi,
+    request: &AuthRequest,
+    callback: Callback,
+) -> Result<ApiKey> {
+    let result = finish(client, ui, request, format!("?{}", callback.params().query)).await;
+    callback.answer(result.as_ref()).await;
+    result
 }
 
 async fn finish(

@@ -1,0 +1,319 @@
+//! Sealed flows: an [`AuthRequest`] encrypted into one opaque, expiring, cookie- and URL-safe string, so a
+//! web app on several instances can keep a started flow in the user's browser (a cookie) instead of a
+//! shared session store, and finish it on whichever instance receives the callback.
+//!
+//! # Format (stable, documented in `docs/servers.md`)
+//!
+//! A JWE in compact serialization (RFC 7516) with `alg: "dir"` and `enc: "A256GCM"` — the choice of Auth.js
+//! for its PKCE cookie — carrying JWT claims (RFC 7519), so any JOSE library can open it given the key
+//! (npm `jose` `jwtDecrypt`, PyPI `joserfc` / `jwcrypto`; the test suites do exactly that).
+//!
+//! - Protected header, exactly `{"alg":"dir","enc":"A256GCM","kid":<kid>,"typ":"or-pkce-flow+jwt"}`;
+//!   any other member (`zip`, `crit`, `jku`, …) or value is refused.
+//! - Content key: `HKDF-SHA256(ikm = secret, salt = "", info = "openrouter-pkce sealed flow v1 A256GCM")`,
+//!   32 bytes; key id: base64url of `HKDF-SHA256(ikm = secret, salt = "", info = "openrouter-pkce sealed flow v1
+//!   kid")`, 8 bytes. Any secret of at least 32 bytes works; the `kid` lets a list of secrets (rotation)
+//!   pick the right one without trial decryption.
+//! - Claims: `v` (1), `iat`, `exp` (`iat` + 600 s), and the flow: `url`, `callback_url`, `code_verifier`,
+//!   `code_challenge_method`, `state`, `created_at`, `base_url` (the challenge is recomputed from the
+//!   verifier on opening).
+//!
+//! AES-256-GCM comes from RustCrypto's `aes-gcm`, the key derivation from `hkdf`; nothing here is a
+//! home-made construction. A fresh random 96-bit IV per token comes from the library's CSPRNG.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use hkdf::Hkdf;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::auth_url::AuthRequest;
+use crate::error::{Error, Result};
+use crate::pkce::ChallengeMethod;
+
+/// How long a sealed flow stays valid by default (and at most): 10 minutes, OpenRouter's code lifetime.
+pub const DEFAULT_SEAL_MAX_AGE: Duration = Duration::from_secs(600);
+/// The shortest sealing secret accepted, in bytes.
+pub const MIN_SEAL_SECRET_LEN: usize = 32;
+/// The longest sealed string looked at; anything longer is refused before any decoding.
+pub const MAX_SEALED_LEN: usize = 8192;
+/// The JWE `typ` header of a sealed flow.
+pub const SEALED_FLOW_TYP: &str = "or-pkce-flow+jwt";
+/// The HKDF `info` of the content key.
+pub const SEAL_KEY_INFO: &str = "openrouter-pkce sealed flow v1 A256GCM";
+/// The HKDF `info` of the key id.
+pub const SEAL_KID_INFO: &str = "openrouter-pkce sealed flow v1 kid";
+
+/// The claims format version.
+const CLAIMS_VERSION: u32 = 1;
+/// How far in the future an `iat` may be (clock skew between instances) before the token is refused.
+const MAX_CLOCK_SKEW_SECS: u64 = 60;
+/// Fewer distinct byte values than this in a secret means it cannot hold 32 bytes of entropy.
+const MIN_DISTINCT_BYTES: usize = 8;
+
+struct SealKey {
+    kid: String,
+    cipher: Aes256Gcm,
+}
+
+/// One or more sealing secrets, turned into keys once: the first seals, any of them opens (rotation).
+///
+/// Each secret must be at least 32 bytes (a string's UTF-8 bytes, or raw bytes) — use 32 random bytes, e.g.
+/// `openssl rand -base64 32` or Python's `secrets.token_urlsafe(32)`. `Debug` shows only how many there are.
+pub struct SealSecrets {
+    keys: Vec<SealKey>,
+}
+
+impl fmt::Debug for SealSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealSecrets").field("count", &self.keys.len()).finish_non_exhaustive()
+    }
+}
+
+fn hkdf(secret: &[u8], info: &str, out: &mut [u8]) {
+    Hkdf::<Sha256>::new(None, secret)
+        .expand(info.as_bytes(), out)
+        .expect("HKDF-SHA256 output of at most 32 bytes is always valid");
+}
+
+impl SealSecrets {
+    /// Derive the keys of `secrets` (in order: the first one seals).
+    ///
+    /// `INVALID_ARGUMENT` when the list is empty, or a secret is shorter than 32 bytes or visibly
+    /// low-entropy (fewer than 8 distinct byte values). The message names the secret's position, never its
+    /// content.
+    pub fn new<I, S>(secrets: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let mut keys = Vec::new();
+        for (i, secret) in secrets.into_iter().enumerate() {
+            let secret = secret.as_ref();
+            let which =
+                if i == 0 { "the sealing secret".to_owned() } else { format!("sealing secret #{}", i + 1) };
+            if secret.len() < MIN_SEAL_SECRET_LEN {
+                return Err(Error::invalid_argument(format!(
+                    "{which} is {} bytes; use at least {MIN_SEAL_SECRET_LEN} random bytes (e.g. `openssl rand -base64 32`)",
+                    secret.len()
+                )));
+            }
+            let mut seen = [false; 256];
+            let distinct =
+                secret.iter().filter(|&&b| !std::mem::replace(&mut seen[b as usize], true)).count();
+            if distinct < MIN_DISTINCT_BYTES {
+                return Err(Error::invalid_argument(format!(
+                    "{which} repeats too few characters to be random; use at least {MIN_SEAL_SECRET_LEN} random bytes (e.g. `openssl rand -base64 32`)"
+                )));
+            }
+            let mut key = [0u8; 32];
+            hkdf(secret, SEAL_KEY_INFO, &mut key);
+            let mut kid = [0u8; 8];
+            hkdf(secret, SEAL_KID_INFO, &mut kid);
+            let cipher = Aes256Gcm::new_from_slice(&key).expect("a 32-byte key");
+            key.fill(0);
+            keys.push(SealKey { kid: B64.encode(kid), cipher });
+        }
+        if keys.is_empty() {
+            return Err(Error::invalid_argument("give at least one sealing secret (`secrets`)"));
+        }
+        Ok(SealSecrets { keys })
+    }
+
+    /// How many secrets (keys) there are.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Always false: an empty list is refused by [`SealSecrets::new`].
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The key id (`kid` header) of the secret at `index` — public, derived from the secret by HKDF.
+    pub fn kid(&self, index: usize) -> Option<&str> {
+        self.keys.get(index).map(|k| k.kid.as_str())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header<'a> {
+    alg: &'a str,
+    enc: &'a str,
+    kid: &'a str,
+    typ: &'a str,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Claims {
+    v: u32,
+    iat: u64,
+    exp: u64,
+    url: String,
+    callback_url: Option<String>,
+    code_verifier: String,
+    code_challenge_method: ChallengeMethod,
+    state: String,
+    created_at: u64,
+    base_url: String,
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+fn refused(detail: &str) -> Error {
+    Error::SealedFlowInvalid { detail: detail.to_owned() }
+}
+
+impl AuthRequest {
+    /// Seal this flow with the first of `secrets`: an opaque JWE string (about 700–900 characters, only
+    /// `[A-Za-z0-9_.-]`) that expires 10 minutes from now. Put it in an `HttpOnly`, `SameSite=Lax` cookie.
+    pub fn seal(&self, secrets: &SealSecrets) -> Result<String> {
+        self.seal_at(secrets, now_unix())
+    }
+
+    /// [`AuthRequest::seal`] as if the time were `now` (Unix seconds) — for tests of expiry.
+    pub fn seal_at(&self, secrets: &SealSecrets, now: u64) -> Result<String> {
+        let key = &secrets.keys[0];
+        let claims = Claims {
+            v: CLAIMS_VERSION,
+            iat: now,
+            exp: now.saturating_add(DEFAULT_SEAL_MAX_AGE.as_secs()),
+            url: self.url().to_owned(),
+            callback_url: self.callback_url().map(str::to_owned),
+            code_verifier: self.code_verifier().secret().to_owned(),
+            code_challenge_method: self.code_challenge_method(),
+            state: self.state().to_owned(),
+            created_at: self.created_at(),
+            base_url: self.base_url().to_owned(),
+        };
+        let header = Header { alg: "dir", enc: "A256GCM", kid: &key.kid, typ: SEALED_FLOW_TYP };
+        let header_b64 = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
+        let mut plaintext = serde_json::to_vec(&claims).expect("claims serialise");
+        let mut iv = [0u8; 12];
+        crate::rng::fill(&mut iv);
+        let sealed = key
+            .cipher
+            .encrypt(Nonce::from_slice(&iv), Payload { msg: &plaintext, aad: header_b64.as_bytes() })
+            .map_err(|_| Error::invalid_argument("the flow is too large to seal"));
+        plaintext.fill(0);
+        let sealed = sealed?;
+        let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
+        Ok(format!("{header_b64}..{}.{}.{}", B64.encode(iv), B64.encode(ciphertext), B64.encode(tag)))
+    }
+
+    /// Open a string made by [`AuthRequest::seal`] with any of `secrets`, refusing it when older than
+    /// `max_age` (and always after the 10 minutes written in it).
+    ///
+    /// Errors: `SEALED_FLOW_EXPIRED` when too old; `SEALED_FLOW_INVALID` for anything else that is not a
+    /// flow we sealed with one of these secrets (tampered, truncated, sealed with another secret, another
+    /// format version, not a token at all). Never panics, whatever the input.
+    pub fn unseal(sealed: &str, secrets: &SealSecrets, max_age: Duration) -> Result<AuthRequest> {
+        AuthRequest::unseal_at(sealed, secrets, max_age, now_unix())
+    }
+
+    /// [`AuthRequest::unseal`] as if the time were `now` (Unix seconds) — for tests of expiry.
+    pub fn unseal_at(
+        sealed: &str,
+        secrets: &SealSecrets,
+        max_age: Duration,
+        now: u64,
+    ) -> Result<AuthRequest> {
+        if max_age.is_zero() {
+            return Err(Error::invalid_argument("max_age must be more than 0"));
+        }
+        if sealed.len() > MAX_SEALED_LEN {
+            return Err(refused("it is far longer than any sealed flow"));
+        }
+        let parts: Vec<&str> = sealed.split('.').collect();
+        let [header_b64, encrypted_key, iv_b64, ciphertext_b64, tag_b64] = parts[..] else {
+            return Err(refused("it is not a sealed flow (expected five dot-separated parts)"));
+        };
+        let header_json = B64
+            .decode(header_b64)
+            .map_err(|_| refused("its header is not base64url (truncated or altered?)"))?;
+        let header: Header = serde_json::from_slice(&header_json)
+            .map_err(|_| refused("its header is not the header of a sealed flow"))?;
+        if header.alg != "dir"
+            || header.enc != "A256GCM"
+            || header.typ != SEALED_FLOW_TYP
+            || !encrypted_key.is_empty()
+        {
+            return Err(refused("its header is not the header of a sealed flow (another format or version)"));
+        }
+        let Some(key) = secrets.keys.iter().find(|k| k.kid == header.kid) else {
+            return Err(refused("it was sealed with a secret that is not (or no longer) in the list"));
+        };
+        let iv = B64.decode(iv_b64).ok().filter(|iv| iv.len() == 12);
+        let tag = B64.decode(tag_b64).ok().filter(|t| t.len() == 16);
+        let ciphertext = B64.decode(ciphertext_b64).ok();
+        let (Some(iv), Some(tag), Some(mut ciphertext)) = (iv, tag, ciphertext) else {
+            return Err(refused("it is truncated or altered"));
+        };
+        ciphertext.extend_from_slice(&tag);
+        let mut plaintext = key
+            .cipher
+            .decrypt(Nonce::from_slice(&iv), Payload { msg: &ciphertext, aad: header_b64.as_bytes() })
+            .map_err(|_| refused("it was altered, or sealed with another secret"))?;
+        let claims = serde_json::from_slice::<Claims>(&plaintext);
+        plaintext.fill(0);
+        let Ok(claims) = claims else {
+            return Err(refused("its content is from another version of openrouter-pkce"));
+        };
+        if claims.v != CLAIMS_VERSION {
+            return Err(refused("its content is from another version of openrouter-pkce"));
+        }
+        if claims.iat > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
+            return Err(refused("it was sealed in the future (are the servers' clocks in sync?)"));
+        }
+        let age = now.saturating_sub(claims.iat);
+        if now >= claims.exp || age > max_age.as_secs() {
+            let limit = max_age.as_secs().min(claims.exp.saturating_sub(claims.iat));
+            return Err(Error::SealedFlowExpired {
+                age: Duration::from_secs(age),
+                max_age: Duration::from_secs(limit),
+            });
+        }
+        let method = claims.code_challenge_method;
+        let verifier = crate::pkce::CodeVerifier::new(claims.code_verifier)
+            .map_err(|_| refused("its content is not a valid flow"))?;
+        let challenge = verifier.challenge(method);
+        AuthRequest::from_parts(
+            claims.url,
+            claims.callback_url,
+            verifier.into(),
+            challenge,
+            method.as_str(),
+            claims.state,
+            claims.created_at,
+            Some(claims.base_url),
+        )
+        .map_err(|_| refused("its content is not a valid flow"))
+    }
+}
+
+impl crate::Client {
+    /// Finish a flow from its sealed form: open `sealed` with `secrets` (refused after
+    /// [`DEFAULT_SEAL_MAX_AGE`]), then [`crate::Client::complete_auth`].
+    pub async fn complete_sealed_auth(
+        &self,
+        sealed: &str,
+        secrets: &SealSecrets,
+        response: &str,
+        call: &crate::CallOptions,
+    ) -> Result<crate::ApiKey> {
+        let request = AuthRequest::unseal(sealed, secrets, DEFAULT_SEAL_MAX_AGE)?;
+        self.complete_auth(&request, response, call).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

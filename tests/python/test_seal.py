@@ -1,0 +1,191 @@
+"""Sealed flows: seal/unseal, rotation, expiry, refusals, and interop with an independent JOSE library
+(joserfc, PyPI) with the key derived independently (RFC 5869 HKDF by hand with hmac/hashlib)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import pytest
+from joserfc import jwt
+from joserfc.jwe import JWERegistry
+from joserfc.jwk import OctKey
+
+import openrouter_pkce as orp
+from openrouter_pkce.testing import Emulator
+
+SECRET = "correct horse battery staple, 32+ bytes long!"
+OTHER = "another secret of at least thirty-two bytes"
+TYP = "or-pkce-flow+jwt"
+
+
+def hkdf(secret: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 HKDF-SHA256 with an empty salt, for lengths up to 32 (one block)."""
+    prk = hmac.new(b"\x00" * 32, secret, hashlib.sha256).digest()
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()[:length]
+
+
+def jose_key(secret: str) -> OctKey:
+    return OctKey.import_key(hkdf(secret.encode(), b"openrouter-pkce sealed flow v1 A256GCM", 32))
+
+
+def kid(secret: str) -> str:
+    return base64.urlsafe_b64encode(hkdf(secret.encode(), b"openrouter-pkce sealed flow v1 kid", 8)).rstrip(b"=").decode()
+
+
+def flow(base_url: str = "https://openrouter.ai") -> orp.AuthRequest:
+    return orp.start_auth("https://app.example.com/callback", key_label="My app", base_url=base_url)
+
+
+def b64json(part: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def test_round_trip_size_and_format() -> None:
+    req = flow()
+    sealed = req.seal(SECRET)
+    assert isinstance(sealed, str) and len(sealed) < 1024
+    assert all(c.isalnum() or c in "-_." for c in sealed)
+    header, enc_key, iv, ct, tag = sealed.split(".")
+    assert enc_key == ""
+    assert b64json(header) == {"alg": "dir", "enc": "A256GCM", "kid": kid(SECRET), "typ": TYP}
+    assert req.code_verifier not in sealed and req.state not in sealed
+    back = orp.AuthRequest.unseal(sealed, SECRET)
+    assert back == req and back.code_verifier == req.code_verifier
+    assert orp.AuthRequest.unseal(sealed.encode().decode(), [SECRET], max_age=60) == req
+    # bytes and bytearray secrets are the same secret as the str
+    assert orp.AuthRequest.unseal(sealed, SECRET.encode()) == req
+    assert orp.AuthRequest.unseal(req.seal(bytearray(SECRET.encode())), (SECRET,)) == req
+
+
+def test_rotation_and_foreign_secrets() -> None:
+    req = flow()
+    old = req.seal(SECRET)
+    assert orp.AuthRequest.unseal(old, [OTHER, SECRET]) == req
+    new = req.seal([OTHER, SECRET])
+    assert b64json(new.split(".")[0])["kid"] == kid(OTHER)
+    with pytest.raises(orp.SealedFlowInvalidError) as info:
+        orp.AuthRequest.unseal(old, OTHER)
+    assert info.value.code == "SEALED_FLOW_INVALID"
+    assert isinstance(info.value, orp.AuthorizationError)
+    assert SECRET not in str(info.value) and old[:30] not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", ["", "short", "a" * 64, b"\x00" * 40, [], None, [SECRET, "too short"]])
+def test_bad_secrets_are_invalid_argument(bad: Any) -> None:
+    with pytest.raises(orp.InvalidArgumentError) as info:
+        flow().seal(bad)
+    assert info.value.code == "INVALID_ARGUMENT"
+    assert "too short" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [42, [SECRET, 42], {"k": SECRET}])
+def test_wrong_secret_types(bad: Any) -> None:
+    with pytest.raises(TypeError):
+        flow().seal(bad)
+
+
+def test_tampered_truncated_and_garbage_are_refused() -> None:
+    sealed = flow().seal(SECRET)
+    bad = [
+        sealed[:-1],
+        sealed[: len(sealed) // 2],
+        sealed + "A",
+        sealed.replace(".", "..", 1),
+        "",
+        "not a token",
+        "x" * (1 << 20),
+        "é" * (1 << 19),
+    ]
+    for i in range(0, len(sealed), 7):
+        c = "A" if sealed[i] != "A" else "B"
+        bad.append(sealed[:i] + c + sealed[i + 1 :])
+    for t in bad:
+        started = time.monotonic()
+        with pytest.raises(orp.SealedFlowInvalidError):
+            orp.AuthRequest.unseal(t, SECRET)
+        assert time.monotonic() - started < 0.5
+
+
+def test_max_age_zero_is_invalid_argument() -> None:
+    with pytest.raises(orp.InvalidArgumentError):
+        orp.AuthRequest.unseal(flow().seal(SECRET), SECRET, max_age=0)
+
+
+def test_joserfc_opens_what_we_seal() -> None:
+    req = flow()
+    token = jwt.decode(req.seal(SECRET), jose_key(SECRET), algorithms=["dir", "A256GCM"], registry=JWERegistry())
+    assert token.header == {"alg": "dir", "enc": "A256GCM", "kid": kid(SECRET), "typ": TYP}
+    c = token.claims
+    assert (c["code_verifier"], c["state"], c["url"], c["base_url"]) == (
+        req.code_verifier,
+        req.state,
+        req.url,
+        req.base_url,
+    )
+    assert c["v"] == 1 and c["exp"] - c["iat"] == 600 and abs(c["iat"] - time.time()) < 5
+
+
+def jose_seal(req: orp.AuthRequest, secret: str, iat: int, **header: Any) -> str:
+    claims = {
+        "v": 1,
+        "iat": iat,
+        "exp": iat + 600,
+        "url": req.url,
+        "callback_url": req.callback_url,
+        "code_verifier": req.code_verifier,
+        "code_challenge_method": req.code_challenge_method,
+        "state": req.state,
+        "created_at": req.created_at,
+        "base_url": req.base_url,
+    }
+    h = {"alg": "dir", "enc": "A256GCM", "kid": kid(secret), "typ": TYP, **header}
+    algorithms = ["dir", "A256GCM", "DEF"] if "zip" in header else ["dir", "A256GCM"]
+    return jwt.encode(h, claims, jose_key(secret), algorithms=algorithms, registry=JWERegistry())
+
+
+def test_we_open_what_joserfc_seals_and_check_its_claims() -> None:
+    req = flow()
+    now = int(time.time())
+    assert orp.AuthRequest.unseal(jose_seal(req, SECRET, now), SECRET) == req
+    with pytest.raises(orp.SealedFlowExpiredError) as info:
+        orp.AuthRequest.unseal(jose_seal(req, SECRET, now - 700), SECRET)
+    assert info.value.code == "SEALED_FLOW_EXPIRED" and "700" in str(info.value)
+    with pytest.raises(orp.SealedFlowExpiredError):
+        orp.AuthRequest.unseal(jose_seal(req, SECRET, now - 120), SECRET, max_age=60)
+    assert orp.AuthRequest.unseal(jose_seal(req, SECRET, now - 30), SECRET, max_age=60) == req
+    # Headers that are not exactly ours are refused even with the right key.
+    for extra in ({"zip": "DEF"}, {"typ": "JWT"}, {"cty": "JWT"}):
+        with pytest.raises(orp.SealedFlowInvalidError):
+            orp.AuthRequest.unseal(jose_seal(req, SECRET, now, **extra), SECRET)
+
+
+def test_complete_auth_with_a_sealed_flow(emu: Emulator) -> None:
+    req = orp.start_auth("http://localhost:3000/cb", base_url=emu.base_url)
+    sealed = req.seal([SECRET])
+    callback = emu.approve(req.url)
+    with pytest.raises(orp.InvalidArgumentError):
+        orp.complete_auth(sealed, callback)  # the secrets are needed
+    with pytest.raises(orp.SealedFlowInvalidError):
+        orp.complete_auth(sealed, callback, secrets=OTHER)
+    assert emu.request_count("exchange") == 0
+    key = orp.Client(base_url=emu.base_url).complete_auth(sealed, callback, secrets=[OTHER, SECRET])
+    assert key.key.startswith("sk-or-v1-")
+    with pytest.raises(orp.InvalidCodeError):
+        orp.complete_auth(sealed, callback, secrets=SECRET)  # the code is single use
+
+
+def test_complete_auth_async_with_a_sealed_flow(emu: Emulator) -> None:
+    import asyncio
+
+    req = orp.start_auth("http://localhost:3000/cb", base_url=emu.base_url)
+    callback = emu.approve(req.url)
+
+    async def run() -> orp.ApiKey:
+        return await orp.complete_auth_async(req.seal(SECRET), callback, secrets=SECRET)
+
+    assert asyncio.run(run()).key.startswith("sk-or-v1-")
