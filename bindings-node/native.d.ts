@@ -29,7 +29,8 @@ export declare class ApiKey {
 /**
  * One started flow: the URL to send the user to and what is needed to finish it.
  *
- * `console.log` / `util.inspect` never show the verifier; `toJSON()` does (it is for sessions).
+ * `console.log`, `util.inspect` and `JSON.stringify` never show the verifier; `toDict()` does (it is for
+ * server-side sessions).
  */
 export declare class AuthRequest {
   /**
@@ -38,8 +39,11 @@ export declare class AuthRequest {
    * `AuthRequest.fromJSON` from the package instead.
    */
   static _fromJSON(data: AuthRequestData | string): AuthRequest
-  /** The plain object to keep in a session (contains the verifier). */
-  toJSON(): AuthRequestData
+  /**
+   * The plain object to keep in a server-side session (contains the verifier): an explicit call, named
+   * like Python's `to_dict`. `JSON.stringify` uses the redacted `toJSON()` of the JS layer instead.
+   */
+  toDict(): AuthRequestData
   /** The URL to send the user to. */
   get url(): string
   /** The URL safe to print (with `plain`, the verifier in it is redacted). */
@@ -99,7 +103,12 @@ export declare class Emulator {
   get baseUrl(): string
   /** The port the emulator listens on. */
   get port(): number
-  /** Queue a fault for a later request to an endpoint (each request takes the oldest queued fault). */
+  /**
+   * Queue a fault for a later request to an endpoint (each request takes the oldest queued fault).
+   *
+   * `fault` must be an options object: anything else (a bare `'exchange'`, `null`, a number) is
+   * `INVALID_ARGUMENT` rather than a silently queued default fault.
+   */
   injectFault(fault: FaultOpts): void
   /** How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`). */
   requestCount(endpointName?: string | undefined | null): number
@@ -164,14 +173,6 @@ export declare function _publicApi(): Array<ApiName>
 /** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
 export declare function _saveKey(key: string): string
 
-/** One public API name of the core (snake_case; Node spells it in camelCase). */
-export interface ApiName {
-  /** The snake_case name, e.g. `"key_info"`. */
-  name: string
-  /** `"function"`, `"network"` (a Promise in Node), `"class"` or `"record"` (a plain object in Node). */
-  kind: string
-}
-
 /** Internal: seal `request` with the first of `secrets`. Use `request.seal(secrets)` from the package. */
 export declare function _sealFlow(request: AuthRequest, secretsList: Array<string | Uint8Array>): string
 
@@ -180,6 +181,14 @@ export declare function _sealFlow(request: AuthRequest, secretsList: Array<strin
  * 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
  */
 export declare function _unsealFlow(sealed: string, secretsList: Array<string | Uint8Array>, maxAgeMs?: number | undefined | null): AuthRequest
+
+/** One public API name of the core (snake_case; Node spells it in camelCase). */
+export interface ApiName {
+  /** The snake_case name, e.g. `"key_info"`. */
+  name: string
+  /** `"function"`, `"network"` (a Promise in Node), `"class"` or `"record"` (a plain object in Node). */
+  kind: string
+}
 
 /**
  * The plain-object form of an `AuthRequest` (what `toJSON()` gives and `AuthRequest.fromJSON` takes).
