@@ -387,6 +387,7 @@ async fn headless_after_invalid_code_says_the_flow_must_restart_and_offers_to() 
         login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap_err();
     assert_eq!(err.code(), "INVALID_CODE");
     assert!(ui.messages().contains("must restart"));
+}
 
 /// A scripted UI whose shown URLs go to the test (which plays the browser).
 fn ui_with_urls() -> (Arc<TestUi>, tokio::sync::mpsc::UnboundedReceiver<String>) {
