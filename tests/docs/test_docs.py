@@ -364,7 +364,9 @@ def run_rust(block: Block, e: dict[str, str]) -> None:
     # cfg(doctest)); a block elsewhere has no home yet.
     assert block.path.name == "README.md", f"{block.id}: Rust blocks are checked as doctests of README.md only"
     cargo = shutil.which("cargo", path=e["PATH"]) or "cargo"
-    run([cargo, "test", "-q", "-p", "openrouter-pkce", "--doc", "ReadmeDoctests"], e, timeout=900)
+    p = run([cargo, "test", "-p", "openrouter-pkce", "--doc", "ReadmeDoctests"], e, timeout=900)
+    # The filter must have matched this block (a filter matching nothing passes).
+    assert re.search(rf"ReadmeDoctests \(line \d+\)( - compile)? \.\.\. ok", p.stdout), p.stdout
 
 
 def test_markers_are_known() -> None:
