@@ -10,31 +10,63 @@ import type {
   ApiKey,
   AuthRequest as NativeAuthRequest,
   AuthRequestData,
-  AuthUrlOpts,
+  AuthUrlOpts as NativeAuthUrlOpts,
   CallOpts,
   Client as NativeClient,
   ClientOpts,
-  ExchangeCodeOpts,
+  Emulator as NativeEmulator,
+  ExchangeCodeOpts as NativeExchangeCodeOpts,
+  FaultOpts as NativeFaultOpts,
+  IssueCodeOpts as NativeIssueCodeOpts,
   KeyInfo,
-  StartAuthOpts,
+  StartAuthOpts as NativeStartAuthOpts,
 } from './native'
 
 export { ApiKey } from './native'
-export type {
-  AuthRequestData,
-  AuthUrlOpts,
-  CallOpts,
-  ClientOpts,
-  ExchangeCodeOpts,
-  KeyInfo,
-  StartAuthOpts,
-} from './native'
+export type { AuthRequestData, CallOpts, ClientOpts, KeyInfo } from './native'
 
 /** The library version (one number for the Rust crate, the Python and the Node packages). */
 export declare const VERSION: string
 
 /** The PKCE challenge methods, exactly these strings. */
 export type ChallengeMethod = 'S256' | 'plain'
+
+/** Options of `authUrl()`; unknown keys are refused with `INVALID_ARGUMENT`. */
+export interface AuthUrlOpts extends Omit<NativeAuthUrlOpts, 'codeChallengeMethod'> {
+  /** `'S256'` (default) or `'plain'`. */
+  codeChallengeMethod?: ChallengeMethod
+}
+
+/** Options of `startAuth()`; unknown keys are refused with `INVALID_ARGUMENT`. */
+export interface StartAuthOpts extends Omit<NativeStartAuthOpts, 'method'> {
+  /** `'S256'` (default) or `'plain'`. */
+  method?: ChallengeMethod
+}
+
+/** Options of `exchangeCode()`; unknown keys are refused with `INVALID_ARGUMENT`. */
+export interface ExchangeCodeOpts extends Omit<NativeExchangeCodeOpts, 'codeChallengeMethod'> {
+  /** `'S256'` (default) or `'plain'`: the method of the flow's challenge. */
+  codeChallengeMethod?: ChallengeMethod
+}
+
+/** The emulator endpoints a fault can be injected into. */
+export type FaultEndpoint = 'exchange' | 'keyInfo'
+/** The emulator's fault kinds. */
+export type FaultKind = 'status' | 'delay' | 'redirect' | 'drip' | 'hugeBody' | 'hang' | 'close'
+
+/** A fault for the emulator's next request to an endpoint (`emu.injectFault`). */
+export interface FaultOpts extends Omit<NativeFaultOpts, 'endpoint' | 'kind'> {
+  /** `'exchange'` (default) or `'keyInfo'`. */
+  endpoint?: FaultEndpoint
+  /** Default `'delay'` when `delayMs` is given, else `'status'`. */
+  kind?: FaultKind
+}
+
+/** What `emu.issueCode` binds the code to. */
+export interface IssueCodeOpts extends Omit<NativeIssueCodeOpts, 'method'> {
+  /** `'S256'` (default) or `'plain'`. */
+  method?: ChallengeMethod
+}
 
 /** The stable error codes of the contract, the same in Rust, Python and Node. */
 export type ErrorCode =
@@ -166,7 +198,7 @@ export interface Cancellable {
 export declare function exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>
 
 /**
- * Finish a started flow: `response` is the callback URL, its query string or a pasted code. Checks the
+ * Finish a started flow: `response` is the callback URL, its path + query (`req.originalUrl`), its query string or a pasted code. Checks the
  * state, turns `error=` into `ACCESS_DENIED`, then exchanges at the flow's base URL.
  */
 export declare function completeAuth(
@@ -175,8 +207,11 @@ export declare function completeAuth(
   options?: CompleteAuthOpts & Cancellable,
 ): Promise<ApiKey>
 
-/** Details of a key (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an invalid or revoked key. */
-export declare function keyInfo(key: string, options?: CallOpts & Cancellable): Promise<KeyInfo>
+/**
+ * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`, which is asked of the server it came
+ * from unless `options.baseUrl` names another. Rejects with `UNAUTHORIZED` for an invalid or revoked key.
+ */
+export declare function keyInfo(key: string | ApiKey, options?: CallOpts & Cancellable): Promise<KeyInfo>
 
 /** How `login()` receives the authorization code. */
 export type LoginMode = 'auto' | 'loopback' | 'headless'
@@ -251,11 +286,22 @@ export declare class Client extends NativeClient {
   ): Promise<ApiKey>
   /** Exchange an authorization code (see `exchangeCode`). */
   exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>
-  /** Details of a key (see `keyInfo`). */
-  keyInfo(key: string, options?: CallOpts & Cancellable): Promise<KeyInfo>
+  /** Details of a key (a string or an `ApiKey`) with this client (see `keyInfo`). */
+  keyInfo(key: string | ApiKey, options?: CallOpts & Cancellable): Promise<KeyInfo>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
 }
 
-export { Emulator } from './native'
-export type { EmulatorOpts, FaultOpts, IssueCodeOpts, CreateKeyOpts } from './native'
+/**
+ * The in-process fake of OpenRouter for tests: `await emu.start()`, `emu.baseUrl`, `emu.injectFault({...})`,
+ * `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`.
+ */
+export declare class Emulator extends NativeEmulator {
+  /** Queue a misbehaviour for the next request to an endpoint (used once). */
+  injectFault(fault: FaultOpts): void
+  /** Issue an authorization code as if a user approved a flow. */
+  issueCode(options?: IssueCodeOpts): string
+  /** How many requests an endpoint has received. */
+  requestCount(endpointName?: FaultEndpoint): number
+}
+export type { EmulatorOpts, CreateKeyOpts } from './native'

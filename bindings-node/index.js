@@ -44,8 +44,31 @@ class OpenRouterPkceError extends Error {
   }
 }
 
+/** napi's type-conversion codes: the JS type expected and how a message says it. */
+const EXPECTED = {
+  StringExpected: ['string', 'a string'],
+  NumberExpected: ['number', 'a number'],
+  BooleanExpected: ['boolean', 'a boolean'],
+  ObjectExpected: ['object', 'an object'],
+  FunctionExpected: ['function', 'a function'],
+  BigintExpected: ['bigint', 'a bigint'],
+}
+
+/**
+ * The name of the argument napi could not convert: a field of an options object (napi's message ends in
+ * `on Type.field`, identifiers only), else the first of `params` whose value is not of the expected type.
+ */
+function badArgument(err, message, args, params) {
+  const field = / on \w+\.(\w+)$/.exec(message)
+  if (field) return field[1]
+  const type = (EXPECTED[err && err.code] || [])[0]
+  if (!type || !params || !args) return null
+  const i = params.findIndex((_, k) => args[k] !== undefined && args[k] !== null && typeof args[k] !== type)
+  return i >= 0 ? params[i] : null
+}
+
 /** Decode a native error (`CODE \x1f STATUS \x1f message`) into an `OpenRouterPkceError`. */
-function convert(err) {
+function convert(err, args, params) {
   if (err instanceof OpenRouterPkceError) return err
   const message = err && typeof err.message === 'string' ? err.message : ''
   const parts = message.split(SEP)
@@ -60,7 +83,12 @@ function convert(err) {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.
     const kind = err && typeof err.code === 'string' ? err.code : 'InvalidArg'
-    out = new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: wrong type (${kind})`)
+    const name = badArgument(err, message, args, params)
+    const noun = (EXPECTED[kind] || [])[1]
+    out = new OpenRouterPkceError(
+      'INVALID_ARGUMENT',
+      name && noun ? `invalid argument: \`${name}\` must be ${noun}` : `invalid argument: wrong type (${kind})`,
+    )
   }
   Error.captureStackTrace(out, convert)
   return out
@@ -79,6 +107,53 @@ function checkText(args, names) {
       for (const key of Object.keys(value)) checkValue(value[key], key)
     } else {
       checkValue(value, (names && names[i]) || `argument ${i + 1}`)
+    }
+  }
+}
+
+/**
+ * The keys each option bag accepts. Checked against the generated `native.d.ts` by
+ * tests/node/contract.test.mjs, so a field added in Rust without its entry here fails there.
+ */
+const OPTION_KEYS = {
+  authUrl: ['callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'keyLabel', 'limit', 'state', 'baseUrl'],
+  startAuth: ['callbackUrl', 'method', 'keyLabel', 'limit', 'baseUrl'],
+  exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs'],
+  call: ['baseUrl', 'timeoutMs'],
+  complete: ['baseUrl', 'timeoutMs', 'secrets'],
+  client: ['baseUrl', 'timeoutMs', 'userAgent'],
+  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
+  generatePkce: ['length', 'method'],
+  emulator: ['autoApprove', 'relayState', 'codeTtlMs', 'port'],
+  fault: ['endpoint', 'kind', 'status', 'body', 'contentType', 'delayMs', 'location', 'bytes'],
+  issueCode: ['codeChallenge', 'method', 'keyLabel', 'limit'],
+  createKey: ['label', 'limit'],
+}
+
+/** The key a mistyped one most likely meant: its camelCase, or it with `Ms` (`timeout` → `timeoutMs`). */
+function suggestKey(key, allowed) {
+  const camel = key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+  for (const candidate of [camel, `${camel}Ms`, camel.replace(/Ms$/, '')]) {
+    if (candidate !== key && allowed.includes(candidate)) return candidate
+  }
+  return null
+}
+
+/**
+ * Refuse an option bag with a key the function does not know (napi would ignore it silently, so
+ * `{timeout: 5000}` would mean the default deadline): `INVALID_ARGUMENT` naming the key and the right one.
+ */
+function checkOptions(where, options, kind = where) {
+  if (options === undefined || options === null) return
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: ${where} options must be an object`)
+  }
+  const allowed = OPTION_KEYS[kind]
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      const hint = suggestKey(key, allowed)
+      const fix = hint ? `did you mean \`${hint}\`?` : `known options: ${allowed.join(', ')}`
+      throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: ${where}() has no option \`${key}\`; ${fix}`)
     }
   }
 }
@@ -109,13 +184,21 @@ function argumentError(name, kind) {
   }
 }
 
-function sync(fn, names) {
+/** The secret of a `key` argument: a string or an `ApiKey`, else `INVALID_ARGUMENT` naming the parameter. */
+function keyArg(key) {
+  if (typeof key === 'string') return key
+  if (key instanceof native.ApiKey) return key.key
+  throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `key` must be a string or an ApiKey')
+}
+
+/** `fn` with its errors as `OpenRouterPkceError`; `params` names its positional arguments for type errors. */
+function sync(fn, params) {
   return function (...args) {
-    checkText(args, names)
+    checkText(args, params)
     try {
       return fn.apply(this, args)
     } catch (e) {
-      throw convert(e)
+      throw convert(e, args, params)
     }
   }
 }
@@ -128,13 +211,13 @@ function wrapMethods(Cls, wrap, names) {
   }
 }
 
-function promise(fn, names) {
+function promise(fn, params) {
   return async function (...args) {
-    checkText(args, names)
+    checkText(args, params)
     try {
       return await fn.apply(this, args)
     } catch (e) {
-      throw convert(e)
+      throw convert(e, args, params)
     }
   }
 }
@@ -206,6 +289,7 @@ const generatePkceParts = sync(native._generatePkce, ['length', 'method'])
  * @throws {OpenRouterPkceError} `INVALID_VERIFIER` (length outside 43–128) or `INVALID_METHOD`
  */
 function generatePkce(options) {
+  checkOptions('generatePkce', options)
   if (options === undefined || options === null || (options.length === undefined && options.method === undefined)) {
     // The fast path: one native call returning one 86-character string.
     const s = pkcePair()
@@ -243,14 +327,20 @@ const verifyChallenge = sync(native.verifyChallenge, ['codeVerifier', 'codeChall
  * @type {(options?: import('./native').AuthUrlOpts) => string}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const authUrl = sync(native.authUrl, ['options'])
+const authUrl = sync(function authUrl(options) {
+  checkOptions('authUrl', options)
+  return native.authUrl(options)
+})
 
 /**
  * Start a flow: fresh PKCE and state, and the URL carrying them.
  * @type {(options?: import('./native').StartAuthOpts) => import('./native').AuthRequest}
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
-const startAuth = sync(native.startAuth, ['options'])
+const startAuth = sync(function startAuth(options) {
+  checkOptions('startAuth', options)
+  return native.startAuth(options)
+})
 
 const { AuthRequest, ApiKey } = native
 
@@ -416,14 +506,14 @@ async function cancellable(fn, self, args, signal, names) {
   try {
     pending = fn.apply(self, [...args, id])
   } catch (e) {
-    throw convert(e)
+    throw convert(e, args, names)
   }
   const onAbort = () => native._cancel(id)
   if (signal) signal.addEventListener('abort', onAbort, { once: true })
   try {
     return await pending
   } catch (e) {
-    throw convert(e)
+    throw convert(e, args, names)
   } finally {
     if (signal) signal.removeEventListener('abort', onAbort)
   }
@@ -442,8 +532,9 @@ function withoutSignal(options) {
  * @param {import('./native').ExchangeCodeOpts & {signal?: AbortSignal}} options
  * @returns {Promise<import('./native').ApiKey>}
  */
-function exchangeCode(options) {
+async function exchangeCode(options) {
   const [rest, signal] = withoutSignal(options)
+  checkOptions('exchangeCode', rest)
   return cancellable(native.exchangeCode, undefined, [rest], signal, ['options'])
 }
 
@@ -451,7 +542,7 @@ function exchangeCode(options) {
  * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object (e.g. from a session), or
  * the string `request.seal(secrets)` made (then pass `{secrets}`).
  * @param {import('./native').AuthRequest | import('./native').AuthRequestData | string} request
- * @param {string} response the callback URL, its query string or a pasted code
+ * @param {string} response the callback URL, its path + query (`req.originalUrl`), its query string or a pasted code
  * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
  *   `secrets` open a sealed flow; `signal` rejects with `CANCELLED` at once
  * @returns {Promise<import('./native').ApiKey>}
@@ -459,6 +550,7 @@ function exchangeCode(options) {
 async function completeAuth(request, response, options) {
   const [rest, signal] = withoutSignal(options)
   checkSignal(signal)
+  checkOptions('completeAuth', rest, 'complete')
   const [secrets, call] = splitSecrets(rest)
   let req
   try {
@@ -470,14 +562,17 @@ async function completeAuth(request, response, options) {
 }
 
 /**
- * Details of a key (`GET /api/v1/key`). `signal` (an AbortSignal) rejects with `CANCELLED` at once.
- * @param {string} key
+ * Details of a key (`GET /api/v1/key`): a string or an `ApiKey`, which is asked of the server it came from
+ * unless `options.baseUrl` names another. `signal` (an AbortSignal) rejects with `CANCELLED` at once.
+ * @param {string | import('./native').ApiKey} key
  * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
  * @returns {Promise<import('./native').KeyInfo>}
  */
-function keyInfo(key, options) {
+async function keyInfo(key, options) {
   const [rest, signal] = withoutSignal(options)
-  return cancellable(native.keyInfo, undefined, [key, rest], signal, ['key', 'options'])
+  checkOptions('keyInfo', rest, 'call')
+  if (key instanceof native.ApiKey) return cancellable(native._keyInfoOf, undefined, [key, rest], signal, ['key', 'options'])
+  return cancellable(native.keyInfo, undefined, [keyArg(key), rest], signal, ['key', 'options'])
 }
 
 // ----------------------------------------------------------------------------------------- One click
@@ -533,8 +628,8 @@ function abortedError() {
 
 /** The JS half of `login()`: the UI callbacks, the AbortSignal, errors. The flow is the core's. */
 async function runLogin(nativeLogin, self, options) {
+  checkOptions('login', options)
   const opts = options === undefined || options === null ? {} : options
-  if (typeof opts !== 'object') throw new OpenRouterPkceError('INVALID_ARGUMENT', 'login options must be an object')
   const { signal, onUrl, ...rest } = opts
   if (signal !== undefined && signal !== null && typeof signal.aborted !== 'boolean') {
     throw new OpenRouterPkceError('INVALID_ARGUMENT', 'signal must be an AbortSignal')
@@ -602,7 +697,7 @@ const loadKey = sync(native.loadKey)
  * @throws {OpenRouterPkceError} `STORAGE` or `INVALID_ARGUMENT`
  */
 const saveKey = sync(function saveKey(key) {
-  return native._saveKey(key instanceof ApiKey ? key.key : key)
+  return native._saveKey(keyArg(key))
 }, ['key'])
 
 /**
@@ -612,12 +707,7 @@ const saveKey = sync(function saveKey(key) {
  * @throws {OpenRouterPkceError} `STORAGE`
  */
 const logout = sync(function logout() {
-  const removed = native._logout()
-  if (removed) {
-    process.stderr.write(`Deleted the stored key ${removed.masked}.\nIt still works until you revoke it: ${removed.settingsUrl}\n`)
-  } else {
-    process.stderr.write('No key was stored.\n')
-  }
+  process.stderr.write(`${native._logout()}\n`)
 })
 
 /**
@@ -635,6 +725,7 @@ class Client extends native.Client {
   /** @param {import('./native').ClientOpts} [options] */
   constructor(options) {
     checkText([options], ['options'])
+    checkOptions('Client', options, 'client')
     try {
       super(options)
     } catch (e) {
@@ -650,6 +741,7 @@ class Client extends native.Client {
   async completeAuth(request, response, options) {
     const [rest, signal] = withoutSignal(options)
     checkSignal(signal)
+    checkOptions('completeAuth', rest, 'complete')
     const [secrets, call] = splitSecrets(rest)
     let req
     try {
@@ -664,19 +756,23 @@ class Client extends native.Client {
    * Exchange an authorization code (see the module-level `exchangeCode`); `signal` cancels it.
    * @param {import('./native').ExchangeCodeOpts & {signal?: AbortSignal}} options
    */
-  exchangeCode(options) {
+  async exchangeCode(options) {
     const [rest, signal] = withoutSignal(options)
+    checkOptions('exchangeCode', rest)
     return cancellable(super.exchangeCode, this, [rest], signal, ['options'])
   }
 
   /**
-   * Details of a key (see the module-level `keyInfo`); `signal` cancels it.
-   * @param {string} key
+   * Details of a key (a string or an `ApiKey`) with this client (see the module-level `keyInfo`); `signal`
+   * cancels it.
+   * @param {string | import('./native').ApiKey} key
    * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
    */
-  keyInfo(key, options) {
+  async keyInfo(key, options) {
     const [rest, signal] = withoutSignal(options)
-    return cancellable(super.keyInfo, this, [key, rest], signal, ['key', 'options'])
+    checkOptions('keyInfo', rest, 'call')
+    if (key instanceof native.ApiKey) return cancellable(super._keyInfoOf, this, [key, rest], signal, ['key', 'options'])
+    return cancellable(super.keyInfo, this, [keyArg(key), rest], signal, ['key', 'options'])
   }
 
   /**
@@ -700,6 +796,7 @@ class Client extends native.Client {
 class Emulator extends native.Emulator {
   /** @param {import('./native').EmulatorOpts} [options] */
   constructor(options) {
+    checkOptions('Emulator', options, 'emulator')
     try {
       super(options)
     } catch (e) {
@@ -716,7 +813,15 @@ class Emulator extends native.Emulator {
   }
 }
 wrapMethods(Emulator, promise, ['start', 'stop'])
-wrapMethods(Emulator, sync, ['injectFault', 'requestCount', 'issueCode', 'createKey', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+wrapMethods(Emulator, sync, ['requestCount', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+for (const [name, kind] of [['injectFault', 'fault'], ['issueCode', 'issueCode'], ['createKey', 'createKey']]) {
+  const base = native.Emulator.prototype[name]
+  const checked = function (options) {
+    checkOptions(name, options, kind)
+    return base.call(this, options)
+  }
+  Object.defineProperty(Emulator.prototype, name, { value: sync(checked), writable: true, configurable: true })
+}
 for (const name of ['baseUrl', 'port']) {
   const desc = Object.getOwnPropertyDescriptor(native.Emulator.prototype, name)
   Object.defineProperty(Emulator.prototype, name, { get: sync(desc.get), configurable: true })

@@ -76,11 +76,13 @@ export declare class Client {
   /** The client's deadline per call, in milliseconds. */
   get timeoutMs(): number
   /** Exchange an authorization code for the user's API key (see the module-level `exchangeCode`). */
-  exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
+  exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
   /** Finish a started flow (see the module-level `completeAuth`). */
-  completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
+  completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
+  /** Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`). */
+  _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
   /** Details of a key (see the module-level `keyInfo`). */
-  keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
+  keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
   /** The whole login with this client (the JS `Client#login` wraps this). */
   _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 }
@@ -122,21 +124,8 @@ export declare class Emulator {
   setCodeTtlMs(ms: number): void
 }
 
-/** Throws the core's `CANCELLED` for a call whose `AbortSignal` was already aborted (nothing is started). */
-export declare function _aborted(): void
-
-/**
- * Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
- * `kind` `"text"` for a lone surrogate (napi would replace it with U+FFFD silently), `"range"` for an
- * integer of 2⁶³ or more.
- */
-export declare function _argumentError(name: string, kind: string): void
-
-/**
- * End the running call `id` of this JS thread at once with `CANCELLED` (what it held is dropped: a
- * login's port closes). Unknown or finished ids are ignored.
- */
-export declare function _cancel(id: number): void
+/** End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored. */
+export declare function _cancelLogin(id: number): void
 
 /** Cancel the running command (as Ctrl-C does). */
 export declare function _cliCancel(): void
@@ -147,17 +136,29 @@ export declare function _cliCancel(): void
  */
 export declare function _cliMain(argv: Array<string>): Promise<number>
 
+/** Internal: the core's error-code table, in the contract's order. */
+export declare function _errorTable(): Array<ErrorRow>
+
 /**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */
 export declare function _generatePkce(length?: number | undefined | null, method?: string | undefined | null): Array<string>
 
+/**
+ * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+ * another (`keyInfo(apiKey)` wraps this).
+ */
+export declare function _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
+
 /** The whole login with the default client (the JS `login()` wraps this). */
 export declare function _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 
-/** Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored. */
-export declare function _logout(): ApiKey | null
+/**
+ * Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
+ * or that nothing was stored). `logout()` prints it on stderr.
+ */
+export declare function _logout(): string
 
 /**
  * Internal: the default pair (43-character verifier, S256 challenge) as ONE 86-character string,
@@ -165,6 +166,9 @@ export declare function _logout(): ApiKey | null
  * object with two strings; the JS layer slices it. Use `generatePkce()` from the package instead.
  */
 export declare function _pkcePair(): string
+
+/** Internal: the core's public API names. */
+export declare function _publicApi(): Array<ApiName>
 
 /** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
 export declare function _saveKey(key: string): string
@@ -177,6 +181,14 @@ export declare function _sealFlow(request: AuthRequest, secretsList: Array<strin
  * 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
  */
 export declare function _unsealFlow(sealed: string, secretsList: Array<string | Uint8Array>, maxAgeMs?: number | undefined | null): AuthRequest
+
+/** One public API name of the core (snake_case; Node spells it in camelCase). */
+export interface ApiName {
+  /** The snake_case name, e.g. `"key_info"`. */
+  name: string
+  /** `"function"`, `"network"` (a Promise in Node), `"class"` or `"record"` (a plain object in Node). */
+  kind: string
+}
 
 /**
  * The plain-object form of an `AuthRequest` (what `toJSON()` gives and `AuthRequest.fromJSON` takes).
@@ -249,10 +261,10 @@ export interface ClientOpts {
 }
 
 /**
- * Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
- * belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
+ * Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
+ * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
  */
-export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
+export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
 
 /**
  * The PKCE challenge of `codeVerifier` with `method` (`"S256"`, the default, or `"plain"`).
@@ -288,16 +300,24 @@ export interface EmulatorOpts {
   port?: number
 }
 
+/** One row of the core's error-code table. */
+export interface ErrorRow {
+  /** The stable code, e.g. `"INVALID_CODE"`. */
+  code: string
+  /** Its family: `input`, `http`, `network`, `timeout`, `authorization`, `cancelled` or `storage`. */
+  class: string
+  /** The CLI's exit code for it. */
+  exitCode: number
+}
+
 /**
  * Exchange an authorization code (and the flow's verifier) for the user's API key
  * (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
  *
  * Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
  * `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
- *
- * `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
  */
-export declare function exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
+export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
 
 /** Options of `exchangeCode`. */
 export interface ExchangeCodeOpts {
@@ -352,7 +372,7 @@ export interface IssueCodeOpts {
  * Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
  * invalid or revoked key.
  */
-export declare function keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
+export declare function keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
 
 /** Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`. */
 export interface KeyInfo {

@@ -71,6 +71,18 @@ async fn key_details(client: openrouter_pkce::Client, key: String, o: Option<Cal
     client.key_info(&key, &call).await.map(KeyInfo::from).napi()
 }
 
+fn details_of<'env>(
+    env: &'env Env,
+    client: openrouter_pkce::Client,
+    key: &ApiKey,
+    o: Option<CallOpts>,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, KeyInfo>> {
+    let key = key.inner.clone();
+    let call = call_options(o);
+    spawn_promise(env, cancel_id, async move { client.key_info_of(&key, &call).await.map(KeyInfo::from).napi() })
+}
+
 fn complete<'env>(
     env: &'env Env,
     client: openrouter_pkce::Client,
@@ -103,8 +115,8 @@ pub fn exchange_code<'env>(
     spawn_promise(env, cancel_id, exchange(default_client().clone(), options))
 }
 
-/// Finish a started flow: check that `response` (the callback URL, its query string, or a pasted code)
-/// belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
+/// Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
+/// a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
 #[napi(ts_return_type = "Promise<ApiKey>")]
 pub fn complete_auth<'env>(
     env: &'env Env,
@@ -114,6 +126,18 @@ pub fn complete_auth<'env>(
     cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
     complete(env, default_client().clone(), request, response, options, cancel_id)
+}
+
+/// Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+/// another (`keyInfo(apiKey)` wraps this).
+#[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
+pub fn key_info_of<'env>(
+    env: &'env Env,
+    key: &ApiKey,
+    options: Option<CallOpts>,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, KeyInfo>> {
+    details_of(env, default_client().clone(), key, options, cancel_id)
 }
 
 /// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
@@ -215,6 +239,18 @@ impl Client {
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
         complete(env, self.inner.clone(), request, response, options, cancel_id)
+    }
+
+    /// Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`).
+    #[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
+    pub fn key_info_of<'env>(
+        &self,
+        env: &'env Env,
+        key: &ApiKey,
+        options: Option<CallOpts>,
+        cancel_id: Option<u32>,
+    ) -> Result<PromiseRaw<'env, KeyInfo>> {
+        details_of(env, self.inner.clone(), key, options, cancel_id)
     }
 
     /// Details of a key (see the module-level `keyInfo`).

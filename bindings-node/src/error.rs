@@ -2,7 +2,8 @@
 //!
 //! napi-rs turns a rejected `async fn` into a plain `Error` whose `code` is a napi status, so the contract's
 //! code and HTTP status travel in the message instead: `CODE \x1f STATUS \x1f message`. The JS layer
-//! (`index.js`) decodes that into an `OpenRouterPkceError` with `.code` and `.status`. Core messages never
+//! (`index.js`) decodes that into an `OpenRouterPkceError` with `.code`, `.status` (and `.oauthError`,
+//! `.errorDescription` for OAuth refusals, after a `\x1e`). Core messages never
 //! hold a key, verifier or code, so nothing secret is ever in this string.
 
 use openrouter_pkce::Error;
@@ -10,19 +11,20 @@ use openrouter_pkce::Error;
 /// The separator between the code, the status and the message (a control character no message holds).
 const SEP: char = '\u{1f}';
 
-/// Separates the message from the OAuth error fields: `message RS oauth_error RS error_description` (both
-/// fields are filtered by the core: no control characters, so neither separator can occur in them).
+/// Separates the message from the OAuth error fields: `message RS oauthError RS errorDescription`.
 const RS: char = '\u{1e}';
 
-/// Encode a core error for the JS layer.
+/// Encode a core error for the JS layer (with the OAuth `error` value and its filtered description, for
+/// `ACCESS_DENIED` and `AUTHORIZATION_FAILED`, as fields after the message).
 pub(crate) fn to_napi(err: Error) -> napi::Error {
     let status = err.status().map(|s| s.to_string()).unwrap_or_default();
     let mut text = format!("{}{SEP}{status}{SEP}{}", err.code(), err.chain_message());
-    if let Some(oauth_error) = err.oauth_error() {
+    if let Some(oauth) = err.oauth_error() {
+        let clean = |s: &str| s.replace([SEP, RS], "");
         text.push(RS);
-        text.push_str(oauth_error);
+        text.push_str(&clean(oauth));
         text.push(RS);
-        text.push_str(err.error_description().unwrap_or(""));
+        text.push_str(&clean(err.error_description().unwrap_or("")));
     }
     napi::Error::from_reason(text)
 }

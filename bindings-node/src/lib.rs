@@ -13,6 +13,7 @@ mod api_key;
 mod auth_url;
 mod cli;
 mod client;
+mod contract;
 mod emulator;
 mod error;
 mod login;

@@ -3,7 +3,6 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::api_key::ApiKey;
 use crate::error::IntoNapi;
 
 /// The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`.
@@ -18,10 +17,16 @@ pub fn save_key(key: String) -> Result<String> {
     openrouter_pkce::store::save_key(&key).map(|p| p.to_string_lossy().into_owned()).napi()
 }
 
-/// Delete the stored key; returns it (so its settings URL can be shown), or `null` when none was stored.
+/// Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
+/// or that nothing was stored). `logout()` prints it on stderr.
 #[napi(js_name = "_logout")]
-pub fn logout() -> Result<Option<ApiKey>> {
-    openrouter_pkce::store::logout().map(|k| k.map(|inner| ApiKey { inner })).napi()
+pub fn logout() -> Result<String> {
+    (|| {
+        let path = openrouter_pkce::store::key_path()?.to_string_lossy().into_owned();
+        let removed = openrouter_pkce::store::logout()?;
+        Ok(openrouter_pkce::contract::logout_message(removed.as_ref(), &path))
+    })()
+    .napi()
 }
 
 /// The key file's path (whether or not it exists).

@@ -84,6 +84,14 @@ pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
     key.extract()
 }
 
+/// A `key` argument as the core's key: an `ApiKey` keeps the base URL it came from, a `str` has none.
+pub(crate) fn api_key_arg(key: &Bound<'_, PyAny>) -> PyResult<core::ApiKey> {
+    if let Ok(k) = key.cast::<ApiKey>() {
+        return Ok(k.get().inner.clone());
+    }
+    Ok(core::ApiKey::new(key.extract::<String>()?, None))
+}
+
 /// Details of a key (`GET /api/v1/key`). Absent values are `None`.
 #[pyclass(module = "openrouter_pkce._native", name = "KeyInfo", frozen, eq)]
 #[derive(PartialEq)]

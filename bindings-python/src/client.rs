@@ -9,7 +9,7 @@ use openrouter_pkce::{
 };
 use pyo3::prelude::*;
 
-use crate::api_key::{ApiKey, KeyInfo, key_arg};
+use crate::api_key::{ApiKey, KeyInfo, api_key_arg};
 use crate::error::IntoPyResult;
 use crate::login::{LoginArgs, login_async as login_future, login_sync};
 use crate::runtime::{duration_arg, future, wait};
@@ -73,9 +73,9 @@ impl Client {
         key: &Bound<'_, PyAny>,
         call: CallOptions,
     ) -> PyResult<impl Future<Output = core::Result<KeyInfo>> + Send + 'static> {
-        let key = key_arg(key)?;
+        let key = api_key_arg(key)?;
         let c = self.inner.clone();
-        Ok(async move { c.key_info(&key, &call).await.map(|inner| KeyInfo { inner }) })
+        Ok(async move { c.key_info_of(&key, &call).await.map(|inner| KeyInfo { inner }) })
     }
 }
 
@@ -195,7 +195,8 @@ impl Client {
         future(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
-    /// Details of a key (`GET /api/v1/key`).
+    /// Details of a key (`GET /api/v1/key`): a `str`, or an `ApiKey` (asked of the server it came from
+    /// unless `base_url` names another).
     #[pyo3(signature = (key, *, base_url = None, timeout = None))]
     fn key_info(
         &self,
@@ -300,9 +301,10 @@ fn exchange_code_async<'py>(
     future(py, default_client().exchange_fut(py, code, code_verifier, code_challenge_method, call)?)
 }
 
-/// Finish a started flow: check `response` belongs to `request`, then exchange at the flow's base URL.
-/// `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()` made (then pass the
-/// `secrets` it was sealed with).
+/// Finish a started flow: check `response` (the callback URL, its path + query such as Flask's
+/// `request.full_path`, its query string, or a pasted code) belongs to `request`, then exchange at the
+/// flow's base URL. `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()`
+/// made (then pass the `secrets` it was sealed with).
 #[pyfunction]
 #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
 fn complete_auth(
@@ -330,7 +332,8 @@ fn complete_auth_async<'py>(
     future(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
-/// Details of a key (`GET /api/v1/key`).
+/// Details of a key (`GET /api/v1/key`): a `str` or an `ApiKey`, which remembers the server it came from
+/// (asked unless `base_url` names another).
 #[pyfunction]
 #[pyo3(signature = (key, *, base_url = None, timeout = None))]
 fn key_info(

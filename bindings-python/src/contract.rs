@@ -10,8 +10,8 @@ fn _error_table() -> Vec<(&'static str, &'static str, i32)> {
     contract::error_table().into_iter().map(|r| (r.code, r.class, r.exit_code)).collect()
 }
 
-/// The public API as `(snake_case name, kind)`; kind is `"function"`, `"network"` (has an `_async` twin)
-/// or `"class"`.
+/// The public API as `(snake_case name, kind)`; kind is `"function"`, `"network"` (has an `_async` twin),
+/// `"class"` or `"record"` (a class in Python).
 #[pyfunction]
 fn _public_api() -> Vec<(&'static str, &'static str)> {
     contract::PUBLIC_API.iter().map(|(name, kind)| (*name, kind.as_str())).collect()

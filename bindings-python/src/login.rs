@@ -95,7 +95,7 @@ impl PyUi {
                 let notebook = self.ctx.notebook;
                 let tty = self.ctx.tty;
                 // Fails only when the loop is closed or Python is finalizing: nobody is waiting then.
-                let _ = Python::try_attach(|py| -> PyResult<()> {
+                crate::runtime::deliver(|py| -> PyResult<()> {
                     let d = display(py)?;
                     let lp = event_loop.bind(py);
                     match event {

@@ -2,7 +2,8 @@
 //! twins that hand back an asyncio future completed from the core's runtime.
 
 use std::future::Future;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use openrouter_pkce::runtime::{self, Poll};
 use pyo3::IntoPyObjectExt;
@@ -78,13 +79,53 @@ impl AbortOnCancel {
     }
 }
 
+/// Runtime threads delivering something to Python right now, and whether Python is shutting down.
+static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Run `f` with the GIL from one of the core's runtime threads (delivering a result or a UI event to an
+/// asyncio loop), unless Python is shutting down.
+///
+/// A thread that takes the GIL once the interpreter is finalizing is ended by CPython with
+/// `pthread_exit`, which unwinds through `f` and drops Python objects without the GIL: a segfault at exit
+/// after an `await` of ours. [`_quiesce`] (an `atexit` hook, which runs before finalization) stops new
+/// deliveries and waits for the ones in flight, so no runtime thread is in Python when it finalizes.
+pub(crate) fn deliver(f: impl FnOnce(Python<'_>) -> PyResult<()>) {
+    IN_PYTHON.fetch_add(1, Ordering::SeqCst);
+    if !SHUTTING_DOWN.load(Ordering::SeqCst) {
+        let _ = Python::try_attach(f);
+    }
+    IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Internal (an `atexit` hook): no more deliveries to Python; wait (up to 2 s, GIL released) for those in
+/// flight to leave Python.
+#[pyfunction]
+fn _quiesce(py: Python<'_>) {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while IN_PYTHON.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static RESOLVER: PyOnceLock<Py<PyCFunction>> = PyOnceLock::new();
 
 /// Register the module-private helpers.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_resolve_future, m)?)?;
+    m.add_function(wrap_pyfunction!(_quiesce, m)?)?;
+    // Registered here, so any import of the extension is covered.
+    py_atexit_register(m)?;
     m.add_class::<AbortOnCancel>()?;
+    Ok(())
+}
+
+fn py_atexit_register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.py().import("atexit")?.call_method1("register", (m.getattr("_quiesce")?,))?;
     Ok(())
 }
 
@@ -112,7 +153,7 @@ where
     let abort = task.abort_handle();
     handle.spawn(async move {
         let joined = task.await;
-        let _ = Python::try_attach(|py| -> PyResult<()> {
+        deliver(|py| -> PyResult<()> {
             let (ok, value): (bool, Py<PyAny>) = match joined {
                 Ok(Ok(v)) => (true, v.into_py_any(py)?),
                 Ok(Err(e)) => (false, to_py_err(py, &e).into_value(py).into_any()),

@@ -16,12 +16,26 @@ pub const OPENROUTER_SITE: &str = "https://openrouter.ai";
 pub struct ApiKey {
     key: String,
     user_id: Option<String>,
+    /// The base URL of the server that minted the key (OpenRouter, or an emulator), when known.
+    base_url: Option<String>,
 }
 
 impl ApiKey {
     /// Wrap a key (and the optional `user_id` the exchange returned).
     pub fn new(key: impl Into<String>, user_id: Option<String>) -> Self {
-        ApiKey { key: key.into(), user_id }
+        ApiKey { key: key.into(), user_id, base_url: None }
+    }
+
+    /// The same key, remembering the base URL of the server it came from (the exchange sets it).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The base URL of the server that minted the key, when known: `key_info` of this key asks it unless
+    /// the call names another.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
     }
 
     /// The full secret key. Pass it as `Authorization: Bearer <key>`; never log it.

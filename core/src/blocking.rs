@@ -46,6 +46,12 @@ impl Client {
         block_on(async move { c.complete_auth(&request, &response, &call).await })
     }
 
+    /// See [`crate::Client::key_info_of`].
+    pub fn key_info_of(&self, key: &ApiKey, call: &CallOptions) -> Result<KeyInfo> {
+        let (c, key, call) = (self.inner.clone(), key.clone(), call.clone());
+        block_on(async move { c.key_info_of(&key, &call).await })
+    }
+
     /// See [`crate::Client::key_info`].
     pub fn key_info(&self, key: &str, call: &CallOptions) -> Result<KeyInfo> {
         let (c, key, call) = (self.inner.clone(), key.to_owned(), call.clone());

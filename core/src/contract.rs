@@ -35,15 +35,18 @@ pub enum ApiKind {
     Network,
     /// A class.
     Class,
+    /// A read-only record of values: a class in Python, a plain object typed by an interface in Node.
+    Record,
 }
 
 impl ApiKind {
-    /// `"function"`, `"network"` or `"class"`.
+    /// `"function"`, `"network"`, `"class"` or `"record"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             ApiKind::Function => "function",
             ApiKind::Network => "network",
             ApiKind::Class => "class",
+            ApiKind::Record => "record",
         }
     }
 }
@@ -68,7 +71,7 @@ pub const PUBLIC_API: &[(&str, ApiKind)] = &[
     ("Pkce", ApiKind::Class),
     ("AuthRequest", ApiKind::Class),
     ("ApiKey", ApiKind::Class),
-    ("KeyInfo", ApiKind::Class),
+    ("KeyInfo", ApiKind::Record),
     ("Client", ApiKind::Class),
     ("Emulator", ApiKind::Class),
 ];

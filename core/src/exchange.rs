@@ -216,7 +216,7 @@ impl Client {
             )
             .await?;
         if (200..300).contains(&answer.status) {
-            parse_key(&answer)
+            parse_key(&answer).map(|key| key.with_base_url(base))
         } else {
             Err(status_error(Endpoint::Exchange, &answer))
         }
@@ -244,6 +244,16 @@ impl Client {
             &call,
         )
         .await
+    }
+
+    /// Details of an [`ApiKey`], asked of the server that minted it ([`ApiKey::base_url`]) unless `call`
+    /// names another base URL; a key without one (loaded from a file) goes to this client's base URL.
+    pub async fn key_info_of(&self, key: &ApiKey, call: &CallOptions) -> Result<KeyInfo> {
+        let call = CallOptions {
+            base_url: call.base_url.clone().or_else(|| key.base_url().map(str::to_owned)),
+            timeout: call.timeout,
+        };
+        self.key_info(key.key(), &call).await
     }
 
     /// Details of a key: label, limit, usage, … (`GET /api/v1/key`).

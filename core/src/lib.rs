@@ -82,3 +82,9 @@ pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_
 
 /// The library version (one number for the Rust crate, the Python and the Node packages).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The README's Rust blocks, compiled as doctests (`cargo test --doc ReadmeDoctests`; run by the docs test,
+/// tests/docs/test_docs.py). Its other blocks are not Rust and rustdoc ignores them.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

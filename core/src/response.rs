@@ -30,7 +30,10 @@ pub(crate) fn check_code(code: &str) -> Result<()> {
 /// Extract the authorization code from `response` for `request`.
 ///
 /// - a URL: must be the flow's callback URL (same scheme, host, port and path, which also carries the
-///   loopback login's nonce), else `STATE_MISMATCH`;
+///   loopback login's nonce), else `STATE_MISMATCH` (when only the origin differs, e.g. behind a reverse
+///   proxy, the message says how to fix it);
+/// - a path and query (`/callback?code=…&state=…`, what Express's `req.originalUrl` and Flask's
+///   `request.full_path` give): the path must be the callback URL's path, else `STATE_MISMATCH`;
 /// - a query (`code=…&state=…`, optionally starting with `?`): `state`, when present, must be the flow's
 ///   (constant-time), else `STATE_MISMATCH`; `error=` gives `ACCESS_DENIED`;
 /// - anything else is taken as a pasted code.
@@ -49,17 +52,36 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
         if let Some(expected) = request.callback_url() {
             let expected = Url::parse(expected)
                 .map_err(|_| Error::invalid_argument("the flow's callback_url does not parse"))?;
-            let same = got.scheme() == expected.scheme()
-                && got.host() == expected.host()
-                && got.port_or_known_default() == expected.port_or_known_default()
-                && ct_eq_str(got.path(), expected.path());
-            if !same {
+            if !ct_eq_str(got.path(), expected.path()) {
                 return Err(Error::StateMismatch {
                     detail: "the callback URL is not this flow's callback URL (another flow or app?)".into(),
                 });
             }
+            let same_origin = got.scheme() == expected.scheme()
+                && got.host() == expected.host()
+                && got.port_or_known_default() == expected.port_or_known_default();
+            if !same_origin {
+                return Err(Error::StateMismatch { detail: origin_mismatch(&got, &expected) });
+            }
         }
         got.query().unwrap_or("").to_owned()
+    } else if response.starts_with('/') && !response.starts_with("//") {
+        let (path, query) = response.split_once('?').unwrap_or((response, ""));
+        if let Some(expected) = request.callback_url() {
+            let expected = Url::parse(expected)
+                .map_err(|_| Error::invalid_argument("the flow's callback_url does not parse"))?;
+            // Compare the path as the URL parser normalises it (percent-encoding, dot segments).
+            let got = expected
+                .join(path)
+                .map_err(|_| Error::invalid_argument("the response looks like a path but does not parse"))?;
+            if !ct_eq_str(got.path(), expected.path()) {
+                return Err(Error::StateMismatch {
+                    detail: "the callback path is not this flow's callback path (another flow or app?)"
+                        .into(),
+                });
+            }
+        }
+        query.to_owned()
     } else if let Some(q) = response.strip_prefix('?') {
         q.to_owned()
     } else if response.contains('=') {
@@ -88,6 +110,19 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
     Ok(code)
 }
 
+/// The message for a callback URL with the flow's path on another origin: what a reverse proxy or a
+/// load balancer does when the app rebuilds the URL from its own (internal) host and scheme.
+fn origin_mismatch(got: &Url, expected: &Url) -> String {
+    format!(
+        "the callback URL's origin {} is not the flow's {} (the path matches: behind a reverse proxy?); \
+         pass the path and query instead (Express `req.originalUrl`, Flask `request.full_path`), \
+         or make the app see its public host and scheme (e.g. Express `app.set('trust proxy', true)`, \
+         werkzeug `ProxyFix`)",
+        got.origin().ascii_serialization(),
+        expected.origin().ascii_serialization()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +141,29 @@ mod tests {
         assert_eq!(extract_code(&r, "?code=C3").unwrap(), "C3");
         assert_eq!(extract_code(&r, "  C4\n").unwrap(), "C4");
         assert_eq!(extract_code(&r, "http://localhost:3000/callback/abc?code=C5").unwrap(), "C5");
+    }
+
+    #[test]
+    fn accepts_path_and_query() {
+        let r = req(Some("http://localhost:3000/callback"));
+        let q = format!("/callback?code=P1&state={}", r.state());
+        assert_eq!(extract_code(&r, &q).unwrap(), "P1");
+        assert_eq!(extract_code(&r, "/callback?code=P2").unwrap(), "P2");
+        for bad in ["/other?code=C", "/callback/x?code=C", "/callback?code=C&state=x"] {
+            assert_eq!(extract_code(&r, bad).unwrap_err().code(), "STATE_MISMATCH", "{bad}");
+        }
+        assert_eq!(extract_code(&r, "/callback").unwrap_err().code(), "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn reverse_proxy_origin_says_how_to_fix() {
+        let r = req(Some("https://app.example/callback"));
+        let e = extract_code(&r, &format!("http://10.0.0.5:8080/callback?code=C&state={}", r.state()))
+            .unwrap_err();
+        assert_eq!(e.code(), "STATE_MISMATCH");
+        let msg = e.to_string();
+        assert!(msg.contains("http://10.0.0.5:8080") && msg.contains("https://app.example"), "{msg}");
+        assert!(msg.contains("req.originalUrl") && msg.contains("request.full_path"), "{msg}");
     }
 
     #[test]

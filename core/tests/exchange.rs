@@ -62,6 +62,10 @@ async fn full_flow_start_approve_callback_exchange_key_info() {
     let info = c.key_info(key.key(), &CallOptions::default()).await.unwrap();
     assert_eq!(info.label.as_deref(), Some("integration"));
     assert_eq!(info.limit, Some(3.0));
+    // The key remembers where it came from: a client for OpenRouter asks the emulator about it.
+    assert_eq!(key.base_url(), Some(emu.base_url().as_str()));
+    let production = Client::new(ClientOptions::default()).unwrap();
+    assert_eq!(production.key_info_of(&key, &CallOptions::default()).await.unwrap().label, info.label);
     // The code was single-use.
     let again = c.complete_auth(&req, &location, &CallOptions::default()).await.unwrap_err();
     assert_eq!(again.code(), "INVALID_CODE");

@@ -321,6 +321,74 @@ async fn headless_without_input_is_cancelled() {
     assert_eq!(err.code(), "CANCELLED");
 }
 
+/// A user who answers the prompts in turn with `answers` (`None`: paste the code the page shows).
+fn scripted(answers: Vec<Option<&'static str>>) -> (Paste, Arc<Mutex<usize>>) {
+    let asked = Arc::new(Mutex::new(0));
+    let asked2 = asked.clone();
+    let paste: Paste = Arc::new(move |url| {
+        let n = {
+            let mut a = asked2.lock().unwrap();
+            *a += 1;
+            *a - 1
+        };
+        let answer = answers.get(n).copied().flatten();
+        Box::pin(async move {
+            match answer {
+                Some(text) => Some(text.to_owned()),
+                None => scrape_code(url).await,
+            }
+        })
+    });
+    (paste, asked)
+}
+
+#[tokio::test]
+async fn headless_asks_again_after_a_malformed_paste_then_gives_up_after_three() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // Two mistakes, then the right code: the login succeeds, and no code was spent on the mistakes.
+    let (paste, asked) = scripted(vec![Some("abc def"), Some("code=x&state=forged"), None]);
+    let ui = TestUi::new(false, paste);
+    login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap();
+    assert_eq!(*asked.lock().unwrap(), 3);
+    assert!(
+        ui.messages().contains("2 tries left") && ui.messages().contains("1 try left"),
+        "{}",
+        ui.messages()
+    );
+    assert_eq!(emu.request_count(openrouter_pkce::emulator::Endpoint::Exchange), 1);
+
+    // Three mistakes: INVALID_ARGUMENT saying to run the login again; nothing was exchanged.
+    let (paste, asked) = scripted(vec![Some("a b"), Some("a b"), Some("a b"), None]);
+    let err = login(&Client::openrouter(), &options(&emu, LoginMode::Headless), TestUi::new(false, paste))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_ARGUMENT");
+    assert!(err.to_string().contains("3 pastes") && err.to_string().contains("run the login again"), "{err}");
+    assert_eq!(*asked.lock().unwrap(), 3);
+    assert_eq!(emu.request_count(openrouter_pkce::emulator::Endpoint::Exchange), 1);
+}
+
+#[tokio::test]
+async fn headless_after_invalid_code_says_the_flow_must_restart_and_offers_to() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // A well-formed code OpenRouter does not know: INVALID_CODE; "y" starts a new flow, whose code works.
+    let (paste, _) = scripted(vec![Some("never-issued-code"), Some("y"), None]);
+    let ui = TestUi::new(false, paste);
+    login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap();
+    assert!(ui.messages().contains("must restart"), "{}", ui.messages());
+    let urls = ui.urls.lock().unwrap().clone();
+    assert_eq!(urls.len(), 2, "a new URL for the new flow");
+    assert_ne!(urls[0].0, urls[1].0);
+
+    // "n": the INVALID_CODE error, after the same note.
+    let (paste, _) = scripted(vec![Some("never-issued-code"), Some("n")]);
+    let ui = TestUi::new(false, paste);
+    let err =
+        login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_CODE");
+    assert!(ui.messages().contains("must restart"));
+}
+
 /// A scripted UI whose shown URLs go to the test (which plays the browser).
 fn ui_with_urls() -> (Arc<TestUi>, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -3,7 +3,7 @@
 // connect-redis): the pending flow stays on the server, the browser holds only a signed session id.
 //
 //   export SESSION_SECRET="$(openssl rand -base64 32)"           # the same on every instance
-//   REDIS_URL=redis://127.0.0.1:6379 OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> \
+//   REDIS_URL=redis://127.0.0.1:6379 OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> \
 //     node examples/express/redis-session.js
 
 const express = require('express')
@@ -114,7 +114,7 @@ if (require.main === module) {
     publicUrl: () => publicUrl,
     redis,
     sessionSecret: process.env.SESSION_SECRET,
-    baseUrl: process.env.OPENROUTER_BASE_URL,
+    baseUrl: process.env.OPENROUTER_PKCE_BASE_URL,
   })
   app.listen(port, '127.0.0.1', () => console.error(`listening on http://127.0.0.1:${port}/`))
 }

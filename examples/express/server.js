@@ -3,7 +3,8 @@
 // instance behind the load balancer can finish a flow another one started.
 //
 //   export OPENROUTER_PKCE_SECRETS="$(openssl rand -base64 32)"   # the same on every instance
-//   OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> node examples/express/server.js
+//   OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> node examples/express/server.js
+//   (OPENROUTER_PKCE_BASE_URL is the library's and the CLI's default base URL too)
 //
 // OPENROUTER_PKCE_SECRETS is a comma-separated list: the first seals, every one opens (rotation: put the
 // new secret first, keep the old one until the flows it sealed have expired, 10 minutes).
@@ -72,8 +73,8 @@ function createApp({ publicUrl, secrets, baseUrl, keys = new Map(), currentUser 
       return res.status(400).send(page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>'))
     }
     try {
-      const query = req.originalUrl.slice(req.originalUrl.indexOf('?'))
-      const key = await completeAuth(sealed, query, { secrets })
+      // The path + query as Express gives it: right behind a reverse proxy too.
+      const key = await completeAuth(sealed, req.originalUrl, { secrets })
       const user = currentUser(req)
       await keys.set(user, key.key) // store it encrypted at rest; never show or log key.key
       const info = await keyInfo(key.key, { baseUrl })
@@ -101,6 +102,6 @@ module.exports = { createApp, secretsFromEnv, escape }
 if (require.main === module) {
   const port = Number(process.env.PORT || 3000)
   const publicUrl = process.env.PUBLIC_URL || `http://127.0.0.1:${port}`
-  const app = createApp({ publicUrl: () => publicUrl, secrets: secretsFromEnv(), baseUrl: process.env.OPENROUTER_BASE_URL })
+  const app = createApp({ publicUrl: () => publicUrl, secrets: secretsFromEnv(), baseUrl: process.env.OPENROUTER_PKCE_BASE_URL })
   app.listen(port, '127.0.0.1', () => console.error(`listening on http://127.0.0.1:${port}/`))
 }

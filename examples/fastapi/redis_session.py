@@ -1,7 +1,7 @@
 """"Connect OpenRouter" in a FastAPI app with a server-side session in Redis (redis-py asyncio): the
 pending flow stays on the server, the browser holds only a random session id.
 
-    REDIS_URL=redis://127.0.0.1:6379 OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> \
+    REDIS_URL=redis://127.0.0.1:6379 OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> \
         python examples/fastapi/redis_session.py
 """
 
@@ -96,7 +96,7 @@ if __name__ == "__main__":
     app = create_app(
         public_url=os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}"),
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
-        base_url=os.environ.get("OPENROUTER_BASE_URL"),
+        base_url=os.environ.get("OPENROUTER_PKCE_BASE_URL"),
     )
     import uvicorn
 

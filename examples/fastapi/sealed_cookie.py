@@ -2,7 +2,7 @@
 instance behind the load balancer finishes a flow another one started.
 
     export OPENROUTER_PKCE_SECRETS="$(openssl rand -base64 32)"   # the same on every instance
-    OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> python examples/fastapi/sealed_cookie.py
+    OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> python examples/fastapi/sealed_cookie.py
 
 ``OPENROUTER_PKCE_SECRETS`` is a comma-separated list: the first seals, every one opens (rotation: put the
 new secret first, keep the old one until the flows it sealed have expired, 10 minutes).
@@ -89,7 +89,7 @@ if __name__ == "__main__":
     app = create_app(
         public_url=os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}"),
         secrets=secrets_from_env(),
-        base_url=os.environ.get("OPENROUTER_BASE_URL"),
+        base_url=os.environ.get("OPENROUTER_PKCE_BASE_URL"),
     )
     import uvicorn
 

@@ -4,7 +4,7 @@ Flask's own ``session`` is signed but readable by the browser: never put ``reque
 PKCE verifier) there. A sealed flow is encrypted.
 
     export OPENROUTER_PKCE_SECRETS="$(openssl rand -base64 32)"   # the same on every instance
-    OPENROUTER_BASE_URL=http://127.0.0.1:<emulator port> python examples/flask/sealed_cookie.py
+    OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> python examples/flask/sealed_cookie.py
 """
 
 from __future__ import annotations
@@ -81,6 +81,6 @@ if __name__ == "__main__":
     app = create_app(
         public_url=os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{PORT}"),
         secrets=secrets_from_env(),
-        base_url=os.environ.get("OPENROUTER_BASE_URL"),
+        base_url=os.environ.get("OPENROUTER_PKCE_BASE_URL"),
     )
     app.run(host="127.0.0.1", port=PORT)

@@ -131,3 +131,25 @@ def test_gil_released_while_waiting(emu: Emulator) -> None:
         stop.set()
         t.join()
     assert len(ticks) > 30
+
+
+EXIT_AFTER_AWAIT = """
+import asyncio, openrouter_pkce as orp
+async def main():
+    try:
+        await orp.key_info_async("sk-or-v1-" + "a" * 64, base_url="http://127.0.0.1:9", timeout=1.0)
+    except orp.NetworkError:
+        pass
+asyncio.run(main())
+"""
+
+
+def test_exit_right_after_an_await_does_not_crash() -> None:
+    # The runtime thread that delivered the result could still be inside Python (its GIL released in
+    # call_soon_threadsafe) when the interpreter finalized; CPython then ended it with pthread_exit, whose
+    # unwinding dropped Python objects without the GIL: a segfault at exit, about 1 run in 5.
+    import subprocess
+    import sys
+
+    codes = [subprocess.run([sys.executable, "-c", EXIT_AFTER_AWAIT], timeout=60).returncode for _ in range(25)]
+    assert codes == [0] * 25

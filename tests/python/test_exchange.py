@@ -38,12 +38,24 @@ def test_success_complete_auth(emu: Emulator) -> None:
     assert emu.request_count("exchange") == 1 and emu.request_count("key_info") == 2
 
 
-@pytest.mark.parametrize("response_form", ["url", "query", "code"])
+def test_key_info_asks_the_server_the_key_came_from(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENROUTER_PKCE_BASE_URL", raising=False)
+    req, callback = flow(emu)
+    key = orp.complete_auth(req, callback)
+    # No base_url: the default client is openrouter.ai's, but the ApiKey remembers the emulator.
+    assert orp.key_info(key).label == orp.key_info(key, base_url=emu.base_url).label
+    assert orp.Client().key_info(key).label
+    with pytest.raises(orp.NetworkError):  # an explicit base_url still wins
+        orp.key_info(key, base_url="http://127.0.0.1:9", timeout=2.0)
+
+
+@pytest.mark.parametrize("response_form", ["url", "query", "code", "path"])
 def test_complete_auth_response_forms(emu: Emulator, response_form: str) -> None:
     req, callback = flow(emu)
     query = callback.split("?", 1)[1]
     code = dict(p.split("=", 1) for p in query.split("&"))["code"]
-    response = {"url": callback, "query": query, "code": code}[response_form]
+    # "path": what Flask's request.full_path and Express's req.originalUrl give.
+    response = {"url": callback, "query": query, "code": code, "path": "/cb?" + query}[response_form]
     assert orp.complete_auth(req, response).key.startswith("sk-or-v1-")
 
 

@@ -127,10 +127,27 @@ def test_auto_goes_headless_over_ssh_and_reads_input(
     monkeypatch.setattr(builtins, "input", fake_input)
     key = orp.login(base_url=emu.base_url, timeout=30)
     assert_key(key, emu)
-    assert len(prompts) == 3 and all("Paste the code" in p for p in prompts)
+    # The prompt goes to stderr (as documented), not through input() to stdout.
+    assert len(prompts) == 3 and all(p == "" for p in prompts)
     err = "".join(seen) + capsys.readouterr().err
+    assert err.count("Paste the code") == 3
     assert "Using headless login" in err and "SSH" in err
-    assert "That did not work" in err
+    assert "That did not work" in err and "2 tries left" in err
+
+
+def test_headless_gives_up_after_three_malformed_pastes(
+    emu: Emulator, no_browser_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: List[str] = []
+
+    def typo(prompt: str = "") -> str:
+        asked.append(prompt)
+        return "not a code!"
+
+    monkeypatch.setattr(builtins, "input", typo)
+    with pytest.raises(orp.InvalidArgumentError, match="3 pastes held no code.*run the login again"):
+        orp.login(mode="headless", base_url=emu.base_url, timeout=30)
+    assert len(asked) == 3 and emu.request_count("exchange") == 0
 
 
 def test_headless_accepts_a_pasted_callback_url(

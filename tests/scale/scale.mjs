@@ -211,7 +211,7 @@ async function runVariant(name, emu, redisPort) {
   const publicUrl = `http://127.0.0.1:${lbPort}`
   const baseEnv = {
     PUBLIC_URL: publicUrl,
-    OPENROUTER_BASE_URL: emu.baseUrl,
+    OPENROUTER_PKCE_BASE_URL: emu.baseUrl,
     OPENROUTER_PKCE_SECRETS: SECRET_OLD,
     SESSION_SECRET: SECRET_OLD,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -356,7 +356,7 @@ async function redisOutage(name, emu, redisHolder) {
     instances.push(
       new Proc(`${name}-outage#${i}`, cmd, args, {
         PUBLIC_URL: publicUrl,
-        OPENROUTER_BASE_URL: emu.baseUrl,
+        OPENROUTER_PKCE_BASE_URL: emu.baseUrl,
         SESSION_SECRET: SECRET_OLD,
         REDIS_URL: `redis://127.0.0.1:${redisHolder.port}`,
         PORT: String(port),

@@ -91,11 +91,16 @@ def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional
 
     Through ``input()`` (so a Jupyter kernel sends an input request), except on a POSIX terminal: there the
     prompt is printed and stdin polled, so the login can end another way (the browser's callback, the
-    timeout) while the user has not typed anything; ``abandoned()`` tells when it did.
+    timeout) while the user has not typed anything; ``abandoned()`` tells when it did. The prompt goes to
+    stderr (stdout stays the program's), except in a notebook, where it labels the cell's input box.
     """
     if not tty:
         try:
-            return input(prompt)
+            if in_notebook():
+                return input(prompt)
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+            return input()
         except EOFError:
             return None
         except Exception as e:  # noqa: BLE001

@@ -22,6 +22,7 @@ __all__ = [
     "_url_heading",
     "key_path",
     "_resolve_future",
+    "_quiesce",
     "cli_main",
     "auth_url",
     "complete_auth",
@@ -381,7 +382,7 @@ def exchange_code_async(
 def complete_auth(
     request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
 ) -> ApiKey:
-    """Finish a started flow: ``response`` is the callback URL, its query string, or a pasted code.
+    """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
 
     ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
     made (then pass the ``secrets`` it was sealed with).
@@ -521,7 +522,7 @@ def _error_table() -> List[Tuple[str, str, int]]:
     """The core's error-code table: ``(code, family, exit_code)`` rows, in the contract's order."""
 
 def _public_api() -> List[Tuple[str, str]]:
-    """The core's public API names: ``(snake_case name, "function" | "network" | "class")``."""
+    """The core's public API names: ``(snake_case name, "function" | "network" | "class" | "record")``."""
 
 def _url_heading(headless: bool, notebook: bool) -> str:
     """The core's heading above the authorization URL."""
@@ -539,6 +540,8 @@ class _LineReply:
 
 # Private plumbing of the asyncio bridge.
 def _resolve_future(fut: Any, ok: bool, value: Any) -> None: ...
+def _quiesce() -> None:
+    """An ``atexit`` hook: no more deliveries from the runtime threads; waits for those in flight."""
 @final
 class _AbortOnCancel:
     def __call__(self, fut: Any) -> None: ...

@@ -24,7 +24,7 @@ use crate::api_key::ApiKey;
 use crate::auth_url::{AuthRequest, StartAuthOptions, start_auth};
 use crate::callback::{Callback, CallbackServer};
 use crate::client::{CallOptions, Client, check_timeout};
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Error, ErrorClass, ErrorCode, Result};
 use crate::pkce::ChallengeMethod;
 use crate::response::extract_code;
 
@@ -33,6 +33,16 @@ pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The prompt of headless mode.
 pub const HEADLESS_PROMPT: &str = "Paste the code shown by OpenRouter: ";
+
+/// How many malformed pastes headless mode takes (asking again after each) before it gives up.
+pub const MAX_PASTE_ATTEMPTS: u32 = 3;
+
+/// The question asked after OpenRouter refused a pasted code in headless mode.
+pub const RESTART_PROMPT: &str = "Start a new login? [Y/n]: ";
+
+/// What headless mode says when OpenRouter refused the pasted code: the flow cannot continue.
+pub const RESTART_NOTE: &str = "A code works once, and only for the login that showed it: this login must \
+                                restart with a new URL.";
 
 /// The prompt shown while a loopback login waits, when the user can paste.
 pub const LOOPBACK_PROMPT: &str = "Waiting for your browser… (or paste the callback URL or code here): ";
@@ -316,7 +326,7 @@ async fn paste_while_waiting(
     deadline: Instant,
 ) -> Result<String> {
     if can_paste {
-        match read_response(ui, request, LOOPBACK_PROMPT, deadline).await {
+        match read_response(ui, request, LOOPBACK_PROMPT, deadline, None).await {
             Err(Error::Cancelled { .. }) => {}
             other => return other,
         }
@@ -330,25 +340,44 @@ async fn headless(
     ui: &dyn LoginUi,
     deadline: Instant,
 ) -> Result<ApiKey> {
-    let request = start_auth(&options.start_options(client, None))?;
-    ui.show_url(request.url(), true);
-    let response =
-        match tokio::time::timeout_at(deadline, read_response(ui, &request, HEADLESS_PROMPT, deadline)).await
-        {
+    loop {
+        let request = start_auth(&options.start_options(client, None))?;
+        ui.show_url(request.url(), true);
+        let reading = read_response(ui, &request, HEADLESS_PROMPT, deadline, Some(MAX_PASTE_ATTEMPTS));
+        let response = match tokio::time::timeout_at(deadline, reading).await {
             Ok(r) => r?,
             Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
         };
-    client.complete_auth(&request, &response, &CallOptions::default()).await
+        match client.complete_auth(&request, &response, &CallOptions::default()).await {
+            Err(e) if matches!(e.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired) => {
+                // The code is spent (or was never this flow's): only a new flow can give another.
+                ui.message(&format!("OpenRouter refused the code: {e}. {RESTART_NOTE}"));
+                match tokio::time::timeout_at(deadline, ui.read_line(RESTART_PROMPT)).await {
+                    Ok(Some(answer)) if wants_restart(&answer) => continue,
+                    _ => return Err(e),
+                }
+            }
+            other => return other,
+        }
+    }
+}
+
+/// `Y`, `yes` or an empty answer (the default) to [`RESTART_PROMPT`].
+fn wants_restart(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes")
 }
 
 /// Read lines until one holds a code for `request`: empty lines and input mistakes (a malformed paste, the
-/// URL of another flow) ask again; end of input is `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`.
+/// URL of another flow) ask again, up to `max_attempts` mistakes (then `INVALID_ARGUMENT`); end of input is
+/// `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`. The shape is checked here, before a code is spent.
 async fn read_response(
     ui: &dyn LoginUi,
     request: &AuthRequest,
     prompt: &str,
     deadline: Instant,
+    max_attempts: Option<u32>,
 ) -> Result<String> {
+    let mut mistakes = 0;
     loop {
         let line = match tokio::time::timeout_at(deadline, ui.read_line(prompt)).await {
             Ok(line) => line,
@@ -364,7 +393,20 @@ async fn read_response(
         match extract_code(request, line) {
             Ok(_) => return Ok(line.to_owned()),
             Err(e) if e.class() == ErrorClass::Input || matches!(e, Error::StateMismatch { .. }) => {
-                ui.message(&format!("That did not work: {e}. Try again."));
+                mistakes += 1;
+                match max_attempts {
+                    Some(max) if mistakes >= max => {
+                        return Err(Error::invalid_argument(format!(
+                            "{max} pastes held no code for this login (the last: {e}); run the login again"
+                        )));
+                    }
+                    Some(max) => {
+                        let left = max - mistakes;
+                        let tries = if left == 1 { "try" } else { "tries" };
+                        ui.message(&format!("That did not work: {e}. Try again ({left} {tries} left)."));
+                    }
+                    None => ui.message(&format!("That did not work: {e}. Try again.")),
+                }
             }
             Err(e) => return Err(e),
         }

@@ -1,0 +1,43 @@
+//! The core's contract (`openrouter_pkce::contract`) for the JS layer and the drift tests: the error-code
+//! table and the public API names, read from the core, never copied.
+
+use napi_derive::napi;
+use openrouter_pkce::contract;
+
+/// One row of the core's error-code table.
+#[napi(object)]
+pub struct ErrorRow {
+    /// The stable code, e.g. `"INVALID_CODE"`.
+    pub code: String,
+    /// Its family: `input`, `http`, `network`, `timeout`, `authorization`, `cancelled` or `storage`.
+    pub class: String,
+    /// The CLI's exit code for it.
+    pub exit_code: i32,
+}
+
+/// One public API name of the core (snake_case; Node spells it in camelCase).
+#[napi(object)]
+pub struct ApiName {
+    /// The snake_case name, e.g. `"key_info"`.
+    pub name: String,
+    /// `"function"`, `"network"` (a Promise in Node), `"class"` or `"record"` (a plain object in Node).
+    pub kind: String,
+}
+
+/// Internal: the core's error-code table, in the contract's order.
+#[napi(js_name = "_errorTable")]
+pub fn error_table() -> Vec<ErrorRow> {
+    contract::error_table()
+        .into_iter()
+        .map(|r| ErrorRow { code: r.code.to_owned(), class: r.class.to_owned(), exit_code: r.exit_code })
+        .collect()
+}
+
+/// Internal: the core's public API names.
+#[napi(js_name = "_publicApi")]
+pub fn public_api() -> Vec<ApiName> {
+    contract::PUBLIC_API
+        .iter()
+        .map(|(name, kind)| ApiName { name: (*name).to_owned(), kind: kind.as_str().to_owned() })
+        .collect()
+}

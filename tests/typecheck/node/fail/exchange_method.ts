@@ -1,0 +1,3 @@
+import { exchangeCode } from 'openrouter-pkce'
+
+export const k = exchangeCode({ code: 'c', codeChallengeMethod: 'S512' }) // E: TS2322

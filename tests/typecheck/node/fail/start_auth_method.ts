@@ -1,0 +1,3 @@
+import { startAuth } from 'openrouter-pkce'
+
+export const r = startAuth({ method: 'SHA256' }) // E: TS2820
