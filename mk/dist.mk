@@ -45,6 +45,7 @@ dist-$(1): dist-tools
 	rm -rf $(DIST_WORK)/npm/$(call npm_dir,$(1)) && mkdir -p $(DIST_WORK)/npm && cp -r npm/$(call npm_dir,$(1)) $(DIST_WORK)/npm/
 	cp LICENSE-MIT LICENSE-APACHE $(DIST_WORK)/npm/$(call npm_dir,$(1))/
 	cp $(DIST_CARGO_TARGET)/$(1)/release/libopenrouter_pkce_node.so $(DIST_WORK)/npm/$(call npm_dir,$(1))/openrouter-pkce.$(call npm_dir,$(1)).node
+	$(if $(findstring -musl,$(1)),$(DIST_BIN)/python tests/dist/musl_needed.py $(DIST)/openrouter_pkce-$(DIST_VERSION)-*-musllinux_1_2_$(firstword $(subst -, ,$(1))).whl $(DIST_WORK)/npm/$(call npm_dir,$(1))/openrouter-pkce.$(call npm_dir,$(1)).node)
 	cd $(DIST_WORK)/npm/$(call npm_dir,$(1)) && npm pack --silent --pack-destination $(CURDIR)/$(DIST) >/dev/null
 endef
 $(foreach t,$(DIST_TARGETS),$(eval $(call dist_target,$(t))))

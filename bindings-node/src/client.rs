@@ -80,7 +80,11 @@ fn details_of<'env>(
 ) -> Result<PromiseRaw<'env, KeyInfo>> {
     let key = key.inner.clone();
     let call = call_options(o);
-    spawn_promise(env, cancel_id, async move { client.key_info_of(&key, &call).await.map(KeyInfo::from).napi() })
+    spawn_promise(
+        env,
+        cancel_id,
+        async move { client.key_info_of(&key, &call).await.map(KeyInfo::from).napi() },
+    )
 }
 
 fn complete<'env>(

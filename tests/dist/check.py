@@ -126,12 +126,14 @@ def unzip_wheel(whl: pathlib.Path, dest: pathlib.Path) -> None:
         z.extractall(dest)
 
 
-def npm_app(dest: pathlib.Path, platform_tgz: pathlib.Path) -> pathlib.Path:
-    """The main tarball + one platform tarball installed offline into a fresh directory."""
+def npm_app(dest: pathlib.Path, platform_tgz: pathlib.Path, cpu: str = "x64") -> pathlib.Path:
+    """The main tarball + one platform tarball installed offline into a fresh directory (for `cpu`, which may
+    be another than this machine's: npm installs for the platform it is told)."""
     dest.mkdir(parents=True)
     (dest / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "private": True}))
     main = one("openrouter-pkce-[0-9]*.tgz")
-    run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--omit=dev", str(main), str(platform_tgz)], cwd=dest)
+    run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--omit=dev", "--os=linux", f"--cpu={cpu}",
+         "--libc=glibc", str(main), str(platform_tgz)], cwd=dest)
     for f in ("smoke.mjs", "smoke.py"):
         shutil.copy(HERE / f, dest / f)
     return dest
@@ -279,7 +281,7 @@ def npm_in_node(major: str) -> None:
     node = node_binary(NODES[major])
     with tempfile.TemporaryDirectory(prefix=f"orp-node{major}-") as tmp:
         app = npm_app(pathlib.Path(tmp) / "app", one("openrouter-pkce-linux-x64-gnu-*.tgz"))
-        installed = sorted(p.name for p in (app / "node_modules").iterdir())
+        installed = sorted(p.name for p in (app / "node_modules").iterdir() if not p.name.startswith("."))
         assert installed == ["openrouter-pkce", "openrouter-pkce-linux-x64-gnu"], installed
         assert not list(app.glob("node_modules/openrouter-pkce/**/*.node")), "the main package holds no addon"
         env = no_cargo_env(node.parent)
@@ -342,7 +344,7 @@ def qemu_arm64() -> None:
         py = parse_json_line(run([qemu, "-L", str(root), str(root / "usr/bin/python3.11"), str(HERE / "smoke.py"), "exchange"],
                                  cwd=tmp, env=env, timeout=900).stdout)
         assert py["exchange"] and py["module"].startswith(str(t / "py")), py
-        app = npm_app(t / "app", one("openrouter-pkce-linux-arm64-gnu-*.tgz"))
+        app = npm_app(t / "app", one("openrouter-pkce-linux-arm64-gnu-*.tgz"), cpu="arm64")
         node = node_binary(NODE_ARM64, "arm64")
         js = parse_json_line(run([qemu, "-L", str(root), str(node), "smoke.mjs", "exchange"], cwd=app, env=env, timeout=900).stdout)
         assert js["exchange"], js
@@ -356,6 +358,7 @@ def npm_publish_dry_run() -> None:
     for tgz in tarballs:
         out = run(["npm", "publish", "--dry-run", "--json", "--ignore-scripts", str(tgz)], cwd=DIST)
         info = json.loads(out.stdout[out.stdout.index("{"):])
+        info = info.get(tgz.name.rsplit("-", 1)[0], info)  # npm 11 keys the report by package name
         print(f"    {info['name']}@{info['version']}: {len(info['files'])} files, {info['unpackedSize']} bytes unpacked")
     # The macOS and Windows packages are built by the release pipeline; their manifests must pack here too.
     for t in ("darwin-x64", "darwin-arm64", "win32-x64-msvc"):
