@@ -76,13 +76,13 @@ export declare class Client {
   /** The client's deadline per call, in milliseconds. */
   get timeoutMs(): number
   /** Exchange an authorization code for the user's API key (see the module-level `exchangeCode`). */
-  exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
+  exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
   /** Finish a started flow (see the module-level `completeAuth`). */
-  completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
+  completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
   /** Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`). */
-  _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
+  _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
   /** Details of a key (see the module-level `keyInfo`). */
-  keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
+  keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
   /** The whole login with this client (the JS `Client#login` wraps this). */
   _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 }
@@ -124,8 +124,21 @@ export declare class Emulator {
   setCodeTtlMs(ms: number): void
 }
 
-/** End the running login `id` at once with `CANCELLED` (its port closes). Unknown ids are ignored. */
-export declare function _cancelLogin(id: number): void
+/** Throws the core's `CANCELLED` for a call whose `AbortSignal` was already aborted (nothing is started). */
+export declare function _aborted(): void
+
+/**
+ * Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
+ * `kind` `"text"` for a lone surrogate (napi would replace it with U+FFFD silently), `"range"` for an
+ * integer of 2⁶³ or more.
+ */
+export declare function _argumentError(name: string, kind: string): void
+
+/**
+ * End the running call `id` of this JS thread at once with `CANCELLED` (what it held is dropped: a
+ * login's port closes). Unknown or finished ids are ignored.
+ */
+export declare function _cancel(id: number): void
 
 /** Cancel the running command (as Ctrl-C does). */
 export declare function _cliCancel(): void
@@ -149,7 +162,7 @@ export declare function _generatePkce(length?: number | undefined | null, method
  * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
  * another (`keyInfo(apiKey)` wraps this).
  */
-export declare function _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null): Promise<KeyInfo>
+export declare function _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
 
 /** The whole login with the default client (the JS `login()` wraps this). */
 export declare function _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
@@ -264,7 +277,7 @@ export interface ClientOpts {
  * Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
  * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
  */
-export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null): Promise<ApiKey>
+export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
 
 /**
  * The PKCE challenge of `codeVerifier` with `method` (`"S256"`, the default, or `"plain"`).
@@ -316,8 +329,10 @@ export interface ErrorRow {
  *
  * Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
  * `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
+ *
+ * `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
  */
-export declare function exchangeCode(options: ExchangeCodeOpts): Promise<ApiKey>
+export declare function exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
 
 /** Options of `exchangeCode`. */
 export interface ExchangeCodeOpts {
@@ -372,7 +387,7 @@ export interface IssueCodeOpts {
  * Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
  * invalid or revoked key.
  */
-export declare function keyInfo(key: string, options?: CallOpts | undefined | null): Promise<KeyInfo>
+export declare function keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
 
 /** Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`. */
 export interface KeyInfo {
