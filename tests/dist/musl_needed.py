@@ -38,7 +38,8 @@ def patch_wheel(whl: pathlib.Path) -> None:
         for so in tree.rglob("*.so"):
             patch(so)
         out = pathlib.Path(tmp) / "out"
-        subprocess.run([sys.executable, "-m", "wheel", "pack", "-d", str(out), str(tree)], check=True, capture_output=True)
+        out.mkdir()
+        subprocess.run([sys.executable, "-m", "wheel", "pack", "-d", str(out), str(tree)], check=True)
         (packed,) = out.iterdir()
         assert packed.name == whl.name, (packed.name, whl.name)
         packed.replace(whl)
