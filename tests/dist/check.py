@@ -132,8 +132,11 @@ def npm_app(dest: pathlib.Path, platform_tgz: pathlib.Path, cpu: str = "x64") ->
     dest.mkdir(parents=True)
     (dest / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "private": True}))
     main = one("openrouter-pkce-[0-9]*.tgz")
+    # --cpu picks the optional dependency for that platform; a tarball named explicitly is still checked
+    # against this machine's, so another cpu's needs --force (npm's documented override of EBADPLATFORM).
+    other = ["--force"] if cpu != "x64" else []
     run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--omit=dev", "--os=linux", f"--cpu={cpu}",
-         "--libc=glibc", str(main), str(platform_tgz)], cwd=dest)
+         "--libc=glibc", *other, str(main), str(platform_tgz)], cwd=dest)
     for f in ("smoke.mjs", "smoke.py"):
         shutil.copy(HERE / f, dest / f)
     return dest
