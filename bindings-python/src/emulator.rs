@@ -48,24 +48,32 @@ impl Emulator {
 
 #[pymethods]
 impl Emulator {
-    /// Start the emulator now (port 0: a free port chosen by the OS).
+    /// Start the emulator now; every option left `None` takes the core's default (`EmulatorConfig::default()`:
+    /// 127.0.0.1, a free port chosen by the OS, auto-approve, state relayed, OpenRouter's code lifetime).
     #[new]
-    #[pyo3(signature = (*, host = "127.0.0.1", port = 0, auto_approve = true, relay_state = true, code_ttl = 600.0))]
+    #[pyo3(signature = (*, host = None, port = None, auto_approve = None, relay_state = None, code_ttl = None))]
     fn new(
         py: Python<'_>,
-        host: &str,
-        port: u16,
-        auto_approve: bool,
-        relay_state: bool,
-        code_ttl: f64,
+        host: Option<&str>,
+        port: Option<u16>,
+        auto_approve: Option<bool>,
+        relay_state: Option<bool>,
+        code_ttl: Option<f64>,
     ) -> PyResult<Self> {
-        let host: IpAddr = host.parse().map_err(|_| bad(py, "host must be a loopback IP address"))?;
+        let defaults = EmulatorConfig::default();
+        let host: IpAddr = match host {
+            Some(h) => h.parse().map_err(|_| bad(py, "host must be a loopback IP address"))?,
+            None => defaults.host,
+        };
         let config = EmulatorConfig {
             host,
-            port,
-            auto_approve,
-            relay_state,
-            code_ttl: seconds(py, "code_ttl", code_ttl)?,
+            port: port.unwrap_or(defaults.port),
+            auto_approve: auto_approve.unwrap_or(defaults.auto_approve),
+            relay_state: relay_state.unwrap_or(defaults.relay_state),
+            code_ttl: match code_ttl {
+                Some(t) => seconds(py, "code_ttl", t)?,
+                None => defaults.code_ttl,
+            },
         };
         let emu = wait(py, core::Emulator::start(config))?;
         Ok(Emulator { base_url: emu.base_url(), port: emu.port(), inner: Mutex::new(Some(emu)) })

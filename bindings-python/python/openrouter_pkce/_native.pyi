@@ -409,11 +409,11 @@ class Emulator:
     def __new__(
         cls,
         *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        auto_approve: bool = True,
-        relay_state: bool = True,
-        code_ttl: float = 600.0,
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        auto_approve: Optional[bool] = None,
+        relay_state: Optional[bool] = None,
+        code_ttl: Optional[float] = None,
     ) -> "Emulator": ...
     @property
     def base_url(self) -> str: ...

@@ -39,12 +39,13 @@ class Emulator:
     def __init__(
         self,
         *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        auto_approve: bool = True,
-        relay_state: bool = True,
-        code_ttl: float = 600.0,
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        auto_approve: Optional[bool] = None,
+        relay_state: Optional[bool] = None,
+        code_ttl: Optional[float] = None,
     ) -> None:
+        # None leaves the core's default (the one source of these values).
         self._config = dict(
             host=host, port=port, auto_approve=auto_approve, relay_state=relay_state, code_ttl=code_ttl
         )
