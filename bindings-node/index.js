@@ -547,7 +547,12 @@ async function exchangeCode(options) {
  *   `secrets` open a sealed flow; `signal` rejects with `CANCELLED` at once
  * @returns {Promise<import('./native').ApiKey>}
  */
-async function completeAuth(request, response, options) {
+function completeAuth(request, response, options) {
+  return runComplete(native.completeAuth, undefined, request, response, options)
+}
+
+/** `completeAuth` through the native `fn` of `self` (the default client, or a `Client`'s own). */
+async function runComplete(fn, self, request, response, options) {
   const [rest, signal] = withoutSignal(options)
   checkSignal(signal)
   checkOptions('completeAuth', rest, 'complete')
@@ -558,7 +563,7 @@ async function completeAuth(request, response, options) {
   } catch (e) {
     throw convert(e)
   }
-  return cancellable(native.completeAuth, undefined, [req, response, call], signal, ['request', 'response', 'options'])
+  return cancellable(fn, self, [req, response, call], signal, ['request', 'response', 'options'])
 }
 
 /**
@@ -568,11 +573,17 @@ async function completeAuth(request, response, options) {
  * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
  * @returns {Promise<import('./native').KeyInfo>}
  */
-async function keyInfo(key, options) {
+function keyInfo(key, options) {
+  return runKeyInfo(native, undefined, key, options)
+}
+
+/** `keyInfo` through `native`'s `keyInfo` / `_keyInfoOf` called on `self` (a `Client`, or none). */
+async function runKeyInfo(fns, self, key, options) {
   const [rest, signal] = withoutSignal(options)
   checkOptions('keyInfo', rest, 'call')
-  if (key instanceof native.ApiKey) return cancellable(native._keyInfoOf, undefined, [key, rest], signal, ['key', 'options'])
-  return cancellable(native.keyInfo, undefined, [keyArg(key), rest], signal, ['key', 'options'])
+  // An ApiKey remembers the server it came from (the core asks that one); a string goes to the client's.
+  if (key instanceof native.ApiKey) return cancellable(fns._keyInfoOf, self, [key, rest], signal, ['key', 'options'])
+  return cancellable(fns.keyInfo, self, [keyArg(key), rest], signal, ['key', 'options'])
 }
 
 // ----------------------------------------------------------------------------------------- One click
@@ -738,18 +749,8 @@ class Client extends native.Client {
    * @param {string} response
    * @param {import('./native').CallOpts & {secrets?: string | Uint8Array | Array<string | Uint8Array>, signal?: AbortSignal}} [options]
    */
-  async completeAuth(request, response, options) {
-    const [rest, signal] = withoutSignal(options)
-    checkSignal(signal)
-    checkOptions('completeAuth', rest, 'complete')
-    const [secrets, call] = splitSecrets(rest)
-    let req
-    try {
-      req = asAuthRequest(request, secrets)
-    } catch (e) {
-      throw convert(e)
-    }
-    return cancellable(super.completeAuth, this, [req, response, call], signal, ['request', 'response', 'options'])
+  completeAuth(request, response, options) {
+    return runComplete(super.completeAuth, this, request, response, options)
   }
 
   /**
@@ -768,11 +769,8 @@ class Client extends native.Client {
    * @param {string | import('./native').ApiKey} key
    * @param {import('./native').CallOpts & {signal?: AbortSignal}} [options]
    */
-  async keyInfo(key, options) {
-    const [rest, signal] = withoutSignal(options)
-    checkOptions('keyInfo', rest, 'call')
-    if (key instanceof native.ApiKey) return cancellable(super._keyInfoOf, this, [key, rest], signal, ['key', 'options'])
-    return cancellable(super.keyInfo, this, [keyArg(key), rest], signal, ['key', 'options'])
+  keyInfo(key, options) {
+    return runKeyInfo(native.Client.prototype, this, key, options)
   }
 
   /**
