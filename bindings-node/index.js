@@ -464,7 +464,7 @@ Object.defineProperty(AuthRequest, 'unseal', {
 /** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
 function asAuthRequest(request, secrets) {
   if (request instanceof AuthRequest) return request
-  if (typeof request === 'string' && !request.trimStart().startsWith('{')) return AuthRequest.unseal(request, secrets)
+  if (typeof request === 'string') return native._flowFromText(request, secrets === undefined || secrets === null ? null : secretList(secrets))
   return AuthRequest.fromJSON(request)
 }
 

@@ -25,6 +25,18 @@ pub fn seal_flow(
     request.inner.seal(&secrets(secrets_list)?).napi()
 }
 
+/// Internal: a flow an app kept as text — its JSON session form or a sealed string, opened with `secrets`
+/// (the core's one rule tells them apart). `completeAuth` and `Client#completeAuth` use it for strings.
+#[napi(js_name = "_flowFromText")]
+pub fn flow_from_text(
+    text: String,
+    secrets_list: Option<Vec<Either<String, Uint8Array>>>,
+) -> napi::Result<AuthRequest> {
+    let keys = secrets_list.map(secrets).transpose()?;
+    let inner = openrouter_pkce::AuthRequest::from_stored(&text, keys.as_ref()).napi()?;
+    Ok(AuthRequest { inner })
+}
+
 /// Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's
 /// 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
 #[napi(js_name = "_unsealFlow")]

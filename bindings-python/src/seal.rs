@@ -52,9 +52,13 @@ pub fn flow_arg(
     request: &Bound<'_, PyAny>,
     secrets: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<core::AuthRequest> {
-    if let Ok(sealed) = request.cast::<PyString>() {
-        let keys = secrets_arg(py, secrets)?;
-        return core::AuthRequest::unseal(&sealed.to_cow()?, &keys, core::DEFAULT_SEAL_MAX_AGE).py(py);
+    if let Ok(text) = request.cast::<PyString>() {
+        // The core tells the JSON session form from a sealed string.
+        let keys = match secrets.filter(|s| !s.is_none()) {
+            Some(s) => Some(secrets_arg(py, Some(s))?),
+            None => None,
+        };
+        return core::AuthRequest::from_stored(&text.to_cow()?, keys.as_ref()).py(py);
     }
     auth_request_arg(py, request)
 }

@@ -220,6 +220,22 @@ impl AuthRequest {
         AuthRequest::unseal_at(sealed, secrets, max_age, now_unix())
     }
 
+    /// A flow an app kept as text: its JSON session form ([`AuthRequest::to_json`]) or the string
+    /// [`AuthRequest::seal`] made, opened with `secrets` and at most [`DEFAULT_SEAL_MAX_AGE`] old. The one rule
+    /// by which every binding tells the two apart (JSON starts with `{`, a sealed flow never does).
+    ///
+    /// Errors: those of [`AuthRequest::from_json`] or [`AuthRequest::unseal`]; `INVALID_ARGUMENT` for a sealed
+    /// flow without `secrets`.
+    pub fn from_stored(text: &str, secrets: Option<&SealSecrets>) -> Result<AuthRequest> {
+        if text.trim_start().starts_with('{') {
+            return AuthRequest::from_json(text);
+        }
+        match secrets {
+            Some(secrets) => AuthRequest::unseal(text, secrets, DEFAULT_SEAL_MAX_AGE),
+            None => Err(Error::invalid_argument("a sealed flow needs the `secrets` it was sealed with")),
+        }
+    }
+
     /// [`AuthRequest::unseal`] as if the time were `now` (Unix seconds) — for tests of expiry.
     pub fn unseal_at(
         sealed: &str,

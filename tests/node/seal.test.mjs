@@ -157,6 +157,13 @@ test('completeAuth and Client#completeAuth take a sealed flow with {secrets}', a
   await rejectsWith(completeAuth(sealed, callback, { secrets: SECRET, timeoutMs: 5000 }), 'INVALID_CODE')
 })
 
+test('completeAuth takes the JSON text of a flow without secrets (the core tells it from a sealed one)', async () => {
+  const req = flow(emu.baseUrl)
+  const callback = (await fetch(req.url, { redirect: 'manual' })).headers.get('location')
+  const key = await completeAuth(JSON.stringify(req.toDict()), callback, { timeoutMs: 5000 })
+  assert.match(key.key, /^sk-or-v1-/)
+})
+
 const PYTHON = process.env.PYTHON || join(ROOT, '.venv', 'bin', 'python')
 const python = (code, input) => execFileSync(PYTHON, ['-c', code], { input, encoding: 'utf8', timeout: 60000 }).trim()
 

@@ -189,3 +189,11 @@ def test_complete_auth_async_with_a_sealed_flow(emu: Emulator) -> None:
         return await orp.complete_auth_async(req.seal(SECRET), callback, secrets=SECRET)
 
     assert asyncio.run(run()).key.startswith("sk-or-v1-")
+
+
+def test_complete_auth_with_the_json_text_of_a_flow(emu: Emulator) -> None:
+    # The same rule as Node's: text starting with "{" is the JSON session form, anything else a sealed flow
+    # (the core's AuthRequest::from_stored decides for both bindings).
+    req = orp.start_auth("http://localhost:3000/cb", base_url=emu.base_url)
+    key = orp.complete_auth(req.to_json(), emu.approve(req.url))
+    assert key.key.startswith("sk-or-v1-")

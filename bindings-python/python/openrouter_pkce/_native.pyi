@@ -385,7 +385,7 @@ def complete_auth(
     """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
 
     ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
-    made (then pass the ``secrets`` it was sealed with).
+    made (then pass the ``secrets`` it was sealed with), or its ``to_json()`` text.
 
     Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges at the
     flow's base URL.

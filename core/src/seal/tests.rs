@@ -370,3 +370,17 @@ async fn complete_sealed_auth_checks_the_flow_before_any_request() {
         .unwrap_err();
     assert_eq!(e.code(), "STATE_MISMATCH");
 }
+
+#[test]
+fn a_stored_flow_is_its_json_or_its_sealed_string() {
+    let r = flow();
+    let keys = secrets(&[SECRET]);
+    let json = r.to_json();
+    assert_eq!(AuthRequest::from_stored(&json, None).unwrap().state(), r.state());
+    assert_eq!(AuthRequest::from_stored(&format!("  {json}"), Some(&keys)).unwrap().state(), r.state());
+    let sealed = r.seal(&keys).unwrap();
+    assert_eq!(AuthRequest::from_stored(&sealed, Some(&keys)).unwrap().state(), r.state());
+    assert_eq!(code(AuthRequest::from_stored(&sealed, None)), "INVALID_ARGUMENT");
+    assert_eq!(code(AuthRequest::from_stored(&sealed, Some(&secrets(&[OTHER])))), "SEALED_FLOW_INVALID");
+    assert_eq!(code(AuthRequest::from_stored("{not json", Some(&keys))), "INVALID_ARGUMENT");
+}
