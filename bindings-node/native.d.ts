@@ -153,6 +153,12 @@ export declare function _cliMain(argv: Array<string>): Promise<number>
 export declare function _errorTable(): Array<ErrorRow>
 
 /**
+ * Internal: a flow an app kept as text — its JSON session form or a sealed string, opened with `secrets`
+ * (the core's one rule tells them apart). `completeAuth` and `Client#completeAuth` use it for strings.
+ */
+export declare function _flowFromText(text: string, secretsList?: Array<string | Uint8Array> | undefined | null): AuthRequest
+
+/**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */

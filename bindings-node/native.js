@@ -845,6 +845,7 @@ module.exports._cancel = nativeBinding._cancel
 module.exports._cliCancel = nativeBinding._cliCancel
 module.exports._cliMain = nativeBinding._cliMain
 module.exports._errorTable = nativeBinding._errorTable
+module.exports._flowFromText = nativeBinding._flowFromText
 module.exports._generatePkce = nativeBinding._generatePkce
 module.exports._keyInfoOf = nativeBinding._keyInfoOf
 module.exports._login = nativeBinding._login

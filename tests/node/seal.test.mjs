@@ -157,10 +157,13 @@ test('completeAuth and Client#completeAuth take a sealed flow with {secrets}', a
   await rejectsWith(completeAuth(sealed, callback, { secrets: SECRET, timeoutMs: 5000 }), 'INVALID_CODE')
 })
 
-test('completeAuth takes the JSON text of a flow without secrets (the core tells it from a sealed one)', async () => {
+test('completeAuth takes the Rust/Python JSON text of a flow without secrets (the core tells it from a sealed one)', async () => {
   const req = flow(emu.baseUrl)
   const callback = (await fetch(req.url, { redirect: 'manual' })).headers.get('location')
-  const key = await completeAuth(JSON.stringify(req.toDict()), callback, { timeoutMs: 5000 })
+  // The Rust/Python JSON text (`to_json()`): toDict()'s fields in snake_case.
+  const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  const text = JSON.stringify(Object.fromEntries(Object.entries(req.toDict()).map(([k, v]) => [snake(k), v])))
+  const key = await completeAuth(text, callback, { timeoutMs: 5000 })
   assert.match(key.key, /^sk-or-v1-/)
 })
 
