@@ -13,9 +13,6 @@ const util = require('node:util')
 const readline = require('node:readline')
 const native = require('./native.js')
 
-const SEP = '\x1f'
-/** Separates the message from the OAuth error fields (`message RS oauthError RS errorDescription`). */
-const RS = '\x1e'
 const REDACTED = '<redacted>'
 
 /**
@@ -44,6 +41,9 @@ class OpenRouterPkceError extends Error {
   }
 }
 
+// Every error of the core is built natively as this class, with its fields set as properties.
+native._registerErrorClass(OpenRouterPkceError)
+
 /** napi's type-conversion codes: the JS type expected and how a message says it. */
 const EXPECTED = {
   StringExpected: ['string', 'a string'],
@@ -63,25 +63,25 @@ function badArgument(err, message, args, params) {
   if (field) return field[1]
   const type = (EXPECTED[err && err.code] || [])[0]
   if (!type || !params || !args) return null
-  const i = params.findIndex((_, k) => args[k] !== undefined && args[k] !== null && typeof args[k] !== type)
+  // An instance of a native class (a flow, a key) is the right kind for its own parameter.
+  const misfit = (v) =>
+    v !== undefined && v !== null && typeof v !== type && !(v instanceof native.AuthRequest || v instanceof native.ApiKey)
+  const i = params.findIndex((_, k) => misfit(args[k]))
   return i >= 0 ? params[i] : null
 }
 
-/** Decode a native error (`CODE \x1f STATUS \x1f message`) into an `OpenRouterPkceError`. */
+/**
+ * A thrown or rejected native error as an `OpenRouterPkceError`. The core's errors already are one (the
+ * native layer builds them with this class, registered below, and sets `code`, `status`, `oauthError`,
+ * `errorDescription` as properties); only napi's own conversion errors remain, made here into the
+ * contract's `INVALID_ARGUMENT` naming the parameter.
+ */
 function convert(err, args, params) {
-  if (err instanceof OpenRouterPkceError) return err
-  const message = err && typeof err.message === 'string' ? err.message : ''
-  const parts = message.split(SEP)
-  let out
-  if (parts.length >= 3 && /^[A-Z_]+$/.test(parts[0])) {
-    const status = parts[1] === '' ? undefined : Number(parts[1])
-    const [text, oauthError, errorDescription] = parts.slice(2).join(SEP).split(RS)
-    out = new OpenRouterPkceError(parts[0], text, status)
-    if (oauthError !== undefined) out.oauthError = oauthError
-    if (errorDescription) out.errorDescription = errorDescription
-  } else {
+  let out = err
+  if (!(err instanceof OpenRouterPkceError)) {
     // A value napi-rs could not convert (e.g. a number where a string belongs). Its own message may quote
     // the value, which could be a secret, so only the expected kind is kept.
+    const message = err && typeof err.message === 'string' ? err.message : ''
     const kind = err && typeof err.code === 'string' ? err.code : 'InvalidArg'
     const name = badArgument(err, message, args, params)
     const noun = (EXPECTED[kind] || [])[1]
@@ -90,6 +90,7 @@ function convert(err, args, params) {
       name && noun ? `invalid argument: \`${name}\` must be ${noun}` : `invalid argument: wrong type (${kind})`,
     )
   }
+  // The stack of the call the user made (a rejection built on the JS thread has none of its own).
   Error.captureStackTrace(out, convert)
   return out
 }
@@ -124,6 +125,7 @@ const OPTION_KEYS = {
   client: ['baseUrl', 'timeoutMs', 'userAgent'],
   login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
   generatePkce: ['length', 'method'],
+  unseal: ['maxAgeMs'],
   emulator: ['autoApprove', 'relayState', 'codeTtlMs', 'port'],
   fault: ['endpoint', 'kind', 'status', 'body', 'contentType', 'delayMs', 'location', 'bytes'],
   issueCode: ['codeChallenge', 'method', 'keyLabel', 'limit'],
@@ -146,7 +148,7 @@ function suggestKey(key, allowed) {
 function checkOptions(where, options, kind = where) {
   if (options === undefined || options === null) return
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: ${where} options must be an object`)
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', `invalid argument: \`options\` of ${where}() must be an object`)
   }
   const allowed = OPTION_KEYS[kind]
   for (const key of Object.keys(options)) {
@@ -203,11 +205,14 @@ function sync(fn, params) {
   }
 }
 
-/** Give `Cls` wrapped copies of its native base's methods (`wrap` is `sync` or `promise`). */
-function wrapMethods(Cls, wrap, names) {
+/**
+ * Give `Cls` wrapped copies of its native base's methods (`wrap` is `sync` or `promise`); `methods` maps
+ * each method's name to its parameters' names (for type errors).
+ */
+function wrapMethods(Cls, wrap, methods) {
   const base = Object.getPrototypeOf(Cls.prototype)
-  for (const name of names) {
-    Object.defineProperty(Cls.prototype, name, { value: wrap(base[name]), writable: true, configurable: true })
+  for (const [name, params] of Object.entries(methods)) {
+    Object.defineProperty(Cls.prototype, name, { value: wrap(base[name], params), writable: true, configurable: true })
   }
 }
 
@@ -346,6 +351,9 @@ const { AuthRequest, ApiKey } = native
 
 const nativeFromJSON = AuthRequest._fromJSON
 const fromDict = sync(function fromDict(data) {
+  if (typeof data !== 'string' && (data === null || typeof data !== 'object')) {
+    throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `data` must be a toDict() object or a JSON string')
+  }
   return nativeFromJSON.call(AuthRequest, data)
 }, ['data'])
 Object.defineProperties(AuthRequest, {
@@ -423,10 +431,21 @@ Object.defineProperties(ApiKey.prototype, {
   },
 })
 
-/** One secret or a list of them, as the list the core takes (the first seals, any opens). */
+/**
+ * One secret or a list of them, as the list the core takes (the first seals, any opens); anything but
+ * strings and bytes is `INVALID_ARGUMENT` naming `secrets`.
+ */
 function secretList(secrets) {
-  if (Array.isArray(secrets)) return secrets
-  return secrets === undefined || secrets === null ? [] : [secrets]
+  const list = Array.isArray(secrets) ? secrets : secrets === undefined || secrets === null ? [] : [secrets]
+  for (const s of list) {
+    if (typeof s !== 'string' && !(s instanceof Uint8Array)) {
+      throw new OpenRouterPkceError(
+        'INVALID_ARGUMENT',
+        'invalid argument: `secrets` must be a string, a Uint8Array or an array of them',
+      )
+    }
+  }
+  return list
 }
 
 Object.defineProperty(AuthRequest.prototype, 'seal', {
@@ -439,7 +458,7 @@ Object.defineProperty(AuthRequest.prototype, 'seal', {
    */
   value: sync(function seal(secrets) {
     return native._sealFlow(this, secretList(secrets))
-  }),
+  }, ['secrets']),
   writable: true,
   configurable: true,
 })
@@ -454,9 +473,13 @@ Object.defineProperty(AuthRequest, 'unseal', {
    * @throws {OpenRouterPkceError} `SEALED_FLOW_EXPIRED`, `SEALED_FLOW_INVALID`, `INVALID_ARGUMENT`
    */
   value: sync(function unseal(sealed, secrets, options) {
+    checkOptions('unseal', options)
     const maxAgeMs = options === undefined || options === null ? undefined : options.maxAgeMs
+    if (typeof sealed !== 'string') {
+      throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `sealed` must be a string')
+    }
     return native._unsealFlow(sealed, secretList(secrets), maxAgeMs)
-  }),
+  }, ['sealed', 'secrets', 'options']),
   writable: true,
   configurable: true,
 })
@@ -465,6 +488,12 @@ Object.defineProperty(AuthRequest, 'unseal', {
 function asAuthRequest(request, secrets) {
   if (request instanceof AuthRequest) return request
   if (typeof request === 'string') return native._flowFromText(request, secrets === undefined || secrets === null ? null : secretList(secrets))
+  if (request === null || typeof request !== 'object') {
+    throw new OpenRouterPkceError(
+      'INVALID_ARGUMENT',
+      'invalid argument: `request` must be an AuthRequest, its toDict() object or a sealed string',
+    )
+  }
   return AuthRequest.fromJSON(request)
 }
 
@@ -810,8 +839,13 @@ class Emulator extends native.Emulator {
     return `Emulator { baseUrl: '${url}' }`
   }
 }
-wrapMethods(Emulator, promise, ['start', 'stop'])
-wrapMethods(Emulator, sync, ['requestCount', 'setAutoApprove', 'setRelayState', 'setCodeTtlMs'])
+wrapMethods(Emulator, promise, { start: [], stop: [] })
+wrapMethods(Emulator, sync, {
+  requestCount: ['endpointName'],
+  setAutoApprove: ['on'],
+  setRelayState: ['on'],
+  setCodeTtlMs: ['ms'],
+})
 for (const [name, kind] of [['injectFault', 'fault'], ['issueCode', 'issueCode'], ['createKey', 'createKey']]) {
   const base = native.Emulator.prototype[name]
   const checked = function (options) {

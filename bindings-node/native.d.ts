@@ -189,6 +189,12 @@ export declare function _pkcePair(): string
 /** Internal: the core's public API names. */
 export declare function _publicApi(): Array<ApiName>
 
+/**
+ * Internal: `index.js` registers its `OpenRouterPkceError` class (`new Cls(code, message, status?)`), so
+ * every error of this JS thread is built as one.
+ */
+export declare function _registerErrorClass(errorClass: unknown): void
+
 /** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
 export declare function _saveKey(key: string): string
 

@@ -852,6 +852,7 @@ module.exports._login = nativeBinding._login
 module.exports._logout = nativeBinding._logout
 module.exports._pkcePair = nativeBinding._pkcePair
 module.exports._publicApi = nativeBinding._publicApi
+module.exports._registerErrorClass = nativeBinding._registerErrorClass
 module.exports._saveKey = nativeBinding._saveKey
 module.exports._sealFlow = nativeBinding._sealFlow
 module.exports._unsealFlow = nativeBinding._unsealFlow

@@ -12,7 +12,7 @@ use openrouter_pkce::{
 
 use crate::api_key::{ApiKey, KeyInfo};
 use crate::auth_url::AuthRequest;
-use crate::error::{IntoNapi, millis, to_napi};
+use crate::error::{Failure, IntoNapi, millis};
 use crate::login::{AskFn, LoginOpts, ShowUrlFn};
 use crate::settle::spawn_promise;
 
@@ -49,11 +49,14 @@ pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
     DEFAULT.get_or_init(openrouter_pkce::Client::openrouter)
 }
 
-async fn exchange(client: openrouter_pkce::Client, o: ExchangeCodeOpts) -> Result<ApiKey> {
-    let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
+async fn exchange(
+    client: openrouter_pkce::Client,
+    o: ExchangeCodeOpts,
+) -> std::result::Result<ApiKey, Failure> {
+    let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose()?;
     let request = ExchangeRequest {
         code: AuthorizationCode::new(o.code),
-        code_verifier: o.code_verifier.map(CodeVerifier::new).transpose().napi()?,
+        code_verifier: o.code_verifier.map(CodeVerifier::new).transpose()?,
         code_challenge_method: method,
     };
     let inner = client
@@ -61,14 +64,17 @@ async fn exchange(client: openrouter_pkce::Client, o: ExchangeCodeOpts) -> Resul
             request,
             &call_options(Some(CallOpts { base_url: o.base_url, timeout_ms: o.timeout_ms })),
         )
-        .await
-        .napi()?;
+        .await?;
     Ok(ApiKey { inner })
 }
 
-async fn key_details(client: openrouter_pkce::Client, key: String, o: Option<CallOpts>) -> Result<KeyInfo> {
+async fn key_details(
+    client: openrouter_pkce::Client,
+    key: String,
+    o: Option<CallOpts>,
+) -> std::result::Result<KeyInfo, Failure> {
     let call = call_options(o);
-    client.key_info(&key, &call).await.map(KeyInfo::from).napi()
+    Ok(client.key_info(&key, &call).await.map(KeyInfo::from)?)
 }
 
 fn details_of<'env>(
@@ -83,7 +89,7 @@ fn details_of<'env>(
     spawn_promise(
         env,
         cancel_id,
-        async move { client.key_info_of(&key, &call).await.map(KeyInfo::from).napi() },
+        async move { Ok(client.key_info_of(&key, &call).await.map(KeyInfo::from)?) },
     )
 }
 
@@ -98,7 +104,7 @@ fn complete<'env>(
     let request = request.inner.clone();
     let call = call_options(o);
     spawn_promise(env, cancel_id, async move {
-        let inner = client.complete_auth(&request, &response, &call).await.map_err(to_napi)?;
+        let inner = client.complete_auth(&request, &response, &call).await?;
         Ok(ApiKey { inner })
     })
 }

@@ -129,7 +129,7 @@ impl Emulator {
             if running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                 return Ok(());
             }
-            let emu = CoreEmulator::start(config).await.napi()?;
+            let emu = CoreEmulator::start(config).await?;
             let mut slot = running.lock().unwrap_or_else(|p| p.into_inner());
             if slot.is_none() {
                 *slot = Some(emu);

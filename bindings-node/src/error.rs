@@ -1,32 +1,141 @@
-//! Core errors → JS errors.
+//! Core errors → JS errors, built in Rust as the JS layer's own `OpenRouterPkceError` class.
 //!
-//! napi-rs turns a rejected `async fn` into a plain `Error` whose `code` is a napi status, so the contract's
-//! code and HTTP status travel in the message instead: `CODE \x1f STATUS \x1f message`. The JS layer
-//! (`index.js`) decodes that into an `OpenRouterPkceError` with `.code`, `.status` (and `.oauthError`,
-//! `.errorDescription` for OAuth refusals, after a `\x1e`). Core messages never
-//! hold a key, verifier or code, so nothing secret is ever in this string.
+//! `index.js` hands its error class to [`register_error_class`] when it loads (once per JS thread: the
+//! main thread and every worker). From then on every error of the core becomes an instance of that class
+//! with `.code` (the contract's code), `.status` (the HTTP status, when an HTTP answer caused it) and, for
+//! OAuth refusals, `.oauthError` / `.errorDescription`, set as properties: nothing travels packed in the
+//! message. A rejected promise is built the same way in [`crate::settle`] from the core error itself
+//! ([`Failure::Core`]); a synchronous throw builds it here on the JS thread and hands it to napi-rs as the
+//! value to throw. Core messages never hold a key, verifier or code, so no error holds a secret.
 
-use openrouter_pkce::Error;
+use std::cell::RefCell;
+use std::ptr;
 
-/// The separator between the code, the status and the message (a control character no message holds).
-const SEP: char = '\u{1f}';
+use napi::bindgen_prelude::*;
+use napi::sys;
+use openrouter_pkce::Error as CoreError;
 
-/// Separates the message from the OAuth error fields: `message RS oauthError RS errorDescription`.
-const RS: char = '\u{1e}';
+/// Why an async call failed: an error of the core (with its code, status and OAuth fields), or one of
+/// napi's own (a value that could not be converted).
+pub(crate) enum Failure {
+    Core(CoreError),
+    Napi(napi::Error),
+}
 
-/// Encode a core error for the JS layer (with the OAuth `error` value and its filtered description, for
-/// `ACCESS_DENIED` and `AUTHORIZATION_FAILED`, as fields after the message).
-pub(crate) fn to_napi(err: Error) -> napi::Error {
-    let status = err.status().map(|s| s.to_string()).unwrap_or_default();
-    let mut text = format!("{}{SEP}{status}{SEP}{}", err.code(), err.chain_message());
-    if let Some(oauth) = err.oauth_error() {
-        let clean = |s: &str| s.replace([SEP, RS], "");
-        text.push(RS);
-        text.push_str(&clean(oauth));
-        text.push(RS);
-        text.push_str(&clean(err.error_description().unwrap_or("")));
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Self {
+        Failure::Core(e)
     }
-    napi::Error::from_reason(text)
+}
+
+impl From<napi::Error> for Failure {
+    fn from(e: napi::Error) -> Self {
+        Failure::Napi(e)
+    }
+}
+
+impl Failure {
+    /// The JS value to reject with (on the JS thread that owns `env`).
+    pub(crate) fn into_value(self, env: sys::napi_env) -> sys::napi_value {
+        match self {
+            Failure::Core(e) => {
+                error_value(env, &e).unwrap_or_else(|e| unsafe { JsError::from(e).into_value(env) })
+            }
+            // SAFETY: JS thread, live env.
+            Failure::Napi(e) => unsafe { JsError::from(e).into_value(env) },
+        }
+    }
+}
+
+thread_local! {
+    /// This JS thread's env and a reference to `OpenRouterPkceError`, once `index.js` registered it.
+    static CLASS: RefCell<Option<(usize, usize)>> = const { RefCell::new(None) };
+}
+
+/// Internal: `index.js` registers its `OpenRouterPkceError` class (`new Cls(code, message, status?)`), so
+/// every error of this JS thread is built as one.
+#[napi_derive::napi(js_name = "_registerErrorClass")]
+pub fn register_error_class(env: Env, error_class: Unknown<'_>) -> Result<()> {
+    let raw_env = env.raw();
+    let mut reference = ptr::null_mut();
+    // SAFETY: JS thread, live env, a live value. The reference lives as long as the environment (it is
+    // never deleted: Node frees it with the environment, and an env has one class).
+    check_status!(unsafe { sys::napi_create_reference(raw_env, error_class.raw(), 1, &mut reference) })?;
+    CLASS.with(|c| *c.borrow_mut() = Some((raw_env as usize, reference as usize)));
+    Ok(())
+}
+
+fn string(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: JS thread, live env; `s` is valid UTF-8 of the given length.
+    check_status!(unsafe {
+        sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+    })?;
+    Ok(out)
+}
+
+fn set(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    name: &std::ffi::CStr,
+    value: sys::napi_value,
+) -> Result<()> {
+    // SAFETY: JS thread, live env, live values.
+    check_status!(unsafe { sys::napi_set_named_property(env, object, name.as_ptr(), value) })
+}
+
+/// `err` as a JS error of the thread that owns `env`: an `OpenRouterPkceError` when `index.js` registered
+/// it, else a plain `Error` with the same properties.
+pub(crate) fn error_value(env: sys::napi_env, err: &CoreError) -> Result<sys::napi_value> {
+    let code = string(env, err.code())?;
+    let message = string(env, &err.chain_message())?;
+    let mut status = ptr::null_mut();
+    // SAFETY (all calls below): JS thread, live env, live values.
+    match err.status() {
+        Some(s) => check_status!(unsafe { sys::napi_create_uint32(env, u32::from(s), &mut status) })?,
+        None => check_status!(unsafe { sys::napi_get_undefined(env, &mut status) })?,
+    }
+    let class = CLASS.with(|c| *c.borrow()).filter(|(owner, _)| *owner == env as usize);
+    let mut error = ptr::null_mut();
+    match class {
+        Some((_, reference)) => {
+            let mut ctor = ptr::null_mut();
+            check_status!(unsafe {
+                sys::napi_get_reference_value(env, reference as sys::napi_ref, &mut ctor)
+            })?;
+            let args = [code, message, status];
+            check_status!(unsafe {
+                sys::napi_new_instance(env, ctor, args.len(), args.as_ptr(), &mut error)
+            })?;
+        }
+        None => {
+            check_status!(unsafe { sys::napi_create_error(env, code, message, &mut error) })?;
+            if err.status().is_some() {
+                set(env, error, c"status", status)?;
+            }
+        }
+    }
+    if let Some(oauth) = err.oauth_error() {
+        set(env, error, c"oauthError", string(env, oauth)?)?;
+        if let Some(description) = err.error_description().filter(|d| !d.is_empty()) {
+            set(env, error, c"errorDescription", string(env, description)?)?;
+        }
+    }
+    Ok(error)
+}
+
+/// A core error as the `napi::Error` a synchronous function returns: on a JS thread that registered the
+/// class, napi-rs throws the `OpenRouterPkceError` built here; elsewhere (no JS to build it with) a plain
+/// error with the contract's code as its `code`.
+pub(crate) fn to_napi(err: CoreError) -> napi::Error {
+    let env = CLASS.with(|c| *c.borrow()).map(|(env, _)| env as sys::napi_env);
+    if let Some(env) = env
+        && let Ok(value) = error_value(env, &err)
+    {
+        // SAFETY: `value` is a live value of this thread's env.
+        return napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, value) });
+    }
+    napi::Error::new(Status::GenericFailure, err.chain_message())
 }
 
 /// Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
@@ -35,8 +144,8 @@ pub(crate) fn to_napi(err: Error) -> napi::Error {
 #[napi_derive::napi(js_name = "_argumentError")]
 pub fn argument_error(name: String, kind: String) -> napi::Result<()> {
     Err(to_napi(match kind.as_str() {
-        "text" => Error::invalid_text(&name),
-        _ => Error::out_of_range(&name),
+        "text" => CoreError::invalid_text(&name),
+        _ => CoreError::out_of_range(&name),
     }))
 }
 
@@ -53,7 +162,7 @@ impl<T> IntoNapi<T> for openrouter_pkce::Result<T> {
 
 /// An `INVALID_ARGUMENT` error for a JS argument the core cannot even receive (wrong shape or range).
 pub(crate) fn invalid_argument(reason: impl Into<String>) -> napi::Error {
-    to_napi(Error::InvalidArgument { reason: reason.into() })
+    to_napi(CoreError::InvalidArgument { reason: reason.into() })
 }
 
 /// A TCP port from JS (0 lets the OS choose); out of range is `INVALID_ARGUMENT`.
@@ -74,5 +183,5 @@ pub(crate) fn millis(ms: f64) -> std::time::Duration {
 /// Throws the core's `CANCELLED` for a call whose `AbortSignal` was already aborted (nothing is started).
 #[napi_derive::napi(js_name = "_aborted")]
 pub fn aborted() -> napi::Result<()> {
-    Err(to_napi(Error::aborted()))
+    Err(to_napi(CoreError::aborted()))
 }

@@ -14,7 +14,7 @@ use napi_derive::napi;
 use openrouter_pkce::login::{LineFuture, LoginMode, LoginOptions, LoginUi, TerminalUi};
 
 use crate::api_key::ApiKey;
-use crate::error::{IntoNapi, millis, port, to_napi};
+use crate::error::{IntoNapi, millis, port};
 use crate::settle::spawn_promise;
 
 /// Options of `login()`.
@@ -132,7 +132,7 @@ pub(crate) fn start<'env>(
     let ui: Arc<dyn LoginUi> = Arc::new(NodeUi { show_url, ask: ask.map(Arc::new), can_paste });
     // `_cancel(cancel_id)` (the JS layer's AbortSignal) drops the core future, which closes the port.
     spawn_promise(env, Some(cancel_id), async move {
-        let inner = openrouter_pkce::login(&client, &options, ui).await.map_err(to_napi)?;
+        let inner = openrouter_pkce::login(&client, &options, ui).await?;
         Ok(ApiKey { inner })
     })
 }

@@ -35,10 +35,10 @@ use napi::sys;
 use napi_derive::napi;
 use tokio::sync::oneshot;
 
-use crate::error::to_napi;
+use crate::error::Failure;
 
 /// Turns the future's output into a JS value on the JS thread (or an error to reject with).
-type Settle = Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>;
+type Settle = Box<dyn FnOnce(sys::napi_env) -> std::result::Result<sys::napi_value, Failure> + Send>;
 
 /// One finished call, queued into the shared threadsafe function.
 struct Completion {
@@ -182,8 +182,8 @@ unsafe extern "C" fn call_js(
         Ok(value) => unsafe {
             sys::napi_resolve_deferred(env, deferred, value);
         },
-        Err(e) => unsafe {
-            let error = JsError::from(e).into_value(env);
+        Err(failure) => unsafe {
+            let error = failure.into_value(env);
             sys::napi_reject_deferred(env, deferred, error);
         },
     }
@@ -224,7 +224,7 @@ impl Drop for Unsettled {
     fn drop(&mut self) {
         if let Some(deferred) = self.deferred.take() {
             let settle: Settle = Box::new(|_| {
-                Err(to_napi(openrouter_pkce::Error::Network {
+                Err(Failure::Core(openrouter_pkce::Error::Network {
                     detail: "the call ended without an outcome (internal error)".into(),
                     source: None,
                 }))
@@ -272,7 +272,7 @@ pub(crate) fn spawn_promise<'env, T, F>(
 ) -> Result<PromiseRaw<'env, T>>
 where
     T: ToNapiValue + Send + 'static,
-    F: Future<Output = Result<T>> + Send + 'static,
+    F: Future<Output = std::result::Result<T, Failure>> + Send + 'static,
 {
     let raw_env = env.raw();
     let shared = shared(raw_env)?;
@@ -296,14 +296,14 @@ where
         let result = match cancelled {
             Some(rx) => tokio::select! {
                 biased;
-                Ok(()) = rx => Err(to_napi(openrouter_pkce::Error::aborted())),
+                Ok(()) = rx => Err(Failure::Core(openrouter_pkce::Error::aborted())),
                 r = fut => r,
             },
             None => fut.await,
         };
         let settle: Settle = Box::new(move |env| {
             // SAFETY: runs on the JS thread with its live env.
-            result.and_then(|value| unsafe { T::to_napi_value(env, value) })
+            result.and_then(|value| unsafe { T::to_napi_value(env, value) }.map_err(Failure::Napi))
         });
         if let Some(deferred) = unsettled.deferred.take() {
             queue(&unsettled.shared, Completion { deferred, settle });

@@ -155,3 +155,55 @@ test('user-facing sentences come from the core, not index.js', () => {
   const src = readFileSync(join(ROOT, 'bindings-node', 'index.js'), 'utf8')
   for (const s of ['Deleted the stored key', 'No key was stored', 'Open this URL']) assert.ok(!src.includes(s), s)
 })
+
+test('a wrong-typed positional argument names its parameter, for every public function and method (issue 12 item 5)', async () => {
+  const emu = new cjs.Emulator()
+  const client = new cjs.Client()
+  const req = cjs.startAuth({ callbackUrl: 'http://localhost:3000/cb' })
+  const bad = Symbol('wrong type')
+  const verifier = 'a'.repeat(43)
+  // [what, call with `bad` in the parameter's place, the parameter's name]
+  const cases = [
+    ['createVerifier', () => cjs.createVerifier(bad), 'length'],
+    ['createChallenge', () => cjs.createChallenge(bad), 'codeVerifier'],
+    ['createChallenge', () => cjs.createChallenge(verifier, bad), 'method'],
+    ['verifyChallenge', () => cjs.verifyChallenge(bad, verifier), 'codeVerifier'],
+    ['verifyChallenge', () => cjs.verifyChallenge(verifier, bad), 'codeChallenge'],
+    ['verifyChallenge', () => cjs.verifyChallenge(verifier, verifier, bad), 'method'],
+    ['AuthRequest.fromDict', () => cjs.AuthRequest.fromDict(bad), 'data'],
+    ['AuthRequest.fromJSON', () => cjs.AuthRequest.fromJSON(bad), 'data'],
+    ['AuthRequest.unseal', () => cjs.AuthRequest.unseal(bad, 'k'.repeat(32)), 'sealed'],
+    ['AuthRequest.unseal', () => cjs.AuthRequest.unseal('x', bad), 'secrets'],
+    ['AuthRequest.unseal', () => cjs.AuthRequest.unseal('x', 'k'.repeat(32), bad), 'options'],
+    ['AuthRequest#seal', () => req.seal(bad), 'secrets'],
+    ['AuthRequest#seal', () => req.seal([bad]), 'secrets'],
+    ['completeAuth', () => cjs.completeAuth(bad, '?code=x'), 'request'],
+    ['completeAuth', () => cjs.completeAuth(req, bad), 'response'],
+    ['completeAuth', () => cjs.completeAuth(req, '?code=x', bad), 'options'],
+    ['keyInfo', () => cjs.keyInfo(bad), 'key'],
+    ['keyInfo', () => cjs.keyInfo('sk-or-v1-x', bad), 'options'],
+    ['saveKey', () => cjs.saveKey(bad), 'key'],
+    ['Client#completeAuth', () => client.completeAuth(5, '?code=x'), 'request'],
+    ['Client#completeAuth', () => client.completeAuth(req, bad), 'response'],
+    ['Client#keyInfo', () => client.keyInfo(bad), 'key'],
+    ['Client#exchangeCode', () => client.exchangeCode(bad), 'options'],
+    ['Emulator#requestCount', () => emu.requestCount(bad), 'endpointName'],
+    ['Emulator#setAutoApprove', () => emu.setAutoApprove(bad), 'on'],
+    ['Emulator#setRelayState', () => emu.setRelayState(bad), 'on'],
+    ['Emulator#setCodeTtlMs', () => emu.setCodeTtlMs(bad), 'ms'],
+    ['Emulator#injectFault', () => emu.injectFault(bad), 'options'],
+    ['Emulator#issueCode', () => emu.issueCode(bad), 'options'],
+    ['Emulator#createKey', () => emu.createKey(bad), 'options'],
+    ['generatePkce', () => cjs.generatePkce(bad), 'options'],
+    ['authUrl', () => cjs.authUrl(bad), 'options'],
+    ['startAuth', () => cjs.startAuth(bad), 'options'],
+    ['exchangeCode', () => cjs.exchangeCode(bad), 'options'],
+    ['login', () => cjs.login(bad), 'options'],
+    ['new Client', () => new cjs.Client(bad), 'options'],
+    ['new Emulator', () => new cjs.Emulator(bad), 'options'],
+  ]
+  for (const [what, call, param] of cases) {
+    const err = await rejectsWith(async () => call(), 'INVALID_ARGUMENT')
+    assert.ok(err.message.includes(`\`${param}\``), `${what}: ${err.message}`)
+  }
+})

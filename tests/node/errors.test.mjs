@@ -2,8 +2,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
 import { Client, Emulator, OpenRouterPkceError, generatePkce, exchangeCode, keyInfo, startAuth, completeAuth } from 'openrouter-pkce'
-import { rejectsWith } from './_helpers.mjs'
+import { ROOT, rejectsWith } from './_helpers.mjs'
 
 let emu
 let client
@@ -185,4 +187,39 @@ test('OAuth error values keep their meaning; the description is a filtered field
   assert.equal(denied.oauthError, 'access_denied')
   assert.equal(denied.errorDescription, 'No thanks')
   assert.ok(!denied.message.includes('No thanks'))
+})
+
+test('native errors carry code, status and OAuth fields as properties, nothing packed in the message (issue 12 item 9)', async () => {
+  // The generated loader, below index.js's wrappers: its errors are already the class, with the fields set.
+  const native = createRequire(import.meta.url)(join(ROOT, 'bindings-node', 'native.js'))
+  const noPacking = (err) => assert.ok(!/[\x1e\x1f]/.test(err.message) && !/^[A-Z_]+\b/.test(err.message), err.message)
+  // A synchronous throw.
+  assert.throws(() => native.createVerifier(5), (e) => {
+    assert.ok(e instanceof OpenRouterPkceError, String(e))
+    assert.equal(e.code, 'INVALID_VERIFIER')
+    assert.equal(e.status, undefined)
+    noPacking(e)
+    return true
+  })
+  // A rejection with an HTTP status.
+  emu.injectFault({ status: 503 })
+  const rejected = await native.exchangeCode({ code: 'c', baseUrl: emu.baseUrl }).then(() => null, (e) => e)
+  assert.ok(rejected instanceof OpenRouterPkceError, String(rejected))
+  assert.equal(rejected.code, 'SERVER_ERROR')
+  assert.equal(rejected.status, 503)
+  noPacking(rejected)
+  // A rejection with the OAuth fields.
+  const req = startAuth({ callbackUrl: 'http://localhost:3000/cb', baseUrl: emu.baseUrl })
+  const denied = await native.completeAuth(req, '?error=server_error&error_description=down%1F%1Efor%20now').then(() => null, (e) => e)
+  assert.ok(denied instanceof OpenRouterPkceError)
+  assert.equal(denied.code, 'AUTHORIZATION_FAILED')
+  assert.equal(denied.oauthError, 'server_error')
+  assert.equal(denied.errorDescription, 'downfor now')
+  assert.equal(denied.status, undefined)
+  noPacking(denied)
+  // Cancelled calls too.
+  const pending = native.keyInfo('sk-or-v1-' + 'a'.repeat(64), { baseUrl: emu.baseUrl }, 7)
+  native._cancel(7)
+  const cancelled = await pending.then(() => null, (e) => e)
+  assert.ok(cancelled === null || (cancelled instanceof OpenRouterPkceError && ['CANCELLED', 'UNAUTHORIZED'].includes(cancelled.code)))
 })
