@@ -297,6 +297,16 @@ export declare class Client extends NativeClient {
  * `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`.
  */
 export declare class Emulator extends NativeEmulator {
+  /**
+   * Start listening (`PORT_IN_USE` if the port is taken). `signal` rejects with `CANCELLED` at once and
+   * nothing keeps listening.
+   */
+  start(options?: Cancellable): Promise<void>
+  /**
+   * Stop listening and close the port; in-flight requests get a few seconds to finish. `signal` ends that
+   * wait at once (rejecting with `CANCELLED`); the port is closed either way.
+   */
+  stop(options?: Cancellable): Promise<void>
   /** Queue a misbehaviour for the next request to an endpoint (used once). */
   injectFault(fault: FaultOpts): void
   /** Issue an authorization code as if a user approved a flow. */

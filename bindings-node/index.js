@@ -130,6 +130,7 @@ const OPTION_KEYS = {
   fault: ['endpoint', 'kind', 'status', 'body', 'contentType', 'delayMs', 'location', 'bytes'],
   issueCode: ['codeChallenge', 'method', 'keyLabel', 'limit'],
   createKey: ['label', 'limit'],
+  lifecycle: [],
 }
 
 /** The key a mistyped one most likely meant: its camelCase, or it with `Ms` (`timeout` → `timeoutMs`). */
@@ -839,7 +840,25 @@ class Emulator extends native.Emulator {
     return `Emulator { baseUrl: '${url}' }`
   }
 }
-wrapMethods(Emulator, promise, { start: [], stop: [] })
+for (const name of ['start', 'stop']) {
+  const base = native.Emulator.prototype[name]
+  Object.defineProperty(Emulator.prototype, name, {
+    /**
+     * `start()` listens (`PORT_IN_USE` if the port is taken); `stop()` closes the port, giving in-flight
+     * requests a few seconds. `signal` (an AbortSignal) rejects with `CANCELLED` at once: a start is undone,
+     * a stop cuts the in-flight requests.
+     * @param {{signal?: AbortSignal}} [options]
+     * @returns {Promise<void>}
+     */
+    value: async function (options) {
+      const [rest, signal] = withoutSignal(options)
+      checkOptions(name, rest, 'lifecycle')
+      return cancellable(base, this, [], signal, [])
+    },
+    writable: true,
+    configurable: true,
+  })
+}
 wrapMethods(Emulator, sync, {
   requestCount: ['endpointName'],
   setAutoApprove: ['on'],

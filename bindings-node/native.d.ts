@@ -95,10 +95,6 @@ export declare class Client {
 export declare class Emulator {
   /** An emulator, not yet listening. */
   constructor(options?: EmulatorOpts | undefined | null)
-  /** Start listening (`PORT_IN_USE` if the port is taken). */
-  start(): Promise<void>
-  /** Stop listening and close the port (in-flight requests get a few seconds to finish). */
-  stop(): Promise<void>
   /** The base URL to point a client at, e.g. `http://127.0.0.1:53127`. */
   get baseUrl(): string
   /** The port the emulator listens on. */

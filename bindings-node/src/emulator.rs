@@ -120,12 +120,14 @@ impl Emulator {
         Ok(Emulator { config, running: Arc::new(Mutex::new(None)) })
     }
 
-    /// Start listening (`PORT_IN_USE` if the port is taken).
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn start<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    /// Start listening (`PORT_IN_USE` if the port is taken). `cancel_id` (the JS layer's `AbortSignal`):
+    /// `_cancel(id)` rejects with `CANCELLED` at once and nothing keeps listening. Declared in `index.d.ts`
+    /// (as `start({signal})`).
+    #[napi(skip_typescript)]
+    pub fn start<'env>(&self, env: &'env Env, cancel_id: Option<u32>) -> Result<PromiseRaw<'env, ()>> {
         let running = self.running.clone();
         let config = self.config.clone();
-        spawn_promise(env, None, async move {
+        spawn_promise(env, cancel_id, async move {
             if running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                 return Ok(());
             }
@@ -138,11 +140,13 @@ impl Emulator {
         })
     }
 
-    /// Stop listening and close the port (in-flight requests get a few seconds to finish).
-    #[napi(ts_return_type = "Promise<void>")]
-    pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    /// Stop listening and close the port (in-flight requests get a few seconds to finish). `cancel_id`:
+    /// `_cancel(id)` ends that wait at once (in-flight requests are cut) and rejects with `CANCELLED`; the
+    /// port is closed either way. Declared in `index.d.ts` (as `stop({signal})`).
+    #[napi(skip_typescript)]
+    pub fn stop<'env>(&self, env: &'env Env, cancel_id: Option<u32>) -> Result<PromiseRaw<'env, ()>> {
         let emu = self.running.lock().unwrap_or_else(|p| p.into_inner()).take();
-        spawn_promise(env, None, async move {
+        spawn_promise(env, cancel_id, async move {
             if let Some(emu) = emu {
                 emu.stop().await;
             }

@@ -51,6 +51,22 @@ test('exchangeCode, keyInfo and completeAuth (module and Client) reject with CAN
   }
 })
 
+test('Emulator start and stop take a signal: an aborted one does nothing and rejects with CANCELLED', async () => {
+  const other = new Emulator()
+  await rejectsWith(other.start({ signal: AbortSignal.abort() }), 'CANCELLED')
+  assert.throws(() => other.baseUrl, /not running/)
+  await rejectsWith(() => other.start({ signal: 'soon' }), 'INVALID_ARGUMENT')
+  await rejectsWith(() => other.start({ port: 1 }), 'INVALID_ARGUMENT')
+  await other.start({ signal: new AbortController().signal })
+  const url = other.baseUrl
+  // An aborted stop leaves it running; a stop with a live signal closes the port.
+  await rejectsWith(other.stop({ signal: AbortSignal.abort() }), 'CANCELLED')
+  assert.equal(other.baseUrl, url)
+  await other.stop({ signal: new AbortController().signal })
+  assert.throws(() => other.baseUrl, /not running/)
+  await rejectsWith(new Client({ baseUrl: url, timeoutMs: 2000 }).keyInfo('sk-or-v1-abc'), 'NETWORK')
+})
+
 test('an already aborted signal rejects without sending anything; a bad signal is INVALID_ARGUMENT', async () => {
   const before = emu.requestCount('exchange')
   await rejectsWith(client.exchangeCode({ code: 'c', signal: AbortSignal.abort() }), 'CANCELLED')

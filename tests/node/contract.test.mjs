@@ -194,6 +194,8 @@ test('a wrong-typed positional argument names its parameter, for every public fu
     ['Emulator#injectFault', () => emu.injectFault(bad), 'options'],
     ['Emulator#issueCode', () => emu.issueCode(bad), 'options'],
     ['Emulator#createKey', () => emu.createKey(bad), 'options'],
+    ['Emulator#start', () => emu.start(bad), 'options'],
+    ['Emulator#stop', () => emu.stop(bad), 'options'],
     ['generatePkce', () => cjs.generatePkce(bad), 'options'],
     ['authUrl', () => cjs.authUrl(bad), 'options'],
     ['startAuth', () => cjs.startAuth(bad), 'options'],
