@@ -18,22 +18,12 @@ fn cli_cancel_slot() -> &'static Mutex<Option<oneshot::Sender<()>>> {
 /// thread; resolves to the exit code. `_cliCancel()` cancels it (a login ends with exit code 130).
 #[napi(js_name = "_cliMain", ts_return_type = "Promise<number>")]
 pub fn cli_main(env: &Env, argv: Vec<String>) -> Result<PromiseRaw<'_, i32>> {
-    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
-    *cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel_tx);
-    let (done_tx, done_rx) = oneshot::channel::<i32>();
     let args: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
-    std::thread::Builder::new()
-        .name("openrouter-pkce-cli".into())
-        .spawn(move || {
-            let cancel = async move {
-                if cancel_rx.await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            let _ = done_tx.send(openrouter_pkce::cli::run_with_cancel(args, cancel));
-        })
+    let spawned = openrouter_pkce::cli::spawn(args)
         .map_err(|e| Error::from_reason(format!("cannot start the command line thread: {e}")))?;
-    spawn_promise(env, None, async move { Ok(done_rx.await.unwrap_or(1)) })
+    *cli_cancel_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(spawned.cancel);
+    let exit = spawned.exit;
+    spawn_promise(env, None, async move { Ok(exit.await) })
 }
 
 /// Cancel the running command (as Ctrl-C does).

@@ -1,10 +1,8 @@
 //! The `openrouter-pkce` command line (the core's `cli`), run from Python's console script.
 
-use std::sync::mpsc;
-
 use openrouter_pkce as core;
+use openrouter_pkce::runtime::Poll;
 use pyo3::prelude::*;
-use tokio::sync::oneshot;
 
 use crate::runtime::SLICE;
 
@@ -14,38 +12,27 @@ use crate::runtime::SLICE;
 /// between slices. Ctrl-C (a KeyboardInterrupt) cancels the command, which then ends with exit code 130.
 #[pyfunction]
 fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
-    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
-    let (done_tx, mut done_rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("openrouter-pkce-cli".into())
-        .spawn(move || {
-            let cancel = async move {
-                if cancel_rx.await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            let code = core::cli::run_with_cancel(argv.into_iter().map(Into::into), cancel);
-            let _ = done_tx.send(code);
-        })
+    let core::cli::Spawned { cancel, exit } = core::cli::spawn(argv.into_iter().map(Into::into).collect())
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the command: {e}")))?;
-    let mut cancel_tx = Some(cancel_tx);
+    let mut pending = core::runtime::spawn(exit);
+    let mut cancel = Some(cancel);
     let mut raised: Option<PyErr> = None;
     loop {
-        let (rx, got) = py.detach(move || {
-            let got = done_rx.recv_timeout(SLICE);
-            (done_rx, got)
+        let (p, poll) = py.detach(move || {
+            let poll = pending.wait_for(SLICE);
+            (pending, poll)
         });
-        done_rx = rx;
-        match got {
-            Ok(code) => {
+        pending = p;
+        match poll {
+            Poll::Ready(code) => {
                 return match raised {
                     Some(e) => Err(e),
                     None => Ok(code),
                 };
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
+            Poll::NotYet => {
                 if let Err(e) = py.check_signals() {
-                    if let Some(tx) = cancel_tx.take() {
+                    if let Some(tx) = cancel.take() {
                         let _ = tx.send(());
                     }
                     // Ctrl-C is the command's own CANCELLED (exit 130); anything else a handler raised
@@ -54,11 +41,6 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
                         raised = Some(e);
                     }
                 }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "the command ended without an exit code",
-                ));
             }
         }
     }

@@ -180,6 +180,32 @@ where
     code
 }
 
+/// The command line running on a thread of its own ([`spawn`]), for embedders whose own thread must
+/// stay free: Python waits in slices that check for Ctrl-C, Node's event loop awaits the exit code.
+pub struct Spawned {
+    /// Sending cancels the command as Ctrl-C does (a login then ends with exit code 130); dropping the
+    /// switch never cancels.
+    pub cancel: tokio::sync::oneshot::Sender<()>,
+    /// The exit code, once the command ended (1 if its thread died without one).
+    pub exit: std::pin::Pin<Box<dyn Future<Output = i32> + Send>>,
+}
+
+/// [`run_with_cancel`] with `args` on a new thread named `openrouter-pkce-cli`.
+pub fn spawn(args: Vec<OsString>) -> std::io::Result<Spawned> {
+    let (cancel, cancel_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done, exit) = tokio::sync::oneshot::channel::<i32>();
+    std::thread::Builder::new().name("openrouter-pkce-cli".into()).spawn(move || {
+        let cancelled = async move {
+            if cancel_rx.await.is_err() {
+                // The switch was dropped without a send: never cancel.
+                std::future::pending::<()>().await;
+            }
+        };
+        let _ = done.send(run_with_cancel(args, cancelled));
+    })?;
+    Ok(Spawned { cancel, exit: Box::pin(async move { exit.await.unwrap_or(1) }) })
+}
+
 /// Run the command line with the process's arguments and exit with its code.
 pub fn main() -> ! {
     let code = run(std::env::args_os());
