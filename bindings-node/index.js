@@ -878,8 +878,12 @@ for (const name of ['baseUrl', 'port']) {
   Object.defineProperty(Emulator.prototype, name, { get: sync(desc.get), configurable: true })
 }
 
+/** The library version: one number for the Rust crate, the Python and the Node packages. */
+const VERSION = native.version()
+
+// Shorthand names only: Node's ESM loader reads them from this literal, so `index.mjs` re-exports them all.
 module.exports = {
-  VERSION: native.version(),
+  VERSION,
   OpenRouterPkceError,
   Pkce,
   generatePkce,

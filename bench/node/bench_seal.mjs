@@ -2,34 +2,24 @@
 // derive the key from the secret with HKDF on every call) against npm `jose` (`EncryptJWT` + `jwtDecrypt`
 // with the same claims and a key derived once, ahead of time). Prints one JSON line on stdout.
 // Needs the release addon (`npm run build`). Usage: node bench/node/bench_seal.mjs [--quick]
-import { hkdfSync } from 'node:crypto'
 import { EncryptJWT, jwtDecrypt } from 'jose'
 import { AuthRequest, startAuth } from 'openrouter-pkce'
+import { TYP, flowClaims, header, sealKey } from '../../tests/node/_jose.mjs'
 
 const QUICK = process.argv.includes('--quick')
 const N = QUICK ? 500 : 5000
 const ROUNDS = QUICK ? 3 : 7
 const SECRET = 'a benchmark sealing secret of at least 32 bytes'
-const TYP = 'or-pkce-flow+jwt'
-const key = new Uint8Array(hkdfSync('sha256', SECRET, new Uint8Array(0), 'openrouter-pkce sealed flow v1 A256GCM', 32))
-const kid = Buffer.from(hkdfSync('sha256', SECRET, new Uint8Array(0), 'openrouter-pkce sealed flow v1 kid', 8)).toString('base64url')
+const key = sealKey(SECRET)
+const protectedHeader = header(SECRET)
 const req = startAuth({ callbackUrl: 'https://app.example.com/callback', keyLabel: 'My app' })
-const claims = {
-  v: 1,
-  url: req.url,
-  callback_url: req.callbackUrl,
-  code_verifier: req.codeVerifier,
-  code_challenge_method: req.codeChallengeMethod,
-  state: req.state,
-  created_at: req.createdAt,
-  base_url: req.baseUrl,
-}
+const claims = flowClaims(req)
 
 const ours = async () => AuthRequest.unseal(req.seal(SECRET), SECRET).state.length
 async function jose() {
   const now = Math.floor(Date.now() / 1000)
   const token = await new EncryptJWT(claims)
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, typ: TYP })
+    .setProtectedHeader(protectedHeader)
     .setIssuedAt(now)
     .setExpirationTime(now + 600)
     .encrypt(key)

@@ -4,20 +4,16 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { hkdfSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import util from 'node:util'
 import { EncryptJWT, jwtDecrypt, decodeProtectedHeader } from 'jose'
 import { AuthRequest, Client, Emulator, OpenRouterPkceError, completeAuth, startAuth } from 'openrouter-pkce'
 import { ROOT, rejectsWith } from './_helpers.mjs'
+import { TYP, flowClaims, header, kid, sealKey as key } from './_jose.mjs'
 
 const SECRET = 'correct horse battery staple, 32+ bytes long!'
 const OTHER = 'another secret of at least thirty-two bytes'
-const TYP = 'or-pkce-flow+jwt'
-
-const key = (secret) => new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), 'openrouter-pkce sealed flow v1 A256GCM', 32))
-const kid = (secret) => Buffer.from(hkdfSync('sha256', secret, new Uint8Array(0), 'openrouter-pkce sealed flow v1 kid', 8)).toString('base64url')
 
 const flow = (baseUrl) => startAuth({ callbackUrl: 'https://app.example.com/callback', keyLabel: 'My app', baseUrl })
 
@@ -44,7 +40,7 @@ test('seal → unseal round trip; format, size, header', () => {
   assert.equal(typeof sealed, 'string')
   assert.ok(sealed.length < 1024, `${sealed.length} characters`)
   assert.match(sealed, /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
-  assert.deepEqual(decodeProtectedHeader(sealed), { alg: 'dir', enc: 'A256GCM', kid: kid(SECRET), typ: TYP })
+  assert.deepEqual(decodeProtectedHeader(sealed), header(SECRET))
   assert.ok(!sealed.includes(req.codeVerifier) && !sealed.includes(req.state))
   const back = AuthRequest.unseal(sealed, SECRET)
   assert.ok(back instanceof AuthRequest)
@@ -87,25 +83,16 @@ test('jose (npm) opens what we seal', async () => {
     contentEncryptionAlgorithms: ['A256GCM'],
     typ: TYP,
   })
-  assert.deepEqual(protectedHeader, { alg: 'dir', enc: 'A256GCM', kid: kid(SECRET), typ: TYP })
+  assert.deepEqual(protectedHeader, header(SECRET))
   assert.equal(payload.code_verifier, req.codeVerifier)
   assert.equal(payload.state, req.state)
   assert.equal(payload.url, req.url)
   assert.equal(payload.exp - payload.iat, 600)
 })
 
-async function joseSeal(req, secret, iat, header = {}) {
-  return new EncryptJWT({
-    v: 1,
-    url: req.url,
-    callback_url: req.callbackUrl,
-    code_verifier: req.codeVerifier,
-    code_challenge_method: req.codeChallengeMethod,
-    state: req.state,
-    created_at: req.createdAt,
-    base_url: req.baseUrl,
-  })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: kid(secret), typ: TYP, ...header })
+async function joseSeal(req, secret, iat, extra = {}) {
+  return new EncryptJWT(flowClaims(req))
+    .setProtectedHeader({ ...header(secret), ...extra })
     .setIssuedAt(iat)
     .setExpirationTime(iat + 600)
     .encrypt(key(secret))
@@ -136,9 +123,9 @@ before(async () => {
 async function forgeHeader(req, extra) {
   const { CompactEncrypt } = await import('jose')
   const now = Math.floor(Date.now() / 1000)
-  const claims = { v: 1, iat: now, exp: now + 600, url: req.url, callback_url: req.callbackUrl, code_verifier: req.codeVerifier, code_challenge_method: req.codeChallengeMethod, state: req.state, created_at: req.createdAt, base_url: req.baseUrl }
+  const claims = { ...flowClaims(req), iat: now, exp: now + 600 }
   return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: kid(SECRET), typ: TYP, ...extra })
+    .setProtectedHeader({ ...header(SECRET), ...extra })
     .encrypt(key(SECRET))
 }
 
