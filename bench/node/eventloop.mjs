@@ -1,7 +1,7 @@
 // Event-loop delay while 1,000 exchanges run at once, over several rounds, optionally with CPU-bound
 // processes running beside it (issue 11 item 11). Prints one JSON object on stdout.
 // Usage: node bench/node/eventloop.mjs [--rounds N] [--busy N] [--calls N]
-// `make bench` runs it through bench_all.mjs (5 rounds, 2 busy processes); it is never part of `make test`.
+// `make bench` runs it through bench_all.mjs (10 rounds, 2 busy processes); it is never part of `make test`.
 import { spawn } from 'node:child_process'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as orp from 'openrouter-pkce'
