@@ -32,10 +32,10 @@ $(DIST_BIN)/.installed: tests/dist/requirements.txt
 	@$(call timed,dist venv (pinned tools),python3 -m venv $(DIST_VENV) && $(DIST_BIN)/python -m pip install -q --upgrade pip && $(DIST_BIN)/python -m pip install -q -r tests/dist/requirements.txt)
 	touch $@
 
-dist-tools: $(DIST_BIN)/.installed ## Install the pinned dist tools (zig, maturin, auditwheel, twine, actionlint), Rust targets, debootstrap, qemu
+dist-tools: $(DIST_BIN)/.installed ## Install the pinned dist tools (zig, maturin, auditwheel, twine, actionlint), Rust targets, debootstrap, qemu, musl-gcc
 	@$(call timed,rustup targets,rustup target add $(DIST_TARGETS) >/dev/null)
-	@command -v debootstrap >/dev/null && command -v qemu-aarch64-static >/dev/null || \
-		{ $(call timed,apt debootstrap qemu-user-static,apt-get update -q && apt-get install -y -q --no-install-recommends debootstrap qemu-user-static) ; }
+	@command -v debootstrap >/dev/null && command -v qemu-aarch64-static >/dev/null && command -v musl-gcc >/dev/null || \
+		{ $(call timed,apt debootstrap qemu-user-static musl-tools,apt-get update -q && apt-get install -y -q --no-install-recommends debootstrap qemu-user-static musl-tools) ; }
 
 # One target: the Node addon and the abi3 wheel, both from one `maturin build --zig` (see above).
 define dist_target
@@ -65,7 +65,7 @@ dist-build: $(addprefix dist-,$(DIST_TARGETS))
 dist-table: $(DIST_BIN)/.installed ## Print the table of dist/ (file, target, size, libc floor)
 	@$(DIST_BIN)/python tests/dist/artifacts.py $(DIST)
 
-dist-check: dist dist-tools ## Verify dist/: auditwheel, twine, ELF floors, installs on Python 3.9–3.13 and Node 18–24 without cargo, Debian 11, arm64 under qemu, publish dry runs
+dist-check: dist dist-tools ## Verify dist/: auditwheel, twine, ELF floors, installs on Python 3.9–3.13 and Node 18–24 without cargo, a musl Python, Debian 11, arm64 under qemu, publish dry runs
 	@$(call timed,dist-check (total),$(DIST_BIN)/python tests/dist/check.py)
 	@cat $(DIST_WORK)/timings.txt
 

@@ -8,6 +8,7 @@ Tools and caches live under target/dist/ (node binaries, debootstrap roots, venv
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pathlib
@@ -20,6 +21,7 @@ import time
 import tarfile
 import tomllib
 import traceback
+import urllib.request
 import zipfile
 from typing import Callable
 
@@ -331,6 +333,94 @@ def debian11() -> None:
         print(f"    {glibc}\n    python: {py}\n    node: {js}")
     finally:
         shutil.rmtree(opt, ignore_errors=True)
+
+
+# A musl CPython for the musllinux wheel, built from Debian's source tarballs of CPython and zlib (the Debian
+# registry is reachable; no musl Python or Alpine root is). Pinned by name and SHA-256.
+MUSL_SOURCES = {
+    "python": ("pool/main/p/python3.11/python3.11_3.11.2.orig.tar.gz",
+               "2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849"),
+    "zlib": ("pool/main/z/zlib/zlib_1.2.13.dfsg.orig.tar.bz2",
+             "71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1"),
+}
+# musl-gcc without gcc's Debian multiarch answer: CPython's configure and setup.py would otherwise mix glibc's
+# /usr/include/x86_64-linux-gnu headers into the musl build (and configure refuses the triplet mismatch).
+MUSL_CC = """#!/bin/sh
+for a in "$@"; do case "$a" in -print-multiarch|--print-multiarch) exit 0 ;; esac; done
+exec musl-gcc "$@"
+"""
+
+
+def fetch(path: str, sha256: str, dest: pathlib.Path) -> pathlib.Path:
+    """A file of the Debian mirror, downloaded once into dest and checked against its SHA-256."""
+    out = dest / path.rsplit("/", 1)[-1]
+    if not out.exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(f"{DEBIAN_MIRROR}/{path}", timeout=300) as r:
+            data = r.read()
+        got = hashlib.sha256(data).hexdigest()
+        assert got == sha256, f"{path}: sha256 {got}, expected {sha256}"
+        out.write_bytes(data)
+    return out
+
+
+def musl_python() -> pathlib.Path:
+    """bin/python3.11 of a CPython built with musl-gcc (cached under target/dist/musl-python)."""
+    home = WORK / "musl-python"
+    python = home / "prefix" / "bin" / "python3.11"
+    if python.exists():
+        return python
+    assert shutil.which("musl-gcc"), "musl-gcc is not installed (make dist-tools installs musl-tools)"
+    shutil.rmtree(home, ignore_errors=True)
+    tools, src, prefix = home / "bin", home / "src", home / "prefix"
+    for d in (tools, src, prefix):
+        d.mkdir(parents=True)
+    (tools / "musl-cc").write_text(MUSL_CC)
+    (tools / "dpkg-architecture").write_text("#!/bin/sh\nexit 1\n")  # setup.py's other multiarch source
+    for t in tools.iterdir():
+        t.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}", "CC": "musl-cc"}
+    for name in ("zlib", "python"):
+        run(["tar", "xf", str(fetch(*MUSL_SOURCES[name], home / "downloads")), "-C", str(src)])
+    zlib = next(src.glob("zlib-*"))
+    run(["./configure", "--static", f"--prefix={prefix}"], cwd=zlib, env={**env, "CFLAGS": "-O2 -fPIC"})
+    run(["make", "-j2", "install"], cwd=zlib, env=env)
+    cpython = next(src.glob("Python-*"))
+    run(["./configure", f"--prefix={prefix}", "--disable-test-modules", "--with-ensurepip=install"], cwd=cpython,
+        env={**env, "CPPFLAGS": f"-I{prefix}/include", "LDFLAGS": f"-L{prefix}/lib"})
+    run(["make", "-j2"], cwd=cpython, env=env, timeout=3000)
+    run(["make", "install"], cwd=cpython, env=env, timeout=3000)
+    shutil.rmtree(src)
+    assert python.exists(), python
+    return python
+
+
+@check
+def musl_python311() -> None:
+    """pip picks the musllinux x86_64 wheel from dist/ on a musl CPython and it runs the smoke flow there."""
+    python = musl_python()
+    host = run([str(python), "-c", "import sysconfig; print(sysconfig.get_config_var('HOST_GNU_TYPE'))"]).stdout.strip()
+    assert host.endswith("-linux-musl"), host
+    with tempfile.TemporaryDirectory(prefix="orp-musl-") as tmp:
+        venv = pathlib.Path(tmp) / "venv"
+        env = no_cargo_env(venv / "bin")
+        run([str(python), "-m", "venv", str(venv)], env=env)
+        # All of dist/ on offer: the tag pip accepts on musl decides, as on Alpine.
+        out = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index", "--only-binary", ":all:",
+                   "--find-links", str(DIST), "openrouter-pkce"], env=env).stdout
+        assert "musllinux_1_2_x86_64.whl" in out, out
+        smoke = parse_json_line(run([str(venv / "bin" / "python"), str(HERE / "smoke.py"), "full"], cwd=tmp, env=env, timeout=300).stdout)
+        assert smoke["login"] and str(smoke["module"]).startswith(str(venv)), smoke
+        # The process that loaded the extension runs on musl's loader, with no glibc mapped.
+        maps = run([str(venv / "bin" / "python"), "-c", "import openrouter_pkce._native; print(open('/proc/self/maps').read())"],
+                   env=env).stdout
+        mapped = {line.split()[-1] for line in maps.splitlines() if "/" in line}
+        libcs = {m for m in mapped if "/libc.so" in m or "/ld-" in m}
+        assert libcs and all("musl" in m for m in libcs), libcs  # Debian's musl loader is .../x86_64-linux-musl/libc.so
+        assert any(m.startswith(str(venv)) and "_native" in m for m in mapped), sorted(mapped)
+        pair = json.loads(run([str(venv / "bin" / "openrouter-pkce"), "pkce", "--json"], cwd=tmp, env=env).stdout)
+        assert pair["code_challenge_method"] == "S256", pair
+        print(f"    {host}: {smoke}")
 
 
 @check
