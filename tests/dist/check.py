@@ -148,6 +148,15 @@ def parse_json_line(out: str) -> dict[str, object]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def smoke_in_venv(venv: pathlib.Path, env: dict[str, str], cwd: str) -> dict[str, object]:
+    """The full smoke flow with the venv's Python (the package must load from the venv), then its console script."""
+    out = parse_json_line(run([str(venv / "bin" / "python"), str(HERE / "smoke.py"), "full"], cwd=cwd, env=env, timeout=300).stdout)
+    assert out["login"] and str(out["module"]).startswith(str(venv)), out
+    pair = json.loads(run([str(venv / "bin" / "openrouter-pkce"), "pkce", "--json"], cwd=cwd, env=env).stdout)
+    assert pair["code_challenge_method"] == "S256", pair
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- checks
 
 
@@ -245,10 +254,8 @@ def wheel_in_python(minor: str) -> None:
         run([str(found[-1]), "-m", "venv", str(venv)], env=env)
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--only-binary", ":all:",
              str(wheel("manylinux_2_17_x86_64"))], env=env)
-        out = parse_json_line(run([str(venv / "bin" / "python"), str(HERE / "smoke.py"), "full"], cwd=tmp, env=env, timeout=300).stdout)
-        assert out["python"] == minor and str(out["module"]).startswith(str(venv)) and out["login"], out
-        pair = json.loads(run([str(venv / "bin" / "openrouter-pkce"), "pkce", "--json"], cwd=tmp, env=env).stdout)
-        assert pair["code_challenge_method"] == "S256", pair
+        out = smoke_in_venv(venv, env, tmp)
+        assert out["python"] == minor, out
         print(f"    {found[-1].parent.parent.name}: {out}")
 
 
@@ -274,11 +281,7 @@ def sdist() -> None:
         env["MATURIN_PEP517_ARGS"] = "--profile dev"
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-cache-dir", "--no-binary", "openrouter-pkce", str(sd)],
             cwd=tmp, env=env, timeout=3000)
-        env = no_cargo_env(venv / "bin")
-        out = parse_json_line(run([str(venv / "bin" / "python"), str(HERE / "smoke.py"), "full"], cwd=tmp, env=env, timeout=300).stdout)
-        assert out["login"] and str(out["module"]).startswith(str(venv)), out
-        pair = json.loads(run([str(venv / "bin" / "openrouter-pkce"), "pkce", "--json"], cwd=tmp, env=env).stdout)
-        assert pair["code_challenge_method"] == "S256", pair
+        out = smoke_in_venv(venv, no_cargo_env(venv / "bin"), tmp)
         print(f"    {out}")
 
 
@@ -352,15 +355,13 @@ exec musl-gcc "$@"
 
 
 def fetch(path: str, sha256: str, dest: pathlib.Path) -> pathlib.Path:
-    """A file of the Debian mirror, downloaded once into dest and checked against its SHA-256."""
+    """A file of the Debian mirror, downloaded into dest after its SHA-256 is checked."""
+    with urllib.request.urlopen(f"{DEBIAN_MIRROR}/{path}", timeout=300) as r:
+        data = r.read()
+    got = hashlib.sha256(data).hexdigest()
+    assert got == sha256, f"{path}: sha256 {got}, expected {sha256}"
     out = dest / path.rsplit("/", 1)[-1]
-    if not out.exists():
-        dest.mkdir(parents=True, exist_ok=True)
-        with urllib.request.urlopen(f"{DEBIAN_MIRROR}/{path}", timeout=300) as r:
-            data = r.read()
-        got = hashlib.sha256(data).hexdigest()
-        assert got == sha256, f"{path}: sha256 {got}, expected {sha256}"
-        out.write_bytes(data)
+    out.write_bytes(data)
     return out
 
 
@@ -368,7 +369,8 @@ def musl_python() -> pathlib.Path:
     """bin/python3.11 of a CPython built with musl-gcc (cached under target/dist/musl-python)."""
     home = WORK / "musl-python"
     python = home / "prefix" / "bin" / "python3.11"
-    if python.exists():
+    done = home / ".orp-complete"  # an interrupted build starts over
+    if done.exists():
         return python
     assert shutil.which("musl-gcc"), "musl-gcc is not installed (make dist-tools installs musl-tools)"
     shutil.rmtree(home, ignore_errors=True)
@@ -381,7 +383,9 @@ def musl_python() -> pathlib.Path:
         t.chmod(0o755)
     env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}", "CC": "musl-cc"}
     for name in ("zlib", "python"):
-        run(["tar", "xf", str(fetch(*MUSL_SOURCES[name], home / "downloads")), "-C", str(src)])
+        tarball = fetch(*MUSL_SOURCES[name], home)
+        run(["tar", "xf", str(tarball), "-C", str(src)])
+        tarball.unlink()
     zlib = next(src.glob("zlib-*"))
     run(["./configure", "--static", f"--prefix={prefix}"], cwd=zlib, env={**env, "CFLAGS": "-O2 -fPIC"})
     run(["make", "-j2", "install"], cwd=zlib, env=env)
@@ -392,6 +396,7 @@ def musl_python() -> pathlib.Path:
     run(["make", "install"], cwd=cpython, env=env, timeout=3000)
     shutil.rmtree(src)
     assert python.exists(), python
+    done.write_text("ok\n")
     return python
 
 
@@ -409,8 +414,7 @@ def musl_python311() -> None:
         out = run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index", "--only-binary", ":all:",
                    "--find-links", str(DIST), "openrouter-pkce"], env=env).stdout
         assert "musllinux_1_2_x86_64.whl" in out, out
-        smoke = parse_json_line(run([str(venv / "bin" / "python"), str(HERE / "smoke.py"), "full"], cwd=tmp, env=env, timeout=300).stdout)
-        assert smoke["login"] and str(smoke["module"]).startswith(str(venv)), smoke
+        smoke = smoke_in_venv(venv, env, tmp)
         # The process that loaded the extension runs on musl's loader, with no glibc mapped.
         maps = run([str(venv / "bin" / "python"), "-c", "import openrouter_pkce._native; print(open('/proc/self/maps').read())"],
                    env=env).stdout
@@ -418,8 +422,6 @@ def musl_python311() -> None:
         libcs = {m for m in mapped if "/libc.so" in m or "/ld-" in m}
         assert libcs and all("musl" in m for m in libcs), libcs  # Debian's musl loader is .../x86_64-linux-musl/libc.so
         assert any(m.startswith(str(venv)) and "_native" in m for m in mapped), sorted(mapped)
-        pair = json.loads(run([str(venv / "bin" / "openrouter-pkce"), "pkce", "--json"], cwd=tmp, env=env).stdout)
-        assert pair["code_challenge_method"] == "S256", pair
         print(f"    {host}: {smoke}")
 
 
