@@ -485,10 +485,14 @@ Object.defineProperty(AuthRequest, 'unseal', {
   configurable: true,
 })
 
-/** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
+/**
+ * A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string — by the
+ * core's rule: with `secrets`, only the sealed string (anything else is `SEALED_FLOW_INVALID`).
+ */
 function asAuthRequest(request, secrets) {
-  if (request instanceof AuthRequest) return request
-  if (typeof request === 'string') return native._flowFromText(request, secrets === undefined || secrets === null ? null : secretList(secrets))
+  const keys = secrets === undefined || secrets === null ? null : secretList(secrets)
+  const opened = native._openFlow(request, keys)
+  if (opened !== null) return opened
   if (request === null || typeof request !== 'object') {
     throw new OpenRouterPkceError(
       'INVALID_ARGUMENT',

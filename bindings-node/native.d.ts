@@ -149,12 +149,6 @@ export declare function _cliMain(argv: Array<string>): Promise<number>
 export declare function _errorTable(): Array<ErrorRow>
 
 /**
- * Internal: a flow an app kept as text — its JSON session form or a sealed string, opened with `secrets`
- * (the core's one rule tells them apart). `completeAuth` and `Client#completeAuth` use it for strings.
- */
-export declare function _flowFromText(text: string, secretsList?: Array<string | Uint8Array> | undefined | null): AuthRequest
-
-/**
  * Internal: `[codeVerifier, codeChallenge, codeChallengeMethod]` for any length and method. Use
  * `generatePkce()` from the package instead.
  */
@@ -174,6 +168,13 @@ export declare function _login(options: LoginOpts | undefined | null, showUrl: (
  * or that nothing was stored). `logout()` prints it on stderr.
  */
 export declare function _logout(): string
+
+/**
+ * Internal: the flow handed to `completeAuth` — an `AuthRequest`, its JSON string or sealed string, or a
+ * plain object — by the core's rule (with `secrets`, only a sealed string). `null`: a plain object without
+ * `secrets`, which the package turns into a flow with `AuthRequest.fromJSON`.
+ */
+export declare function _openFlow(request: string | AuthRequest | unknown, secretsList?: Array<string | Uint8Array> | undefined | null): AuthRequest | null
 
 /**
  * Internal: the default pair (43-character verifier, S256 challenge) as ONE 86-character string,

@@ -2,7 +2,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use openrouter_pkce::{DEFAULT_SEAL_MAX_AGE, SealSecrets};
+use openrouter_pkce::{DEFAULT_SEAL_MAX_AGE, FlowInput, SealSecrets};
 
 use crate::auth_url::AuthRequest;
 use crate::error::{IntoNapi, millis};
@@ -25,16 +25,22 @@ pub fn seal_flow(
     request.inner.seal(&secrets(secrets_list)?).napi()
 }
 
-/// Internal: a flow an app kept as text — its JSON session form or a sealed string, opened with `secrets`
-/// (the core's one rule tells them apart). `completeAuth` and `Client#completeAuth` use it for strings.
-#[napi(js_name = "_flowFromText")]
-pub fn flow_from_text(
-    text: String,
+/// Internal: the flow handed to `completeAuth` — an `AuthRequest`, its JSON string or sealed string, or a
+/// plain object — by the core's rule (with `secrets`, only a sealed string). `null`: a plain object without
+/// `secrets`, which the package turns into a flow with `AuthRequest.fromJSON`.
+#[napi(js_name = "_openFlow")]
+pub fn open_flow(
+    request: Either3<String, &AuthRequest, Unknown<'_>>,
     secrets_list: Option<Vec<Either<String, Uint8Array>>>,
-) -> napi::Result<AuthRequest> {
+) -> napi::Result<Option<AuthRequest>> {
     let keys = secrets_list.map(secrets).transpose()?;
-    let inner = openrouter_pkce::AuthRequest::from_stored(&text, keys.as_ref()).napi()?;
-    Ok(AuthRequest { inner })
+    let input = match &request {
+        Either3::A(text) => FlowInput::Text(text),
+        Either3::B(r) => FlowInput::Request(&r.inner),
+        Either3::C(_) => FlowInput::Mapping,
+    };
+    let inner = openrouter_pkce::AuthRequest::open_flow(input, keys.as_ref()).napi()?;
+    Ok(inner.map(|inner| AuthRequest { inner }))
 }
 
 /// Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's

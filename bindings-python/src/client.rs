@@ -168,30 +168,32 @@ impl Client {
 
     /// Finish a started flow with what the app received (callback URL, query string, or pasted code).
     /// `request` may be the string `AuthRequest.seal()` made; then pass `secrets`.
-    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
+    #[pyo3(signature = (request, response, *, secrets = None, base_url = None, timeout = None))]
     fn complete_auth(
         &self,
         py: Python<'_>,
         request: &Bound<'_, PyAny>,
         response: String,
         secrets: Option<&Bound<'_, PyAny>>,
+        base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<ApiKey> {
-        let call = call_options(None, timeout);
+        let call = call_options(base_url, timeout);
         wait(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
     /// Awaitable twin of `complete_auth`.
-    #[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
+    #[pyo3(signature = (request, response, *, secrets = None, base_url = None, timeout = None))]
     fn complete_auth_async<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'_, PyAny>,
         response: String,
         secrets: Option<&Bound<'_, PyAny>>,
+        base_url: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let call = call_options(None, timeout);
+        let call = call_options(base_url, timeout);
         future(py, self.complete_auth_fut(py, request, secrets, response, call)?)
     }
 
@@ -302,33 +304,36 @@ fn exchange_code_async<'py>(
 }
 
 /// Finish a started flow: check `response` (the callback URL, its path + query such as Flask's
-/// `request.full_path`, its query string, or a pasted code) belongs to `request`, then exchange at the
-/// flow's base URL. `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()`
+/// `request.full_path`, its query string, or a pasted code) belongs to `request`, then exchange. A flow
+/// `start_auth` made is finished at its own base URL unless `base_url` names another; one read back from
+/// storage (dict, JSON, sealed) at `base_url` or the default, which it must name. `request` is the `AuthRequest`, its `to_dict()`, or the string `AuthRequest.seal()`
 /// made (then pass the `secrets` it was sealed with).
 #[pyfunction]
-#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
+#[pyo3(signature = (request, response, *, secrets = None, base_url = None, timeout = None))]
 fn complete_auth(
     py: Python<'_>,
     request: &Bound<'_, PyAny>,
     response: String,
     secrets: Option<&Bound<'_, PyAny>>,
+    base_url: Option<String>,
     timeout: Option<f64>,
 ) -> PyResult<ApiKey> {
-    let call = call_options(None, timeout);
+    let call = call_options(base_url, timeout);
     wait(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 
 /// Awaitable twin of `complete_auth`.
 #[pyfunction]
-#[pyo3(signature = (request, response, *, secrets = None, timeout = None))]
+#[pyo3(signature = (request, response, *, secrets = None, base_url = None, timeout = None))]
 fn complete_auth_async<'py>(
     py: Python<'py>,
     request: &Bound<'_, PyAny>,
     response: String,
     secrets: Option<&Bound<'_, PyAny>>,
+    base_url: Option<String>,
     timeout: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let call = call_options(None, timeout);
+    let call = call_options(base_url, timeout);
     future(py, default_client().complete_auth_fut(py, request, secrets, response, call)?)
 }
 

@@ -1,16 +1,24 @@
 //! Sealed flows: the secrets argument, and a flow given as an `AuthRequest`, its dict, or its sealed string.
 
-use openrouter_pkce::{self as core, SealSecrets};
+use std::borrow::Cow;
+
+use openrouter_pkce::{self as core, FlowInput, SealSecrets};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
-use crate::auth_url::auth_request_arg;
-use crate::error::IntoPyResult;
+use crate::auth_url::{AuthRequest, auth_request_arg};
+use crate::error::{IntoPyResult, to_py_err};
 
-fn one_secret(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
+/// A `str` argument as text: one with a lone surrogate (not UTF-8) is the core's `INVALID_ARGUMENT` naming
+/// `name`, never a bare `UnicodeEncodeError` (whose repr would hold the text, perhaps a secret).
+pub fn text_arg<'a>(py: Python<'_>, s: &'a Bound<'_, PyString>, name: &str) -> PyResult<Cow<'a, str>> {
+    s.to_cow().map_err(|_| to_py_err(py, &core::Error::invalid_text(name)))
+}
+
+fn one_secret(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Some(s.to_cow()?.as_bytes().to_vec()));
+        return Ok(Some(text_arg(py, s, "secrets")?.as_bytes().to_vec()));
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(Some(b.as_bytes().to_vec()));
@@ -28,11 +36,11 @@ const SECRETS_TYPE: &str = "secrets must be a str or bytes, or a list of them";
 pub fn secrets_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<SealSecrets> {
     let mut list = Vec::new();
     if let Some(obj) = obj.filter(|o| !o.is_none()) {
-        if let Some(one) = one_secret(obj)? {
+        if let Some(one) = one_secret(py, obj)? {
             list.push(one);
         } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
             for item in obj.try_iter()? {
-                list.push(one_secret(&item?)?.ok_or_else(|| PyTypeError::new_err(SECRETS_TYPE))?);
+                list.push(one_secret(py, &item?)?.ok_or_else(|| PyTypeError::new_err(SECRETS_TYPE))?);
             }
         } else {
             return Err(PyTypeError::new_err(SECRETS_TYPE));
@@ -45,20 +53,30 @@ pub fn secrets_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<S
     keys
 }
 
-/// A flow to finish: an `AuthRequest`, the dict `to_dict()` made, or the string `seal()` made (opened
-/// with `secrets`, refused after the core's default maximum age).
+/// A flow to finish: an `AuthRequest`, the dict `to_dict()` made, its JSON text, or the string `seal()`
+/// made — by the core's rule ([`core::AuthRequest::open_flow`]): with `secrets`, only the sealed string.
 pub fn flow_arg(
     py: Python<'_>,
     request: &Bound<'_, PyAny>,
     secrets: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<core::AuthRequest> {
-    if let Ok(text) = request.cast::<PyString>() {
-        // The core tells the JSON session form from a sealed string.
-        let keys = match secrets.filter(|s| !s.is_none()) {
-            Some(s) => Some(secrets_arg(py, Some(s))?),
-            None => None,
-        };
-        return core::AuthRequest::from_stored(&text.to_cow()?, keys.as_ref()).py(py);
+    let keys = match secrets.filter(|s| !s.is_none()) {
+        Some(s) => Some(secrets_arg(py, Some(s))?),
+        None => None,
+    };
+    let text;
+    let held;
+    let input = if let Ok(s) = request.cast::<PyString>() {
+        text = text_arg(py, s, "request")?;
+        FlowInput::Text(&text)
+    } else if let Ok(r) = request.cast::<AuthRequest>() {
+        held = r.get().inner.clone();
+        FlowInput::Request(&held)
+    } else {
+        FlowInput::Mapping
+    };
+    match core::AuthRequest::open_flow(input, keys.as_ref()).py(py)? {
+        Some(flow) => Ok(flow),
+        None => auth_request_arg(py, request),
     }
-    auth_request_arg(py, request)
 }

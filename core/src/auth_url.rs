@@ -147,7 +147,7 @@ pub struct StartAuthOptions {
 ///
 /// Serialise it (serde / [`AuthRequest::to_json`]) into a web session between the redirect and the
 /// callback. `Debug` never shows the verifier.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "AuthRequestData", into = "AuthRequestData")]
 pub struct AuthRequest {
     url: String,
@@ -158,6 +158,23 @@ pub struct AuthRequest {
     state: String,
     created_at: u64,
     base_url: String,
+    /// Read back from storage (JSON, a dict / object, a sealed token) rather than made by [`start_auth`]
+    /// in this process: such a flow never chooses the host it is finished at, and expires (docs/security.md).
+    stored: bool,
+}
+
+/// Two flows are equal when their content is; where each came from is not part of it.
+impl PartialEq for AuthRequest {
+    fn eq(&self, other: &Self) -> bool {
+        self.url == other.url
+            && self.callback_url == other.callback_url
+            && self.code_verifier == other.code_verifier
+            && self.code_challenge == other.code_challenge
+            && self.code_challenge_method == other.code_challenge_method
+            && self.state == other.state
+            && self.created_at == other.created_at
+            && self.base_url == other.base_url
+    }
 }
 
 /// The plain-data form of [`AuthRequest`], checked when turned back into one.
@@ -231,6 +248,7 @@ impl AuthRequest {
             state: d.state,
             created_at: d.created_at,
             base_url,
+            stored: true,
         })
     }
 }
@@ -264,9 +282,15 @@ impl AuthRequest {
     pub fn created_at(&self) -> u64 {
         self.created_at
     }
-    /// The base URL the flow runs against; the exchange goes there too.
+    /// The base URL the flow runs against. A flow [`start_auth`] made in this process is finished there;
+    /// one read back from storage only at the finishing client's own base URL, which must be this one.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+    /// Whether this flow was read back from storage (JSON, a dict / object, a sealed token) rather than
+    /// made by [`start_auth`] in this process.
+    pub fn is_stored(&self) -> bool {
+        self.stored
     }
     /// Plain JSON, to keep in a web session. Contains the verifier: store it server-side only.
     pub fn to_json(&self) -> String {
@@ -359,6 +383,7 @@ pub fn start_auth(opts: &StartAuthOptions) -> Result<AuthRequest> {
         state,
         created_at: now_unix(),
         base_url,
+        stored: false,
     })
 }
 

@@ -325,8 +325,8 @@ pub enum Error {
         /// Why (never the token, a secret or the flow's content).
         detail: String,
     },
-    /// A sealed flow is too old.
-    #[error("sealed flow expired: started {}s ago, valid for {}s; start the login again", .age.as_secs(), .max_age.as_secs())]
+    /// A stored flow (sealed, or kept as JSON) is too old.
+    #[error("the flow expired: started {}s ago, valid for {}s; start the login again", .age.as_secs(), .max_age.as_secs())]
     SealedFlowExpired {
         /// How old it is.
         age: Duration,

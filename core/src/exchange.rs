@@ -230,11 +230,9 @@ impl Client {
         response: &str,
         call: &CallOptions,
     ) -> Result<ApiKey> {
+        let base_url = self.flow_base_url(request, call)?;
         let code = extract_code(request, response)?;
-        let call = CallOptions {
-            base_url: Some(call.base_url.clone().unwrap_or_else(|| request.base_url().to_owned())),
-            timeout: call.timeout,
-        };
+        let call = CallOptions { base_url: Some(base_url), timeout: call.timeout };
         self.exchange_code(
             ExchangeRequest {
                 code: AuthorizationCode::new(code),
@@ -244,6 +242,30 @@ impl Client {
             &call,
         )
         .await
+    }
+
+    /// Where `request` is finished (the rule of docs/security.md, "Stored flows"):
+    ///
+    /// - a flow [`crate::start_auth`] made in this process: the call's base URL, else the flow's own;
+    /// - a flow read back from storage (JSON, a dict / object, a sealed token): the call's base URL, else this
+    ///   client's — never the one written in the flow, which must be the same (`INVALID_ARGUMENT` otherwise),
+    ///   and only within [`STORED_FLOW_MAX_AGE`] of its `created_at` (`SEALED_FLOW_EXPIRED` otherwise).
+    ///
+    /// Both are refused before anything is sent.
+    fn flow_base_url(&self, request: &AuthRequest, call: &CallOptions) -> Result<String> {
+        if !request.is_stored() {
+            return Ok(call.base_url.clone().unwrap_or_else(|| request.base_url().to_owned()));
+        }
+        let (target, _) = self.resolve(call)?;
+        if target != request.base_url() {
+            return Err(Error::invalid_argument(format!(
+                "this flow was started against {}, but is being finished against {target}: a flow read back \
+                 from storage never chooses the host, so pass the same base URL as when it started",
+                request.base_url()
+            )));
+        }
+        check_flow_age(request.created_at(), now_unix())?;
+        Ok(target)
     }
 
     /// Details of an [`ApiKey`], asked of the server that minted it ([`ApiKey::base_url`]) unless `call`
@@ -283,6 +305,30 @@ impl Client {
             Err(status_error(Endpoint::KeyInfo, &answer))
         }
     }
+}
+
+/// How long a flow read back from storage may be finished after its `created_at`: OpenRouter's code lifetime,
+/// the lifetime of a sealed flow too.
+pub const STORED_FLOW_MAX_AGE: Duration = crate::seal::DEFAULT_SEAL_MAX_AGE;
+/// How far in the future a stored flow's `created_at` may be (clock skew between instances).
+const MAX_CLOCK_SKEW_SECS: u64 = 60;
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// A stored flow created at `created_at` (Unix seconds) may still be finished at `now`.
+fn check_flow_age(created_at: u64, now: u64) -> Result<()> {
+    if created_at > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
+        return Err(Error::invalid_argument(
+            "this flow's created_at is in the future (are the servers' clocks in sync?)",
+        ));
+    }
+    let age = now.saturating_sub(created_at);
+    if age > STORED_FLOW_MAX_AGE.as_secs() {
+        return Err(Error::SealedFlowExpired { age: Duration::from_secs(age), max_age: STORED_FLOW_MAX_AGE });
+    }
+    Ok(())
 }
 
 fn classify(endpoint: Endpoint, status: u16, body: &[u8]) -> Option<ErrorCode> {
@@ -370,6 +416,17 @@ mod tests {
         assert_eq!(classify_key_info_answer(401, b""), Some(ErrorCode::Unauthorized));
         assert_eq!(classify_key_info_answer(200, br#"{"data":{"label":"x","limit":null}}"#), None);
         assert_eq!(classify_key_info_answer(200, br#"{"label":"x"}"#), Some(ErrorCode::MalformedResponse));
+    }
+
+    #[test]
+    fn stored_flows_expire_by_created_at() {
+        const T: u64 = 1_700_000_000;
+        assert!(check_flow_age(T, T).is_ok());
+        assert!(check_flow_age(T, T + 600).is_ok());
+        assert_eq!(check_flow_age(T, T + 601).unwrap_err().code(), "SEALED_FLOW_EXPIRED");
+        assert!(check_flow_age(T + 60, T).is_ok());
+        assert_eq!(check_flow_age(T + 61, T).unwrap_err().code(), "INVALID_ARGUMENT");
+        assert_eq!(check_flow_age(0, T).unwrap_err().code(), "SEALED_FLOW_EXPIRED");
     }
 
     #[test]

@@ -67,7 +67,10 @@ pub use client::{
     CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
 };
 pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
-pub use exchange::{AuthorizationCode, ExchangeRequest, classify_exchange_answer, classify_key_info_answer};
+pub use exchange::{
+    AuthorizationCode, ExchangeRequest, STORED_FLOW_MAX_AGE, classify_exchange_answer,
+    classify_key_info_answer,
+};
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
@@ -75,8 +78,8 @@ pub use pkce::{
 };
 pub use response::extract_code;
 pub use seal::{
-    DEFAULT_SEAL_MAX_AGE, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO, SEALED_FLOW_TYP,
-    SealSecrets,
+    DEFAULT_SEAL_MAX_AGE, FlowInput, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO,
+    SEALED_FLOW_TYP, SealSecrets,
 };
 pub use urls::{DEFAULT_BASE_URL, ENV_BASE_URL, default_base_url, normalize_base_url, validate_callback_url};
 

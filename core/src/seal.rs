@@ -56,6 +56,21 @@ const MAX_CLOCK_SKEW_SECS: u64 = 60;
 /// Fewer distinct byte values than this in a secret means it cannot hold 32 bytes of entropy.
 const MIN_DISTINCT_BYTES: usize = 8;
 
+/// Why a flow that is not a sealed string is refused when `secrets` are given.
+const SEALED_ONLY: &str =
+    "with `secrets`, only the string seal() made is accepted, not a flow in JSON or object form";
+
+/// What an app handed to `complete_auth` as its flow, as a binding sees it ([`AuthRequest::open_flow`]).
+#[derive(Debug, Clone, Copy)]
+pub enum FlowInput<'a> {
+    /// An `AuthRequest` object (the binding's class).
+    Request(&'a AuthRequest),
+    /// Text: the JSON session form, or a sealed string.
+    Text(&'a str),
+    /// A plain mapping (a Python dict, a JavaScript object).
+    Mapping,
+}
+
 struct SealKey {
     kid: String,
     cipher: Aes256Gcm,
@@ -221,18 +236,33 @@ impl AuthRequest {
     }
 
     /// A flow an app kept as text: its JSON session form ([`AuthRequest::to_json`]) or the string
-    /// [`AuthRequest::seal`] made, opened with `secrets` and at most [`DEFAULT_SEAL_MAX_AGE`] old. The one rule
-    /// by which every binding tells the two apart (JSON starts with `{`, a sealed flow never does).
+    /// [`AuthRequest::seal`] made. The one rule by which every binding tells the two apart (JSON starts with
+    /// `{`, a sealed flow never does):
     ///
-    /// Errors: those of [`AuthRequest::from_json`] or [`AuthRequest::unseal`]; `INVALID_ARGUMENT` for a sealed
-    /// flow without `secrets`.
+    /// - with `secrets`, only a sealed flow is accepted (opened with them, at most [`DEFAULT_SEAL_MAX_AGE`]
+    ///   old): JSON is `SEALED_FLOW_INVALID`, since an app that seals its flows hands us what came back
+    ///   from a browser, and a visitor must not be able to supply a flow of their own;
+    /// - without `secrets`, only JSON (a sealed flow is `INVALID_ARGUMENT`: it needs its secrets).
     pub fn from_stored(text: &str, secrets: Option<&SealSecrets>) -> Result<AuthRequest> {
-        if text.trim_start().starts_with('{') {
-            return AuthRequest::from_json(text);
-        }
+        let json = text.trim_start().starts_with('{');
         match secrets {
+            Some(_) if json => Err(refused(SEALED_ONLY)),
             Some(secrets) => AuthRequest::unseal(text, secrets, DEFAULT_SEAL_MAX_AGE),
+            None if json => AuthRequest::from_json(text),
             None => Err(Error::invalid_argument("a sealed flow needs the `secrets` it was sealed with")),
+        }
+    }
+
+    /// The flow an app handed to `complete_auth`, by the rule of [`AuthRequest::from_stored`]: with `secrets`
+    /// only a sealed string is accepted — an `AuthRequest` object or a plain mapping is `SEALED_FLOW_INVALID`
+    /// before anything else is looked at. `Ok(None)`: a mapping without `secrets`, which the binding turns
+    /// into a flow itself (its field names are the binding's).
+    pub fn open_flow(input: FlowInput<'_>, secrets: Option<&SealSecrets>) -> Result<Option<AuthRequest>> {
+        match (input, secrets) {
+            (FlowInput::Text(text), _) => AuthRequest::from_stored(text, secrets).map(Some),
+            (FlowInput::Request(_) | FlowInput::Mapping, Some(_)) => Err(refused(SEALED_ONLY)),
+            (FlowInput::Request(request), None) => Ok(Some(request.clone())),
+            (FlowInput::Mapping, None) => Ok(None),
         }
     }
 

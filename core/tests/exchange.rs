@@ -364,3 +364,67 @@ async fn calls_survive_a_server_that_closes_after_each_answer() {
     }
     assert_eq!(seen.load(Ordering::SeqCst) - before, 20, "each exchange reached the server exactly once");
 }
+
+/// Issue 17 item 1 (the stored-flow rule of docs/security.md): a flow read back from storage never chooses
+/// the host. Finished by a client for emulator A, a flow that names emulator B — in JSON, as a mapping's
+/// parts, or sealed — is refused before anything is sent to either; a stored flow older than 10 minutes is
+/// refused too. A flow `start_auth` made in this process still finishes where it started.
+#[tokio::test]
+async fn a_stored_flow_never_chooses_the_host() {
+    let ours = emulator().await;
+    let theirs = emulator().await;
+    let c = client(&ours);
+    let start = |base: String| {
+        start_auth(&StartAuthOptions {
+            callback_url: Some("http://localhost:3000/callback".into()),
+            base_url: Some(base),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let foreign = start(theirs.base_url());
+    let location = browse(foreign.url()).await;
+    let secrets =
+        openrouter_pkce::SealSecrets::new(["a sealing secret of 32 bytes or more, really"]).unwrap();
+    let stored = [
+        AuthRequest::from_json(&foreign.to_json()).unwrap(),
+        AuthRequest::unseal(&foreign.seal(&secrets).unwrap(), &secrets, Duration::from_secs(600)).unwrap(),
+    ];
+    for flow in &stored {
+        let e = c.complete_auth(flow, &location, &CallOptions::default()).await.unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "{e}");
+        assert!(e.to_string().contains("never chooses the host"), "{e}");
+    }
+    let sealed = foreign.seal(&secrets).unwrap();
+    let e = c.complete_sealed_auth(&sealed, &secrets, &location, &CallOptions::default()).await.unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    assert_eq!(theirs.request_count(Endpoint::Exchange), 0, "nothing reached the flow's host");
+    assert_eq!(ours.request_count(Endpoint::Exchange), 0, "nor the client's");
+
+    // A stored flow of our own host, but older than 10 minutes (created_at is what the app stored).
+    let old = start(ours.base_url());
+    let location = browse(old.url()).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let aged = AuthRequest::from_parts(
+        old.url().into(),
+        old.callback_url().map(Into::into),
+        old.code_verifier().secret().into(),
+        old.code_challenge().into(),
+        "S256",
+        old.state().into(),
+        now - 601,
+        Some(ours.base_url()),
+    )
+    .unwrap();
+    let e = c.complete_auth(&aged, &location, &CallOptions::default()).await.unwrap_err();
+    assert_eq!(e.code(), "SEALED_FLOW_EXPIRED", "{e}");
+    assert_eq!(ours.request_count(Endpoint::Exchange), 0);
+    // The same flow, fresh and stored, finishes at the client's host; a live one at its own.
+    let fresh = AuthRequest::from_json(&old.to_json()).unwrap();
+    c.complete_auth(&fresh, &location, &CallOptions::default()).await.unwrap();
+    assert_eq!(ours.request_count(Endpoint::Exchange), 1);
+    let live = start(theirs.base_url());
+    let location = browse(live.url()).await;
+    c.complete_auth(&live, &location, &CallOptions::default()).await.unwrap();
+    assert_eq!(theirs.request_count(Endpoint::Exchange), 1);
+}

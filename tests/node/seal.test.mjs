@@ -16,6 +16,9 @@ const SECRET = 'correct horse battery staple, 32+ bytes long!'
 const OTHER = 'another secret of at least thirty-two bytes'
 
 const flow = (baseUrl) => startAuth({ callbackUrl: 'https://app.example.com/callback', keyLabel: 'My app', baseUrl })
+/** The Rust/Python JSON text of a flow (`to_json()`): toDict()'s fields in snake_case. */
+const jsonText = (req) =>
+  JSON.stringify(Object.fromEntries(Object.entries(req.toDict()).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])))
 
 function throwsCode(fn, code) {
   assert.throws(fn, (e) => {
@@ -137,20 +140,18 @@ test('completeAuth and Client#completeAuth take a sealed flow with {secrets}', a
   const before = emu.requestCount('exchange')
   await rejectsWith(completeAuth(sealed, callback), 'INVALID_ARGUMENT')
   await rejectsWith(completeAuth(sealed, callback, { secrets: OTHER }), 'SEALED_FLOW_INVALID')
-  await rejectsWith(completeAuth(sealed, callback.replace(/state=[^&]+/, 'state=x'), { secrets: SECRET }), 'STATE_MISMATCH')
+  await rejectsWith(completeAuth(sealed, callback.replace(/state=[^&]+/, 'state=x'), { secrets: SECRET, baseUrl: emu.baseUrl }), 'STATE_MISMATCH')
   assert.equal(emu.requestCount('exchange'), before)
   const key = await new Client({ baseUrl: emu.baseUrl, timeoutMs: 5000 }).completeAuth(sealed, callback, { secrets: [OTHER, SECRET] })
   assert.match(key.key, /^sk-or-v1-/)
-  await rejectsWith(completeAuth(sealed, callback, { secrets: SECRET, timeoutMs: 5000 }), 'INVALID_CODE')
+  await rejectsWith(completeAuth(sealed, callback, { secrets: SECRET, baseUrl: emu.baseUrl, timeoutMs: 5000 }), 'INVALID_CODE')
 })
 
 test('completeAuth takes the Rust/Python JSON text of a flow without secrets (the core tells it from a sealed one)', async () => {
   const req = flow(emu.baseUrl)
   const callback = (await fetch(req.url, { redirect: 'manual' })).headers.get('location')
-  // The Rust/Python JSON text (`to_json()`): toDict()'s fields in snake_case.
-  const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-  const text = JSON.stringify(Object.fromEntries(Object.entries(req.toDict()).map(([k, v]) => [snake(k), v])))
-  const key = await completeAuth(text, callback, { timeoutMs: 5000 })
+  const text = jsonText(req)
+  const key = await completeAuth(text, callback, { baseUrl: emu.baseUrl, timeoutMs: 5000 })
   assert.match(key.key, /^sk-or-v1-/)
 })
 
@@ -187,4 +188,59 @@ test('the ErrorCode type of index.d.ts lists exactly the core table (tests/vecto
   const union = /export type ErrorCode =([^;]*?)\n\n/s.exec(dts)[1]
   const declared = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])
   assert.deepEqual(declared.sort(), [...vectors('error_codes').codes].sort())
+})
+
+test('with {secrets}, only a sealed flow is accepted: JSON text, objects and AuthRequests are SEALED_FLOW_INVALID and nothing is sent (issue 17 item 1)', async () => {
+  const attacker = new Emulator()
+  await attacker.start()
+  try {
+    const forged = flow(attacker.baseUrl)
+    const res = await fetch(forged.url, { redirect: 'manual' })
+    const callback = res.headers.get('location')
+    const client = new Client({ baseUrl: emu.baseUrl })
+    const sent = emu.requestCount('exchange')
+    // What cookie-parser makes of a `j:{…}` cookie is a plain object: the same as toDict()'s.
+    const jCookie = JSON.parse(JSON.stringify(forged.toDict()))
+    for (const request of [jsonText(forged), ` ${jsonText(forged)}`, JSON.stringify(jCookie), jCookie, forged, {}, null, 42]) {
+      for (const call of [completeAuth(request, callback, { secrets: SECRET }), client.completeAuth(request, callback, { secrets: [SECRET] })]) {
+        const e = await call.then(() => assert.fail('accepted'), (e) => e)
+        assert.ok(e instanceof OpenRouterPkceError)
+        assert.equal(e.code, 'SEALED_FLOW_INVALID', `${typeof request}: ${e.message}`)
+        assert.ok(!e.message.includes(forged.codeVerifier))
+      }
+    }
+    assert.equal(attacker.requestCount('exchange'), 0)
+    assert.equal(emu.requestCount('exchange'), sent)
+  } finally {
+    await attacker.stop()
+  }
+})
+
+test('a stored flow never chooses the host, and expires 10 minutes after it started (the stored-flow rule)', async () => {
+  const attacker = new Emulator()
+  await attacker.start()
+  try {
+    const foreign = flow(attacker.baseUrl)
+    const callback = (await fetch(foreign.url, { redirect: 'manual' })).headers.get('location')
+    const client = new Client({ baseUrl: emu.baseUrl })
+    const sent = emu.requestCount('exchange')
+    for (const [request, secrets] of [[foreign.toDict(), undefined], [jsonText(foreign), undefined], [foreign.seal(SECRET), SECRET]]) {
+      const e = await client.completeAuth(request, callback, { secrets }).then(() => assert.fail('accepted'), (e) => e)
+      assert.equal(e.code, 'INVALID_ARGUMENT')
+      assert.match(e.message, /never chooses the host/)
+    }
+    assert.equal(attacker.requestCount('exchange'), 0)
+    // The flow as start_auth made it (a live object) still finishes where it started.
+    assert.ok((await client.completeAuth(foreign, callback)).key.startsWith('sk-or-v1-'))
+    assert.equal(attacker.requestCount('exchange'), 1)
+
+    const mine = flow(emu.baseUrl)
+    const mineCallback = (await fetch(mine.url, { redirect: 'manual' })).headers.get('location')
+    const old = { ...mine.toDict(), createdAt: Math.floor(Date.now() / 1000) - 601 }
+    await rejectsWith(client.completeAuth(old, mineCallback), 'SEALED_FLOW_EXPIRED')
+    assert.equal(emu.requestCount('exchange'), sent)
+    assert.ok((await client.completeAuth(mine.toDict(), mineCallback)).key.startsWith('sk-or-v1-'))
+  } finally {
+    await attacker.stop()
+  }
 })

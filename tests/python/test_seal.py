@@ -176,7 +176,7 @@ def test_complete_auth_with_a_sealed_flow(emu: Emulator) -> None:
     key = orp.Client(base_url=emu.base_url).complete_auth(sealed, callback, secrets=[OTHER, SECRET])
     assert key.key.startswith("sk-or-v1-")
     with pytest.raises(orp.InvalidCodeError):
-        orp.complete_auth(sealed, callback, secrets=SECRET)  # the code is single use
+        orp.complete_auth(sealed, callback, secrets=SECRET, base_url=emu.base_url)  # the code is single use
 
 
 def test_complete_auth_async_with_a_sealed_flow(emu: Emulator) -> None:
@@ -186,7 +186,7 @@ def test_complete_auth_async_with_a_sealed_flow(emu: Emulator) -> None:
     callback = emu.approve(req.url)
 
     async def run() -> orp.ApiKey:
-        return await orp.complete_auth_async(req.seal(SECRET), callback, secrets=SECRET)
+        return await orp.complete_auth_async(req.seal(SECRET), callback, secrets=SECRET, base_url=emu.base_url)
 
     assert asyncio.run(run()).key.startswith("sk-or-v1-")
 
@@ -195,5 +195,55 @@ def test_complete_auth_with_the_json_text_of_a_flow(emu: Emulator) -> None:
     # The same rule as Node's: text starting with "{" is the JSON session form, anything else a sealed flow
     # (the core's AuthRequest::from_stored decides for both bindings).
     req = orp.start_auth("http://localhost:3000/cb", base_url=emu.base_url)
-    key = orp.complete_auth(req.to_json(), emu.approve(req.url))
+    key = orp.complete_auth(req.to_json(), emu.approve(req.url), base_url=emu.base_url)
     assert key.key.startswith("sk-or-v1-")
+
+
+def test_with_secrets_only_a_sealed_flow_is_accepted(emu: Emulator) -> None:
+    # Issue 17 item 1: an app that seals its flows hands complete_auth what came back from a browser. A
+    # visitor's JSON text, dict or object in place of the sealed string is SEALED_FLOW_INVALID and nothing
+    # is sent — not to the flow's host, not to the client's.
+    attacker = Emulator()
+    with attacker:
+        forged = orp.start_auth("http://localhost:3000/cb", base_url=attacker.base_url)
+        callback = attacker.approve(forged.url)
+        client = orp.Client(base_url=emu.base_url)
+        for flow in (forged.to_json(), " " + forged.to_json(), forged.to_dict(), forged, {"j": 1}, "{}"):
+            with pytest.raises(orp.SealedFlowInvalidError) as info:
+                client.complete_auth(flow, callback, secrets=SECRET)
+            assert info.value.code == "SEALED_FLOW_INVALID"
+            assert forged.code_verifier not in str(info.value)
+            with pytest.raises(orp.SealedFlowInvalidError):
+                orp.complete_auth(flow, callback, secrets=[SECRET])
+        assert attacker.request_count("exchange") == 0
+        assert emu.request_count("exchange") == 0
+
+
+def test_a_stored_flow_never_chooses_the_host(emu: Emulator) -> None:
+    # The stored-flow rule of docs/security.md: a flow read back from storage (JSON, a dict, a sealed
+    # string) is finished at the call's or the client's base URL, and must name that one.
+    attacker = Emulator()
+    with attacker:
+        foreign = orp.start_auth("http://localhost:3000/cb", base_url=attacker.base_url)
+        callback = attacker.approve(foreign.url)
+        client = orp.Client(base_url=emu.base_url)
+        for flow, secrets in ((foreign.to_dict(), None), (foreign.to_json(), None), (foreign.seal(SECRET), SECRET)):
+            with pytest.raises(orp.InvalidArgumentError, match="never chooses the host"):
+                client.complete_auth(flow, callback, secrets=secrets)
+        assert attacker.request_count("exchange") == 0
+        assert emu.request_count("exchange") == 0
+        # A live flow (start_auth's own object) still finishes where it started.
+        assert client.complete_auth(foreign, callback).key.startswith("sk-or-v1-")
+        assert attacker.request_count("exchange") == 1
+
+
+def test_a_stored_flow_expires_ten_minutes_after_it_started(emu: Emulator) -> None:
+    import time
+
+    req = orp.start_auth("http://localhost:3000/cb", base_url=emu.base_url)
+    callback = emu.approve(req.url)
+    data = dict(req.to_dict(), created_at=int(time.time()) - 601)
+    with pytest.raises(orp.SealedFlowExpiredError):
+        orp.complete_auth(data, callback, base_url=emu.base_url)
+    assert emu.request_count("exchange") == 0
+    assert orp.complete_auth(req.to_dict(), callback, base_url=emu.base_url).key

@@ -300,6 +300,7 @@ class Client:
         response: str,
         *,
         secrets: Optional[_Secrets] = None,
+        base_url: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> ApiKey:
         """Finish a started flow with what the app received (callback URL, its query, or a pasted code).
@@ -312,6 +313,7 @@ class Client:
         response: str,
         *,
         secrets: Optional[_Secrets] = None,
+        base_url: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`complete_auth`."""
@@ -380,19 +382,31 @@ def exchange_code_async(
     """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
 
 def complete_auth(
-    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+    request: _Request,
+    response: str,
+    *,
+    secrets: Optional[_Secrets] = None,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
 ) -> ApiKey:
     """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
 
     ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
     made (then pass the ``secrets`` it was sealed with), or its ``to_json()`` text.
 
-    Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges at the
-    flow's base URL.
+    Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges: a flow
+    :func:`start_auth` made at its own base URL (unless ``base_url`` names another); one read back from
+    storage (a dict, JSON, a sealed string) at ``base_url`` or the default (``OPENROUTER_PKCE_BASE_URL``,
+    else OpenRouter), which the flow must name — a stored flow never chooses the host.
     """
 
 def complete_auth_async(
-    request: _Request, response: str, *, secrets: Optional[_Secrets] = None, timeout: Optional[float] = None
+    request: _Request,
+    response: str,
+    *,
+    secrets: Optional[_Secrets] = None,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`complete_auth`."""
 

@@ -20,7 +20,7 @@ fn flow() -> AuthRequest {
     .unwrap()
 }
 
-fn code(r: Result<AuthRequest>) -> &'static str {
+fn code<T>(r: Result<T>) -> &'static str {
     match r {
         Ok(_) => "OK",
         Err(e) => e.code(),
@@ -159,7 +159,7 @@ fn expiry() {
     assert_eq!(at(T0 - 30, 600), "OK");
     assert_eq!(at(T0 - 61, 600), "SEALED_FLOW_INVALID");
     let e = AuthRequest::unseal_at(&sealed, &s, DEFAULT_SEAL_MAX_AGE, T0 + 601).unwrap_err();
-    assert_eq!(e.to_string(), "sealed flow expired: started 601s ago, valid for 600s; start the login again");
+    assert_eq!(e.to_string(), "the flow expired: started 601s ago, valid for 600s; start the login again");
 }
 
 #[test]
@@ -377,10 +377,36 @@ fn a_stored_flow_is_its_json_or_its_sealed_string() {
     let keys = secrets(&[SECRET]);
     let json = r.to_json();
     assert_eq!(AuthRequest::from_stored(&json, None).unwrap().state(), r.state());
-    assert_eq!(AuthRequest::from_stored(&format!("  {json}"), Some(&keys)).unwrap().state(), r.state());
+    assert!(AuthRequest::from_stored(&json, None).unwrap().is_stored());
     let sealed = r.seal(&keys).unwrap();
-    assert_eq!(AuthRequest::from_stored(&sealed, Some(&keys)).unwrap().state(), r.state());
+    let opened = AuthRequest::from_stored(&sealed, Some(&keys)).unwrap();
+    assert_eq!(opened.state(), r.state());
+    assert!(opened.is_stored() && !r.is_stored());
     assert_eq!(code(AuthRequest::from_stored(&sealed, None)), "INVALID_ARGUMENT");
     assert_eq!(code(AuthRequest::from_stored(&sealed, Some(&secrets(&[OTHER])))), "SEALED_FLOW_INVALID");
-    assert_eq!(code(AuthRequest::from_stored("{not json", Some(&keys))), "INVALID_ARGUMENT");
+    assert_eq!(code(AuthRequest::from_stored("{not json", None)), "INVALID_ARGUMENT");
+}
+
+/// Issue 17 item 1: with secrets, a flow in JSON (text, however padded, or valid) or object form is refused
+/// as SEALED_FLOW_INVALID — a visitor's cookie cannot stand in for a sealed flow.
+#[test]
+fn with_secrets_only_a_sealed_flow_opens() {
+    let r = flow();
+    let keys = secrets(&[SECRET]);
+    let json = r.to_json();
+    for text in [json.clone(), format!("  {json}"), format!("\n{json}"), "{not json".into(), "{}".into()] {
+        let e = AuthRequest::from_stored(&text, Some(&keys)).unwrap_err();
+        assert_eq!(e.code(), "SEALED_FLOW_INVALID", "{text}");
+        assert!(!e.to_string().contains(r.code_verifier().secret()));
+    }
+    assert_eq!(code(AuthRequest::open_flow(FlowInput::Text(&json), Some(&keys))), "SEALED_FLOW_INVALID");
+    assert_eq!(code(AuthRequest::open_flow(FlowInput::Request(&r), Some(&keys))), "SEALED_FLOW_INVALID");
+    assert_eq!(code(AuthRequest::open_flow(FlowInput::Mapping, Some(&keys))), "SEALED_FLOW_INVALID");
+    let sealed = r.seal(&keys).unwrap();
+    let opened = AuthRequest::open_flow(FlowInput::Text(&sealed), Some(&keys)).unwrap().unwrap();
+    assert_eq!(opened.state(), r.state());
+    // Without secrets: an object is used as it is, a mapping is the binding's to convert, JSON is parsed.
+    assert_eq!(AuthRequest::open_flow(FlowInput::Request(&r), None).unwrap().unwrap(), r);
+    assert!(AuthRequest::open_flow(FlowInput::Mapping, None).unwrap().is_none());
+    assert_eq!(AuthRequest::open_flow(FlowInput::Text(&json), None).unwrap().unwrap(), r);
 }
