@@ -22,6 +22,8 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", openrouter_pkce::VERSION)?;
+    // The longest pasted line looked at; one character more is read, so the core refuses an overlong line.
+    m.add("_MAX_PASTED_LINE", openrouter_pkce::MAX_RESPONSE_LEN)?;
     pkce::register(m)?;
     auth_url::register(m)?;
     api_key::register(m)?;

@@ -14,6 +14,7 @@ use openrouter_pkce::login::{Environment, LineFuture, LoginMode, LoginOptions, L
 use openrouter_pkce::{self as core, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyString;
 use tokio::sync::oneshot;
 
 use crate::api_key::ApiKey;
@@ -42,6 +43,13 @@ fn context(py: Python<'_>) -> PyResult<Context> {
     Ok(Context { notebook, hosted, tty })
 }
 
+/// A pasted line as the core's text: one that is not valid Unicode (a stray byte, surrogate-escaped by
+/// Python's stdin) keeps U+FFFD in its place, so the core refuses it as a malformed paste and asks again —
+/// never a bare `UnicodeEncodeError`, whose repr would hold the line (a code is a secret).
+fn pasted_text(line: &Bound<'_, PyString>) -> String {
+    line.to_string_lossy().into_owned()
+}
+
 /// The answer slot of one `read_line` question, handed to Python.
 #[pyclass(frozen, name = "_LineReply", module = "openrouter_pkce._native")]
 pub struct LineReply {
@@ -52,9 +60,9 @@ pub struct LineReply {
 impl LineReply {
     /// Deliver the line (`None`: no input will come). Only the first call counts.
     #[pyo3(signature = (line))]
-    fn send(&self, line: Option<String>) {
+    fn send(&self, line: Option<&Bound<'_, PyString>>) {
         if let Some(tx) = self.tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = tx.send(line);
+            let _ = tx.send(line.map(pasted_text));
         }
     }
 
@@ -233,8 +241,8 @@ pub fn login_sync(py: Python<'_>, client: core::Client, args: LoginArgs) -> PyRe
             Ok(UiEvent::ReadLine(prompt, reply)) => {
                 let reply = Bound::new(py, reply)?;
                 d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
-                    .and_then(|line| line.extract::<Option<String>>())
-                    .map(|line| reply.get().send(line))
+                    .and_then(|line| line.extract::<Option<Bound<'_, PyString>>>().map_err(PyErr::from))
+                    .map(|line| reply.get().send(line.as_ref()))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals(),
             Err(mpsc::RecvTimeoutError::Disconnected) => {

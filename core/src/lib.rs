@@ -76,7 +76,7 @@ pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
     verify_challenge,
 };
-pub use response::extract_code;
+pub use response::{MAX_RESPONSE_LEN, extract_code};
 pub use seal::{
     DEFAULT_SEAL_MAX_AGE, FlowInput, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO,
     SEALED_FLOW_TYP, SealSecrets,

@@ -13,15 +13,16 @@ pub const MAX_RESPONSE_LEN: usize = 8192;
 /// Longest code accepted.
 pub const MAX_CODE_LEN: usize = 2048;
 
-/// The one rule for authorization codes: non-empty, at most [`MAX_CODE_LEN`] bytes, no whitespace or control
-/// characters. The error never contains the code.
+/// The one rule for authorization codes: non-empty, at most [`MAX_CODE_LEN`] bytes of printable ASCII (what
+/// OpenRouter issues; a pasted line with a stray non-UTF-8 byte arrives holding U+FFFD and is refused here,
+/// before a code is spent). The error never contains the code.
 pub(crate) fn check_code(code: &str) -> Result<()> {
     if code.is_empty() {
         return Err(Error::invalid_argument("the code is empty"));
     }
-    if code.len() > MAX_CODE_LEN || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_argument(
-            "the code is malformed (too long, or contains spaces or control characters)",
+            "the code is malformed (too long, or holds spaces, control or non-ASCII characters)",
         ));
     }
     Ok(())

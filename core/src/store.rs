@@ -104,6 +104,12 @@ pub fn key_path() -> Result<PathBuf> {
 /// (inner spaces, control or escape characters, non-ASCII, too long, no `sk-` prefix) is refused with
 /// `STORAGE`, naming the variable or the file it came from.
 pub fn load_key() -> Result<Option<String>> {
+    Ok(key_in_use()?.map(|(key, _)| key))
+}
+
+/// [`load_key`] with where the key came from: `None` for [`ENV_KEY`], else the key file's path. The one
+/// rule for every reader of "the key in use" (the library, `token`, `status`, `whoami`).
+pub fn key_in_use() -> Result<Option<(String, Option<PathBuf>)>> {
     let env = match std::env::var(ENV_KEY) {
         Ok(v) => Some(v),
         Err(std::env::VarError::NotPresent) => None,
@@ -113,9 +119,10 @@ pub fn load_key() -> Result<Option<String>> {
     };
     if let Some(key) = env_key(env.as_deref())? {
         // The environment needs no config directory (a container without HOME still works).
-        return Ok(Some(key));
+        return Ok(Some((key, None)));
     }
-    load_stored_key()
+    let dir = config_dir()?;
+    Ok(load_stored_key_in(&dir)?.map(|key| (key, Some(dir.join(KEY_FILE_NAME)))))
 }
 
 /// Only the stored key (the environment is not consulted).

@@ -314,3 +314,128 @@ fn the_base_url_variable_reaches_the_library_defaults() {
     let out = run(cmd(dir.path()).args(["login", "--json"]).env("OPENROUTER_PKCE_BASE_URL", &emu.base_url));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 17 item 2: `--with-token --no-save` stores nothing and says so; `--print-key` prints the key.
+#[test]
+fn with_token_honours_no_save_and_print_key() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let minted =
+        run(cmd(dir.path()).args(["login", "--no-save", "--print-key", "--base-url", &emu.base_url]));
+    let key = String::from_utf8(minted.stdout).unwrap().trim().to_owned();
+    let other = tempfile::tempdir().unwrap();
+    let out = run_with_stdin(
+        cmd(other.path()).args(["login", "--with-token", "--no-save", "--base-url", &emu.base_url]),
+        &format!("{key}\n"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!other.path().join("api_key").exists(), "--no-save stored the key");
+    assert!(!all.contains("Saved to") && all.contains("neither saved nor printed"), "{all}");
+    let out = run_with_stdin(
+        cmd(other.path()).args([
+            "login",
+            "--with-token",
+            "--no-save",
+            "--print-key",
+            "--base-url",
+            &emu.base_url,
+        ]),
+        &format!("{key}\n"),
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), key, "the key alone on stdout");
+    let out = run_with_stdin(
+        cmd(other.path()).args([
+            "login",
+            "--with-token",
+            "--json",
+            "--print-key",
+            "--base-url",
+            &emu.base_url,
+        ]),
+        &format!("{key}\n"),
+    );
+    assert_eq!(json(&out)["key"].as_str(), Some(key.as_str()));
+    assert!(other.path().join("api_key").exists(), "saved without --no-save");
+}
+
+/// Issue 17 item 5: `token` checks `OPENROUTER_API_KEY` as `load_key` does: escape sequences, newlines,
+/// non-keys and 100 KB values are a STORAGE error that prints nothing of them; a value that is not UTF-8
+/// does not silently fall back to the stored key.
+#[test]
+fn token_refuses_a_malformed_environment_key() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("api_key"), "sk-or-v1-stored\n").unwrap();
+    let huge = format!("sk-or-v1-{}", "a".repeat(100_000));
+    for bad in ["\x1b]0;pwned\x07sk-or-v1-x", "hello", "sk-or-v1-a\nb", huge.as_str()] {
+        let out = run(cmd(dir.path()).arg("token").env("OPENROUTER_API_KEY", bad));
+        assert_eq!(out.status.code(), Some(7), "{bad:.20}");
+        assert!(out.stdout.is_empty(), "{bad:.20}: printed {:?}", String::from_utf8_lossy(&out.stdout));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("OPENROUTER_API_KEY") && !err.contains("pwned") && !err.contains("hello"),
+            "{err}"
+        );
+    }
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"sk-or-v1-\xff");
+    let out = run(cmd(dir.path()).arg("token").env("OPENROUTER_API_KEY", not_utf8));
+    assert_eq!(out.status.code(), Some(7));
+    assert!(out.stdout.is_empty(), "fell back to the stored key");
+}
+
+/// Issue 17 item 6: stdin lines have a bound. `--with-token < /dev/zero` and a headless login fed
+/// `/dev/zero` end with an error at once instead of growing until the process aborts.
+#[test]
+fn stdin_is_read_with_a_bound() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let zero = || std::fs::File::open("/dev/zero").unwrap();
+    let out = cmd(dir.path())
+        .args(["login", "--with-token", "--base-url", &emu.base_url])
+        .stdin(zero())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("longer than any key"));
+    let out = cmd(dir.path())
+        .args(["login", "--mode", "headless", "--no-browser", "--base-url", &emu.base_url])
+        .stdin(zero())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pastes held no code"));
+    // A line that is not UTF-8 is refused without an echo; nothing is sent.
+    let out = run_with_stdin(
+        cmd(dir.path()).args(["login", "--with-token", "--base-url", &emu.base_url]),
+        "sk-or-v1-\u{0}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Issue 17 item 9: `whoami` and `status` show a server-supplied label with its control characters
+/// escaped: an escape sequence in a key's label cannot retitle or clear the user's terminal.
+#[test]
+fn server_strings_reach_the_terminal_escaped() {
+    // The emulator serves from the runtime's worker thread while the command runs.
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let emu =
+        rt.block_on(openrouter_pkce::emulator::Emulator::start(Default::default())).expect("emulator starts");
+    let label = "\x1b]0;pwned\x07\x1b[2J\u{202e}evil";
+    let key = emu.create_key(Some(label), None);
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["whoami", "status"] {
+        let base = emu.base_url();
+        let mut c = cmd(dir.path());
+        c.args([command, "--base-url", &base]).env("OPENROUTER_API_KEY", &key);
+        let out = run(&mut c);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
+            "{command}: {text:?}"
+        );
+        assert!(text.contains("\\u{1b}]0;pwned\\u{7}"), "{command}: {text}");
+    }
+}

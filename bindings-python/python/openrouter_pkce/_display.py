@@ -6,6 +6,7 @@ Called by the native login (never directly): ``context()`` tells it where it run
 
 from __future__ import annotations
 
+import builtins
 import html
 import os
 import sys
@@ -86,11 +87,46 @@ def message(text: str, notebook: bool) -> None:
     print(text, file=sys.stdout if notebook else sys.stderr, flush=True)
 
 
+#: The interpreter's own ``input()``, which reads ``sys.stdin`` without a bound. When it has been replaced
+#: (a notebook kernel's, an app's own prompt, a test), the replacement is used instead.
+_STDIN_INPUT = builtins.input
+
+
+def _bounded_line() -> str:
+    """One line from stdin, of at most one byte more than the core looks at, so an endless line (such as
+    ``< /dev/zero``) costs bounded memory and is refused as malformed. Bytes that are not UTF-8 become U+FFFD
+    (a malformed paste, asked again), never a ``UnicodeDecodeError`` holding the line. ``EOFError`` at end of
+    input."""
+    stdin = sys.stdin
+    if stdin is None:
+        raise EOFError
+    limit = _native._MAX_PASTED_LINE + 1
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        raw = buffer.readline(limit)
+        if not raw:
+            raise EOFError
+        line = raw.decode("utf-8", "replace")
+    else:
+        line = stdin.readline(limit)
+        if not line:
+            raise EOFError
+    return line.rstrip("\r\n")
+
+
+def _stdin_line() -> str:
+    """A line the user typed or pasted on stdin (the prompt is already shown)."""
+    if builtins.input is not _STDIN_INPUT:
+        return input()
+    return _bounded_line()
+
+
 def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional[str]:
     """One pasted line, or ``None`` when none will come.
 
-    Through ``input()`` (so a Jupyter kernel sends an input request), except on a POSIX terminal: there the
-    prompt is printed and stdin polled, so the login can end another way (the browser's callback, the
+    In a notebook through ``input()`` (so a Jupyter kernel sends an input request); elsewhere a bounded line
+    of stdin (through ``input()`` only where it was replaced). On a POSIX terminal the prompt is printed and
+    stdin polled, so the login can end another way (the browser's callback, the
     timeout) while the user has not typed anything; ``abandoned()`` tells when it did. The prompt goes to
     stderr (stdout stays the program's), except in a notebook, where it labels the cell's input box.
     """
@@ -100,7 +136,7 @@ def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional
                 return input(prompt)
             sys.stderr.write(prompt)
             sys.stderr.flush()
-            return input()
+            return _stdin_line()
         except EOFError:
             return None
         except Exception as e:  # noqa: BLE001
@@ -114,8 +150,10 @@ def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional
     while not abandoned():
         ready, _, _ = select.select([sys.stdin], [], [], 0.1)
         if ready:
-            line = sys.stdin.readline()
-            return line.rstrip("\r\n") if line else None
+            try:
+                return _bounded_line()
+            except EOFError:
+                return None
     sys.stderr.write("\n")
     sys.stderr.flush()
     return None

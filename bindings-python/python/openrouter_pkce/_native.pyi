@@ -5,6 +5,7 @@ from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tupl
 from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, FaultEndpoint, FaultKind, LoginMode
 
 __version__: str
+_MAX_PASTED_LINE: int
 __all__ = [
     "ApiKey",
     "AuthRequest",

@@ -76,18 +76,18 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
     if args.limit.is_some_and(|l| !(l.is_finite() && l >= 0.0)) {
         return Err(Error::InvalidArgument { reason: "--limit must be a number ≥ 0 (credits)".into() });
     }
-    let client = client_for(args.base_url)?;
+    let client = client_for(args.base_url.clone())?;
     if args.with_token {
-        return with_token(&client, args.json).await;
+        return with_token(&client, &args).await;
     }
     let save = !args.no_save;
     let options = LoginOptions {
         mode: LoginMode::parse(&args.mode)?,
-        host: args.host,
+        host: args.host.clone(),
         port,
         open_browser: !args.no_browser,
         timeout: Duration::from_secs_f64(args.timeout),
-        key_label: args.label,
+        key_label: args.label.clone(),
         limit: args.limit,
         save,
         base_url: None,
@@ -96,11 +96,17 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
     };
     let key = login(&client, &options, Arc::new(TerminalUi)).await?;
     let saved_path = if save { store::key_path().ok().map(|p| p.display().to_string()) } else { None };
+    print_login(&key, saved_path.as_deref(), &args);
+    Ok(0)
+}
+
+/// What `login` prints, by `--json`, `--print-key` and where the key was saved (`None`: `--no-save`).
+fn print_login(key: &ApiKey, saved_path: Option<&str>, args: &LoginArgs) {
     if args.json {
-        print_json(&login_json(&key, saved_path.as_deref(), args.print_key));
-        return Ok(0);
+        print_json(&login_json(key, saved_path, args.print_key));
+        return;
     }
-    let summary = login_summary(&key, saved_path.as_deref());
+    let summary = login_summary(key, saved_path);
     if args.print_key {
         // The key alone on stdout, so `export OPENROUTER_API_KEY=$(openrouter-pkce login --print-key)` works.
         stderr_line(&summary);
@@ -113,13 +119,12 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
             );
         }
     }
-    Ok(0)
 }
 
 fn login_summary(key: &ApiKey, saved_path: Option<&str>) -> String {
     let mut lines = vec![format!("Logged in. Key: {}", key.masked())];
     if let Some(user) = key.user_id() {
-        lines.push(format!("User: {user}"));
+        lines.push(format!("User: {}", terminal_safe(user)));
     }
     lines.push(format!("Manage or revoke it: {}", key.settings_url()));
     if let Some(path) = saved_path {
@@ -142,46 +147,55 @@ fn login_json(key: &ApiKey, saved_path: Option<&str>, print_key: bool) -> Value 
     obj
 }
 
-/// The key in use and where it came from.
+/// The key in use and where it came from, checked as `load_key` checks it (a malformed
+/// `OPENROUTER_API_KEY` is a `STORAGE` error naming the variable, never printed).
 fn current_key() -> Result<Option<(String, String)>> {
-    if let Some(key) =
-        std::env::var(store::ENV_KEY).ok().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty())
-    {
-        return Ok(Some((key, store::ENV_KEY.to_owned())));
-    }
-    match store::load_stored_key()? {
-        Some(key) => Ok(Some((key, store::key_path()?.display().to_string()))),
-        None => Ok(None),
-    }
+    Ok(store::key_in_use()?.map(|(key, path)| {
+        let source = path.map_or_else(|| store::ENV_KEY.to_owned(), |p| p.display().to_string());
+        (key, source)
+    }))
 }
 
-/// `login --with-token`: one key from stdin, checked with key info, then stored.
-async fn with_token(client: &Client, json_out: bool) -> Result<i32> {
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line).map_err(|e| Error::InvalidArgument {
-        reason: format!("--with-token: could not read stdin ({e})"),
-    })?;
-    let secret = line.trim();
+/// Server-supplied (or user-supplied) text made safe for a terminal: control characters (ESC sequences that
+/// retitle or clear it, CR, BEL, …) and bidirectional overrides are shown escaped (`\u{1b}`), never sent.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    let bidi =
+        |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    text.chars()
+        .map(|c| if c.is_control() || bidi(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
+}
+
+/// The longest `--with-token` line read: a key's maximum length and its line ending. A longer line (or an
+/// endless stream such as `/dev/zero`) is refused after reading one byte more.
+const MAX_TOKEN_LINE: usize = crate::api_key::MAX_KEY_LEN + 2;
+
+/// `login --with-token`: one key from stdin, checked with key info, then stored unless `--no-save`.
+async fn with_token(client: &Client, args: &LoginArgs) -> Result<i32> {
+    let invalid = |reason: &str| Error::InvalidArgument { reason: format!("--with-token: {reason}") };
+    let line = crate::login::read_line_bounded(&mut std::io::stdin().lock(), MAX_TOKEN_LINE)
+        .map_err(|e| invalid(&format!("could not read stdin ({})", e.kind())))?
+        .unwrap_or_default();
+    if line.len() > MAX_TOKEN_LINE {
+        return Err(invalid(&format!(
+            "stdin holds more than {} bytes on its first line, longer than any key",
+            crate::api_key::MAX_KEY_LEN
+        )));
+    }
+    let line = String::from_utf8(line).map_err(|_| invalid("stdin is not UTF-8 text"))?;
+    let secret = crate::api_key::trim_key(&line);
     if secret.is_empty() {
-        return Err(Error::InvalidArgument {
-            reason: "--with-token reads the key from stdin, and it was empty: \
-                     `openrouter-pkce login --with-token < key.txt`"
-                .into(),
-        });
+        return Err(invalid(
+            "it reads the key from stdin, and it was empty: `openrouter-pkce login --with-token < key.txt`",
+        ));
     }
     if !(secret.starts_with("sk-or-") && crate::api_key::is_well_formed_key(secret)) {
-        return Err(Error::InvalidArgument {
-            reason: "--with-token: stdin does not hold an OpenRouter key (sk-or-…)".into(),
-        });
+        return Err(invalid("stdin does not hold an OpenRouter key (sk-or-…)"));
     }
     client.key_info(secret, &CallOptions::default()).await?;
-    let path = store::save_key(secret)?.display().to_string();
+    let saved_path = if args.no_save { None } else { Some(store::save_key(secret)?.display().to_string()) };
     let key = ApiKey::new(secret.to_owned(), None);
-    if json_out {
-        print_json(&login_json(&key, Some(&path), false));
-    } else {
-        stdout_line(&login_summary(&key, Some(&path)));
-    }
+    print_login(&key, saved_path.as_deref(), args);
     Ok(0)
 }
 
@@ -213,7 +227,7 @@ async fn status(args: WhoamiArgs) -> Result<i32> {
         Ok(info) => {
             let mut parts = vec![format!("key {}", key.masked())];
             if let Some(label) = &info.label {
-                parts.push(format!("label {label:?}"));
+                parts.push(format!("label \"{}\"", terminal_safe(label)));
             }
             match (info.usage, info.limit) {
                 (Some(u), Some(l)) => parts.push(format!("usage {u} of {l} credits")),
@@ -272,8 +286,8 @@ async fn whoami(args: WhoamiArgs) -> Result<i32> {
     for (name, value) in &obj {
         let shown = match value {
             Value::Null => continue,
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            Value::String(s) => terminal_safe(s),
+            other => terminal_safe(&other.to_string()),
         };
         lines.push(format!("{name}: {shown}"));
     }

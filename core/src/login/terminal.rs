@@ -4,7 +4,7 @@
 //! line only when asked, and a question abandoned by a finished login leaves its request outstanding: the
 //! next question receives that line instead of starting a second reader that would race the first.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::{Arc, OnceLock, mpsc};
 
 use tokio::sync::{Mutex, oneshot};
@@ -74,12 +74,31 @@ fn reader() -> &'static StdinReader {
     })
 }
 
+/// One pasted line; bytes that are not UTF-8 become U+FFFD, so the core refuses the line as a malformed
+/// paste (and asks again) without echoing it. `None` at end of input or when stdin cannot be read.
 fn read_stdin_line() -> Option<String> {
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) | Err(_) => None,
-        Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+    match read_line_bounded(&mut std::io::stdin().lock(), crate::response::MAX_RESPONSE_LEN) {
+        Ok(Some(line)) => Some(String::from_utf8_lossy(&line).into_owned()),
+        Ok(None) | Err(_) => None,
     }
+}
+
+/// One line of `input` without its line ending, reading at most `max + 1` bytes: a longer line comes back
+/// cut at `max + 1` bytes (the rest left unread), so the caller's length check refuses it and an endless
+/// line (`< /dev/zero`) costs bounded memory. `Ok(None)` at end of input.
+pub(crate) fn read_line_bounded(input: &mut impl BufRead, max: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    if input.by_ref().take(limit).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+    Ok(Some(line))
 }
 
 impl StdinReader {
@@ -115,5 +134,25 @@ impl Drop for Outstanding {
         if let Some(rx) = self.rx.take() {
             *self.slot = Some(rx);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_line_bounded;
+
+    /// Issue 17 item 6: a line is read with a bound (an endless one costs `max + 1` bytes, not all memory),
+    /// and bytes that are not UTF-8 reach the caller as bytes, to be refused without an echo.
+    #[test]
+    fn lines_are_read_with_a_bound() {
+        let mut input = &b"abc\r\nsecond\n\xffx\nlast"[..];
+        assert_eq!(read_line_bounded(&mut input, 10).unwrap().unwrap(), b"abc");
+        assert_eq!(read_line_bounded(&mut input, 10).unwrap().unwrap(), b"second");
+        assert_eq!(read_line_bounded(&mut input, 10).unwrap().unwrap(), b"\xffx");
+        assert_eq!(read_line_bounded(&mut input, 10).unwrap().unwrap(), b"last");
+        assert_eq!(read_line_bounded(&mut input, 10).unwrap(), None);
+        let mut endless = std::io::repeat(0);
+        let mut reader = std::io::BufReader::new(&mut endless);
+        assert_eq!(read_line_bounded(&mut reader, 4096).unwrap().unwrap().len(), 4097);
     }
 }
