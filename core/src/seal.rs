@@ -40,8 +40,11 @@ use crate::pkce::ChallengeMethod;
 pub const DEFAULT_SEAL_MAX_AGE: Duration = Duration::from_secs(600);
 /// The shortest sealing secret accepted, in bytes.
 pub const MIN_SEAL_SECRET_LEN: usize = 32;
-/// The longest sealed string looked at; anything longer is refused before any decoding.
-pub const MAX_SEALED_LEN: usize = 8192;
+/// The longest sealed flow made or opened. A browser keeps a cookie of at most 4096 bytes (its name, `=` and
+/// value) and drops a longer one without a word, so [`AuthRequest::seal`] refuses a flow that would seal
+/// longer (`INVALID_ARGUMENT`, saying so), and [`AuthRequest::unseal`] refuses anything longer before any
+/// decoding: the two agree on every input.
+pub const MAX_SEALED_LEN: usize = 4000;
 /// The JWE `typ` header of a sealed flow.
 pub const SEALED_FLOW_TYP: &str = "or-pkce-flow+jwt";
 /// The HKDF `info` of the content key.
@@ -51,6 +54,12 @@ pub const SEAL_KID_INFO: &str = "openrouter-pkce sealed flow v1 kid";
 
 /// The claims format version.
 const CLAIMS_VERSION: u32 = 1;
+
+/// Only the version claim, read first so that another version is named as such.
+#[derive(Deserialize)]
+struct Version {
+    v: Option<u32>,
+}
 /// How far in the future an `iat` may be (clock skew between instances) before the token is refused.
 const MAX_CLOCK_SKEW_SECS: u64 = 60;
 /// Fewer distinct byte values than this in a secret means it cannot hold 32 bytes of entropy.
@@ -156,8 +165,8 @@ impl SealSecrets {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The protected header a sealed flow is written with.
+#[derive(Serialize)]
 struct Header<'a> {
     alg: &'a str,
     enc: &'a str,
@@ -165,8 +174,26 @@ struct Header<'a> {
     typ: &'a str,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A protected header as read: what a sealed flow needs, and the parameters it refuses by name. Any other
+/// parameter is ignored, as RFC 7515 §4 requires of a parameter not listed in `crit`; a duplicate name is
+/// refused (§4: a parser may reject duplicates, and ours does).
+#[derive(Deserialize)]
+struct HeaderIn {
+    alg: String,
+    enc: String,
+    kid: String,
+    #[serde(default)]
+    typ: Option<String>,
+    #[serde(default)]
+    zip: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    crit: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    cty: Option<serde::de::IgnoredAny>,
+}
+
+/// The claims a sealed flow is written with.
+#[derive(Serialize)]
 struct Claims {
     v: u32,
     iat: u64,
@@ -180,6 +207,30 @@ struct Claims {
     base_url: String,
 }
 
+/// The claims as read. RFC 7519: NumericDates may be non-integer; a claim not understood (`jti`, …) is
+/// ignored (§4); `nbf`, when present, is honoured (§4.1.5).
+#[derive(Deserialize)]
+struct ClaimsIn {
+    iat: f64,
+    exp: f64,
+    #[serde(default)]
+    nbf: Option<f64>,
+    url: String,
+    callback_url: Option<String>,
+    code_verifier: String,
+    code_challenge_method: ChallengeMethod,
+    state: String,
+    created_at: u64,
+    base_url: String,
+}
+
+/// Whether a JWE `typ` names a sealed flow: compared case-insensitively, with or without the
+/// `application/` prefix (RFC 7515 §4.1.9, RFC 2045 media types).
+fn is_sealed_flow_typ(typ: &str) -> bool {
+    let lower = typ.to_ascii_lowercase();
+    lower.strip_prefix("application/").unwrap_or(&lower) == SEALED_FLOW_TYP
+}
+
 fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -191,6 +242,9 @@ fn refused(detail: &str) -> Error {
 impl AuthRequest {
     /// Seal this flow with the first of `secrets`: an opaque JWE string (about 700–900 characters, only
     /// `[A-Za-z0-9_.-]`) that expires 10 minutes from now. Put it in an `HttpOnly`, `SameSite=Lax` cookie.
+    ///
+    /// `INVALID_ARGUMENT` when it would be longer than [`MAX_SEALED_LEN`] (a long callback URL and key label
+    /// together), which a browser would drop as a cookie.
     pub fn seal(&self, secrets: &SealSecrets) -> Result<String> {
         self.seal_at(secrets, now_unix())
     }
@@ -222,7 +276,16 @@ impl AuthRequest {
         plaintext.fill(0);
         let sealed = sealed?;
         let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
-        Ok(format!("{header_b64}..{}.{}.{}", B64.encode(iv), B64.encode(ciphertext), B64.encode(tag)))
+        let token = format!("{header_b64}..{}.{}.{}", B64.encode(iv), B64.encode(ciphertext), B64.encode(tag));
+        if token.len() > MAX_SEALED_LEN {
+            return Err(Error::invalid_argument(format!(
+                "this flow would seal to {} characters, more than the {MAX_SEALED_LEN} a browser keeps in one cookie \
+                 (it would be dropped silently): shorten key_label or the callback URL, or keep the flow in a \
+                 server-side session instead",
+                token.len()
+            )));
+        }
+        Ok(token)
     }
 
     /// Open a string made by [`AuthRequest::seal`] with any of `secrets`, refusing it when older than
@@ -286,14 +349,28 @@ impl AuthRequest {
         let header_json = B64
             .decode(header_b64)
             .map_err(|_| refused("its header is not base64url (truncated or altered?)"))?;
-        let header: Header = serde_json::from_slice(&header_json)
-            .map_err(|_| refused("its header is not the header of a sealed flow"))?;
-        if header.alg != "dir"
-            || header.enc != "A256GCM"
-            || header.typ != SEALED_FLOW_TYP
-            || !encrypted_key.is_empty()
-        {
-            return Err(refused("its header is not the header of a sealed flow (another format or version)"));
+        let header: HeaderIn = serde_json::from_slice(&header_json).map_err(|_| {
+            refused("its header is not the JSON header of a JWE with alg, enc and kid, each once")
+        })?;
+        if header.alg != "dir" || header.enc != "A256GCM" {
+            return Err(refused("it is not encrypted as sealed flows are (alg dir, enc A256GCM)"));
+        }
+        match header.typ.as_deref() {
+            Some(typ) if is_sealed_flow_typ(typ) => {}
+            Some(_) => return Err(refused("its typ names another kind of token, not or-pkce-flow+jwt")),
+            None => return Err(refused("its header has no typ (sealed flows carry or-pkce-flow+jwt)")),
+        }
+        if header.zip.is_some() {
+            return Err(refused("it is compressed (zip), which sealed flows never are"));
+        }
+        if header.crit.is_some() {
+            return Err(refused("its header lists critical extensions (crit), which this library does not implement"));
+        }
+        if header.cty.is_some() {
+            return Err(refused("it declares nested content (cty), which sealed flows never carry"));
+        }
+        if !encrypted_key.is_empty() {
+            return Err(refused("it carries an encrypted key, but sealed flows use direct encryption (alg dir)"));
         }
         let Some(key) = secrets.keys.iter().find(|k| k.kid == header.kid) else {
             return Err(refused("it was sealed with a secret that is not (or no longer) in the list"));
@@ -309,23 +386,35 @@ impl AuthRequest {
             .cipher
             .decrypt(Nonce::from_slice(&iv), Payload { msg: &ciphertext, aad: header_b64.as_bytes() })
             .map_err(|_| refused("it was altered, or sealed with another secret"))?;
-        let claims = serde_json::from_slice::<Claims>(&plaintext);
+        let version = serde_json::from_slice::<Version>(&plaintext).ok().and_then(|v| v.v);
+        let claims = serde_json::from_slice::<ClaimsIn>(&plaintext);
         plaintext.fill(0);
-        let Ok(claims) = claims else {
-            return Err(refused("its content is from another version of openrouter-pkce"));
-        };
-        if claims.v != CLAIMS_VERSION {
-            return Err(refused("its content is from another version of openrouter-pkce"));
+        match version {
+            Some(CLAIMS_VERSION) => {}
+            Some(_) => return Err(refused("its content is from another version of openrouter-pkce")),
+            None => return Err(refused("its content has no version claim `v`: not a sealed flow")),
         }
-        if claims.iat > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
+        let Ok(claims) = claims else {
+            return Err(refused("its claims are not those of a sealed flow (a flow field is missing or mistyped)"));
+        };
+        let dates = [Some(claims.iat), Some(claims.exp), claims.nbf];
+        if dates.into_iter().flatten().any(|d| !(d.is_finite() && d >= 0.0)) {
+            return Err(refused("its iat, exp or nbf is not a NumericDate (seconds since 1970)"));
+        }
+        let now_f = now as f64;
+        let skew = MAX_CLOCK_SKEW_SECS as f64;
+        if claims.iat > now_f + skew {
             return Err(refused("it was sealed in the future (are the servers' clocks in sync?)"));
         }
-        let age = now.saturating_sub(claims.iat);
-        if now >= claims.exp || age > max_age.as_secs() {
-            let limit = max_age.as_secs().min(claims.exp.saturating_sub(claims.iat));
+        if claims.nbf.is_some_and(|nbf| nbf > now_f + skew) {
+            return Err(refused("it is not valid yet (nbf; are the servers' clocks in sync?)"));
+        }
+        let age = (now_f - claims.iat).max(0.0);
+        if now_f >= claims.exp || age > max_age.as_secs_f64() {
+            let limit = max_age.as_secs_f64().min((claims.exp - claims.iat).max(0.0));
             return Err(Error::SealedFlowExpired {
-                age: Duration::from_secs(age),
-                max_age: Duration::from_secs(limit),
+                age: Duration::from_secs(age as u64),
+                max_age: Duration::from_secs(limit as u64),
             });
         }
         let method = claims.code_challenge_method;

@@ -244,3 +244,27 @@ test('a stored flow never chooses the host, and expires 10 minutes after it star
     await attacker.stop()
   }
 })
+
+test('what other JOSE code may write opens: jti and nbf claims, typ with application/ or in another case (issue 17 item 13)', async () => {
+  const req = flow()
+  const now = Math.floor(Date.now() / 1000)
+  const tokens = [
+    await new EncryptJWT(flowClaims(req)).setProtectedHeader(header(SECRET)).setIssuedAt(now).setExpirationTime(now + 600).setJti('6a1f').setNotBefore(now - 5).encrypt(key(SECRET)),
+    await joseSeal(req, SECRET, now, { typ: `application/${TYP}` }),
+    await joseSeal(req, SECRET, now, { typ: TYP.toUpperCase() }),
+  ]
+  for (const t of tokens) assert.deepEqual(AuthRequest.unseal(t, SECRET).toDict(), req.toDict())
+  const early = await new EncryptJWT(flowClaims(req)).setProtectedHeader(header(SECRET)).setIssuedAt(now).setExpirationTime(now + 600).setNotBefore(now + 300).encrypt(key(SECRET))
+  assert.throws(() => AuthRequest.unseal(early, SECRET), (e) => e.code === 'SEALED_FLOW_INVALID' && /not valid yet/.test(e.message))
+})
+
+test('seal refuses a flow too large for a cookie; unseal opens whatever seal makes (issue 17 item 8)', () => {
+  const big = startAuth({ callbackUrl: `https://app.example/${'%41'.repeat(676)}`, keyLabel: 'é'.repeat(256) })
+  assert.throws(() => big.seal(SECRET), (e) => e.code === 'INVALID_ARGUMENT' && /a browser keeps in one cookie/.test(e.message))
+  for (const n of [1, 100, 400]) {
+    const req = startAuth({ callbackUrl: `https://app.example/${'p'.repeat(n)}`, keyLabel: 'l'.repeat(Math.min(n, 256)) })
+    const sealed = req.seal(SECRET)
+    assert.ok(sealed.length <= 4000)
+    assert.deepEqual(AuthRequest.unseal(sealed, SECRET).toDict(), req.toDict())
+  }
+})

@@ -247,3 +247,45 @@ def test_a_stored_flow_expires_ten_minutes_after_it_started(emu: Emulator) -> No
         orp.complete_auth(data, callback, base_url=emu.base_url)
     assert emu.request_count("exchange") == 0
     assert orp.complete_auth(req.to_dict(), callback, base_url=emu.base_url).key
+
+
+def test_what_other_jose_code_may_write_opens() -> None:
+    # Issue 17 item 13 (RFC 7519 §4, §2; RFC 7515 §4.1.9): extra claims (jti, nbf) are ignored or honoured,
+    # NumericDates may be non-integer, and typ is compared case-insensitively, with or without application/.
+    req = flow()
+    now = int(time.time())
+    key = jose_key(SECRET)
+
+    def seal(claims: dict[str, Any], **header: Any) -> str:
+        base = {
+            "v": 1, "iat": now, "exp": now + 600, "url": req.url, "callback_url": req.callback_url,
+            "code_verifier": req.code_verifier, "code_challenge_method": req.code_challenge_method,
+            "state": req.state, "created_at": req.created_at, "base_url": req.base_url,
+        }  # fmt: skip
+        h = {"alg": "dir", "enc": "A256GCM", "kid": kid(SECRET), "typ": TYP, **header}
+        return jwt.encode(h, {**base, **claims}, key, algorithms=["dir", "A256GCM"], registry=JWERegistry())
+
+    for claims, header in (
+        ({"jti": "6a1f", "nbf": now - 5}, {}),
+        ({"iat": now + 0.25, "exp": now + 599.5}, {}),
+        ({}, {"typ": "application/or-pkce-flow+jwt"}),
+        ({}, {"typ": "OR-PKCE-FLOW+JWT"}),
+    ):
+        assert orp.AuthRequest.unseal(seal(claims, **header), SECRET) == req, (claims, header)
+    with pytest.raises(orp.SealedFlowInvalidError, match="not valid yet"):
+        orp.AuthRequest.unseal(seal({"nbf": now + 300}), SECRET)
+    with pytest.raises(orp.SealedFlowInvalidError, match="another kind of token"):
+        orp.AuthRequest.unseal(seal({}, typ="JWT"), SECRET)
+
+
+def test_seal_refuses_a_flow_too_large_for_a_cookie_and_unseal_opens_what_seal_makes() -> None:
+    # Issue 17 item 8: valid inputs at their documented maxima sealed to 8,212-9,851 characters, which
+    # unseal() then refused (8,192) and browsers drop as cookies (~4 KB).
+    big = orp.start_auth("https://app.example/" + "%41" * 676, key_label="é" * 256)
+    with pytest.raises(orp.InvalidArgumentError, match="a browser keeps in one cookie"):
+        big.seal(SECRET)
+    for n in (1, 100, 400):
+        req = orp.start_auth("https://app.example/" + "p" * n, key_label="l" * min(n, 256))
+        sealed = req.seal(SECRET)
+        assert len(sealed) <= 4000
+        assert orp.AuthRequest.unseal(sealed, SECRET) == req

@@ -205,8 +205,10 @@ fn strict_header_and_claims() {
     // Other versions, unknown or missing claims, inconsistent flows.
     for claims in [
         claims_json(&r, 2, T0, ""),
-        claims_json(&r, 1, T0, r#","admin":true"#),
         claims.replace(r#""v":1,"#, ""),
+        claims_json(&r, 1, T0, r#","nbf":1e400"#),
+        claims.replace(&format!(r#""iat":{T0}"#), r#""iat":-5"#),
+        claims.replace(r#""url":"#, r#""uri":"#),
         claims.replace(r.code_verifier().secret(), "short"),
         claims.replace(&format!(r#""base_url":"{}""#, r.base_url()), r#""base_url":"https://evil.example""#),
         "not json".to_owned(),
@@ -409,4 +411,100 @@ fn with_secrets_only_a_sealed_flow_opens() {
     assert_eq!(AuthRequest::open_flow(FlowInput::Request(&r), None).unwrap().unwrap(), r);
     assert!(AuthRequest::open_flow(FlowInput::Mapping, None).unwrap().is_none());
     assert_eq!(AuthRequest::open_flow(FlowInput::Text(&json), None).unwrap().unwrap(), r);
+}
+
+
+/// Issue 17 item 13: what RFC 7515/7519 say is the same opens — claims not understood (`jti`, anything) are
+/// ignored, NumericDates may be non-integer, `nbf` is honoured, `typ` is compared case-insensitively with or
+/// without `application/`, and header parameters other than those named are ignored — while what sealed flows
+/// never use is refused with a message that says what it is.
+#[test]
+fn what_the_rfcs_allow_opens_and_the_rest_is_refused_by_name() {
+    let r = flow();
+    let kid = kid_of(SECRET);
+    let s = secrets(&[SECRET]);
+    let claims = claims_json(&r, 1, T0, "");
+    let header = |typ: &str, extra: &str| {
+        format!(r#"{{"alg":"dir","enc":"A256GCM","kid":"{kid}","typ":"{typ}"{extra}}}"#)
+    };
+    let open = |h: &str, c: &str| AuthRequest::unseal_at(&forge(SECRET, h, c), &s, DEFAULT_SEAL_MAX_AGE, T0 + 1);
+    let ok = header("or-pkce-flow+jwt", "");
+    for c in [
+        claims_json(&r, 1, T0, &format!(r#","jti":"b5c1","nbf":{T0}"#)),
+        claims_json(&r, 1, T0, r#","admin":true,"aud":["x"]"#),
+        claims.replace(&format!(r#""iat":{T0}"#), &format!(r#""iat":{T0}.25"#)),
+        claims.replace(&format!(r#""exp":{}"#, T0 + 600), &format!(r#""exp":{}.5"#, T0 + 599)),
+        claims.replace(&format!(r#""iat":{T0}"#), &format!(r#""iat":{T0}e0"#)),
+    ] {
+        assert_eq!(open(&ok, &c).map(|f| f.state().to_owned()).unwrap(), r.state(), "{c}");
+    }
+    for h in [
+        header("application/or-pkce-flow+jwt", ""),
+        header("OR-PKCE-FLOW+JWT", ""),
+        header("Application/Or-Pkce-Flow+JWT", ""),
+        header("or-pkce-flow+jwt", r#","x-unknown":1,"jku":"https://ignored.example""#),
+    ] {
+        assert_eq!(code(open(&h, &claims)), "OK", "{h}");
+    }
+    let refused = |h: &str, c: &str, words: &str| {
+        let e = open(h, c).unwrap_err();
+        assert_eq!(e.code(), "SEALED_FLOW_INVALID", "{h} {c}");
+        assert!(e.to_string().contains(words), "{h}: {e}");
+    };
+    refused(&header("or-pkce-flow+jwt", r#","zip":"DEF""#), &claims, "compressed (zip)");
+    refused(&header("or-pkce-flow+jwt", r#","crit":["exp"]"#), &claims, "critical extensions (crit)");
+    refused(&header("or-pkce-flow+jwt", r#","cty":"JWT""#), &claims, "nested content (cty)");
+    refused(&header("JWT", ""), &claims, "another kind of token");
+    refused(&format!(r#"{{"alg":"dir","enc":"A256GCM","kid":"{kid}"}}"#), &claims, "no typ");
+    refused(&header("or-pkce-flow+jwt", r#","alg":"dir""#), &claims, "each once");
+    refused(&ok, &claims_json(&r, 1, T0, &format!(r#","nbf":{}"#, T0 + 120)), "not valid yet");
+    refused(&ok, &claims_json(&r, 2, T0, ""), "another version");
+    refused(&ok, &claims.replace(r#""v":1,"#, ""), "no version claim");
+    refused(&ok, &claims.replace(r#""url":"#, r#""uri":"#), "not those of a sealed flow");
+}
+
+/// Issue 17 item 8: seal and unseal agree on every input — seal() refuses a flow that would be longer than a
+/// browser keeps in one cookie (saying so), and whatever it makes, unseal() opens.
+#[test]
+fn seal_and_unseal_agree_on_every_size() {
+    let s = secrets(&[SECRET]);
+    let mut sealed_sizes = Vec::new();
+    for (cb_len, label) in [
+        (20, "a".to_owned()),
+        (200, "My app (someone@example.com)".to_owned()),
+        (800, "l".repeat(256)),
+        (600, "é".repeat(256)),
+        (2000, "x".to_owned()),
+        (2040, "é".repeat(256)),
+    ] {
+        let callback = format!("https://app.example/{}", "p".repeat(cb_len - 20));
+        let r = start_auth(&StartAuthOptions {
+            callback_url: Some(callback),
+            key_label: Some(label),
+            ..Default::default()
+        })
+        .unwrap();
+        match r.seal(&s) {
+            Ok(token) => {
+                assert!(token.len() <= MAX_SEALED_LEN);
+                assert_eq!(AuthRequest::unseal(&token, &s, DEFAULT_SEAL_MAX_AGE).unwrap(), r);
+                sealed_sizes.push(token.len());
+            }
+            Err(e) => {
+                assert_eq!(e.code(), "INVALID_ARGUMENT");
+                assert!(e.to_string().contains("a browser keeps in one cookie"), "{e}");
+            }
+        }
+    }
+    assert!(sealed_sizes.len() >= 3, "ordinary flows seal: {sealed_sizes:?}");
+    assert!(sealed_sizes[0] < 1000, "a short flow seals to under 1000 characters: {sealed_sizes:?}");
+    // At the documented maxima (a 2048-character callback URL, a 256-character label of 2-byte characters)
+    // the flow is too large for a cookie, and seal() says so.
+    let r = start_auth(&StartAuthOptions {
+        callback_url: Some(format!("https://app.example/{}", "%41".repeat(676))),
+        key_label: Some("é".repeat(256)),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(r.seal(&s).unwrap_err().code(), "INVALID_ARGUMENT");
 }
