@@ -157,20 +157,30 @@ impl Client {
             return Ok(c.clone());
         }
         ensure_crypto_provider();
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(self.inner.user_agent.clone())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true);
-        if !pooled {
-            builder = builder.pool_max_idle_per_host(0);
-        }
-        if loopback {
-            builder = builder.no_proxy();
-        }
-        let client = builder.build().map_err(|e| Error::Network {
-            detail: "could not build the HTTP client".into(),
+        let builder = || {
+            let mut builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(CONNECT_TIMEOUT)
+                .user_agent(self.inner.user_agent.clone())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true);
+            if !pooled {
+                builder = builder.pool_max_idle_per_host(0);
+            }
+            if loopback {
+                // Plain HTTP to the emulator needs no CA certificates (a slim image has none).
+                builder = builder.no_proxy().tls_certs_only(std::iter::empty());
+            }
+            builder
+        };
+        let built = match builder().build() {
+            // The system's verifier fails to build when the machine has no CA certificates: fall back to
+            // Mozilla's roots (webpki-root-certs), as Node does with its own bundle.
+            Err(_) if !loopback => builder().tls_certs_only(bundled_roots()).build(),
+            other => other,
+        };
+        let client = built.map_err(|e| Error::Network {
+            detail: "could not build the HTTP client (are CA certificates installed? e.g. `apt-get install ca-certificates`)".into(),
             source: Some(Box::new(e.without_url())),
         })?;
         pools[index] = Some(client.clone());
@@ -278,6 +288,11 @@ impl Client {
     }
 }
 
+/// Mozilla's root certificates, for a machine without its own.
+fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|c| reqwest::Certificate::from_der(c).ok())
+}
+
 fn timeout_error(timeout: Duration) -> Error {
     Error::Timeout {
         detail: format!("no complete answer from OpenRouter within {:.1}s", timeout.as_secs_f64()),
@@ -327,6 +342,37 @@ mod tests {
         let ok = Client::openrouter();
         assert_eq!(ok.base_url(), "https://openrouter.ai");
         assert!(default_user_agent().starts_with("openrouter-pkce/"));
+    }
+
+    /// Issue 17 item 10: with no CA certificates on the machine (`SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at
+    /// nothing makes rustls-native-certs find none), the loopback client needs none, and the remote one falls
+    /// back to the bundled roots instead of failing every call. Run in a child process (it sets the
+    /// environment): `cargo test` re-runs this test binary with the variables set.
+    #[test]
+    fn no_ca_certificates_break_nothing() {
+        if std::env::var_os("ORP_TEST_NO_CA").is_none() {
+            let me = std::env::current_exe().unwrap();
+            let out = std::process::Command::new(me)
+                .args(["--exact", "client::tests::no_ca_certificates_break_nothing", "--nocapture"])
+                .env("ORP_TEST_NO_CA", "1")
+                .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+                .env("SSL_CERT_DIR", "/nonexistent")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success() && text.contains("1 passed"), "{text}");
+            return;
+        }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        assert!(
+            reqwest::Client::builder().build().is_err(),
+            "the system verifier finds no roots here (the condition under test)"
+        );
+        let c = Client::openrouter();
+        for (loopback, pooled) in [(true, true), (true, false), (false, true), (false, false)] {
+            c.http(loopback, pooled).unwrap_or_else(|e| panic!("loopback={loopback}: {e}"));
+        }
+        assert!(bundled_roots().count() > 100);
     }
 
     #[test]

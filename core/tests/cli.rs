@@ -439,3 +439,23 @@ fn server_strings_reach_the_terminal_escaped() {
         assert!(text.contains("\\u{1b}]0;pwned\\u{7}"), "{command}: {text}");
     }
 }
+
+/// Issue 17 item 10: a machine without CA certificates (a slim image) still reaches the emulator on loopback
+/// over plain HTTP; before, every call failed ("could not build the HTTP client").
+#[test]
+fn loopback_http_needs_no_ca_certificates() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let no_ca = |c: &mut Command| {
+        c.env("SSL_CERT_FILE", "/nonexistent/ca.pem").env("SSL_CERT_DIR", "/nonexistent");
+    };
+    let mut login = cmd(dir.path());
+    login.args(["login", "--base-url", &emu.base_url]);
+    no_ca(&mut login);
+    let out = run(&mut login);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut status = cmd(dir.path());
+    status.args(["status", "--base-url", &emu.base_url]);
+    no_ca(&mut status);
+    assert!(run(&mut status).status.success());
+}
