@@ -10,7 +10,6 @@
  */
 
 const util = require('node:util')
-const readline = require('node:readline')
 const native = require('./native.js')
 
 const REDACTED = '<redacted>'
@@ -194,6 +193,24 @@ function keyArg(key) {
   throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `key` must be a string or an ApiKey')
 }
 
+const RUNTIME_ENV = native._runtimeEnvNames()
+
+/**
+ * Hand `process.env`'s view of the variables the core reads (key, config directory, base URL, browser) to
+ * the core: Bun does not pass changes made at run time on to native code.
+ */
+function syncEnv() {
+  native._setRuntimeEnv(RUNTIME_ENV.map((name) => (typeof process.env[name] === 'string' ? process.env[name] : null)))
+}
+
+/** `fn`, called after `syncEnv()`: for the functions whose result depends on the environment. */
+function withEnv(fn) {
+  return function (...args) {
+    syncEnv()
+    return fn.apply(this, args)
+  }
+}
+
 /** `fn` with its errors as `OpenRouterPkceError`; `params` names its positional arguments for type errors. */
 function sync(fn, params) {
   return function (...args) {
@@ -334,6 +351,7 @@ const verifyChallenge = sync(native.verifyChallenge, ['codeVerifier', 'codeChall
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
 const authUrl = sync(function authUrl(options) {
+  syncEnv()
   checkOptions('authUrl', options)
   return native.authUrl(options)
 })
@@ -344,6 +362,7 @@ const authUrl = sync(function authUrl(options) {
  * @throws {OpenRouterPkceError} `INVALID_CALLBACK_URL`, `INVALID_METHOD`, `INVALID_ARGUMENT`
  */
 const startAuth = sync(function startAuth(options) {
+  syncEnv()
   checkOptions('startAuth', options)
   return native.startAuth(options)
 })
@@ -531,6 +550,7 @@ function checkSignal(signal) {
  * (before or during the call) drops the call in the core at once and rejects with `CANCELLED`.
  */
 async function cancellable(fn, self, args, signal, names) {
+  syncEnv()
   checkSignal(signal)
   checkText(args, names)
   // Nothing is started for an aborted signal: the core's CANCELLED at once.
@@ -622,38 +642,91 @@ async function runKeyInfo(fns, self, key, options) {
 
 // ----------------------------------------------------------------------------------------- One click
 
+/** The longest pasted line the core looks at; one byte more is read, so the core refuses a longer line. */
+const MAX_PASTED_LINE = native._maxPastedLine()
+
 /**
- * Pasted lines from stdin for one login: a readline interface opened on the first question and closed
- * when the login ends (so stdin never keeps the process alive). Lines that arrive before they are asked
- * for are kept in order; end of input answers `null`.
+ * Pasted lines from stdin for one login, read on the first question and released when the login ends (so
+ * stdin never keeps the process alive). Lines that arrive before they are asked for are kept in order; end
+ * of input answers `null`. A line is cut after `MAX_PASTED_LINE + 1` bytes (the rest comes as the next line),
+ * so an endless one (`< /dev/zero`) costs bounded memory and is refused as malformed; bytes that are not
+ * UTF-8 become U+FFFD, refused the same way, never echoed.
  */
 function stdinLines() {
-  let rl = null
+  let reading = false
   let closed = false
+  let partial = []
+  let partialBytes = 0
   const queued = []
   const waiting = []
+  const decoder = new TextDecoder('utf-8')
+  const deliver = (line) => {
+    const w = waiting.shift()
+    if (w) w(line)
+    else queued.push(line)
+  }
+  const flush = () => {
+    const bytes = Buffer.concat(partial, partialBytes)
+    partial = []
+    partialBytes = 0
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length
+    deliver(decoder.decode(bytes.subarray(0, end)))
+  }
+  const onData = (chunk) => {
+    let start = 0
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(0x0a, start)
+      const room = MAX_PASTED_LINE + 1 - partialBytes
+      const stop = nl === -1 ? chunk.length : nl
+      if (stop - start >= room) {
+        partial.push(chunk.subarray(start, start + room))
+        partialBytes += room
+        start += room
+        flush()
+        continue
+      }
+      partial.push(chunk.subarray(start, stop))
+      partialBytes += stop - start
+      if (nl === -1) break
+      flush()
+      start = nl + 1
+    }
+    // Hold back what nobody asked for yet beyond a few lines: stdin waits (bounded memory).
+    if (queued.length > 3) process.stdin.pause()
+  }
+  const onEnd = () => {
+    if (partialBytes > 0) flush()
+    closed = true
+    for (const w of waiting.splice(0)) w(null)
+    stop()
+  }
+  const stop = () => {
+    if (!reading) return
+    reading = false
+    process.stdin.off('data', onData)
+    process.stdin.off('end', onEnd)
+    process.stdin.pause()
+  }
   return {
     ask(prompt) {
-      if (queued.length > 0) return Promise.resolve(queued.shift())
-      if (closed) return Promise.resolve(null)
-      if (rl === null) {
-        rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: false })
-        rl.on('line', (line) => {
-          const w = waiting.shift()
-          if (w) w(line)
-          else queued.push(line)
-        })
-        rl.on('close', () => {
-          closed = true
-          for (const w of waiting.splice(0)) w(null)
-        })
+      if (queued.length > 0) {
+        const line = queued.shift()
+        if (reading && queued.length <= 3) process.stdin.resume()
+        return Promise.resolve(line)
       }
+      if (closed) return Promise.resolve(null)
+      if (!reading) {
+        reading = true
+        process.stdin.on('data', onData)
+        process.stdin.on('end', onEnd)
+      }
+      process.stdin.resume()
       process.stderr.write(prompt)
       return new Promise((resolve) => waiting.push(resolve))
     },
     close() {
       closed = true
-      if (rl !== null) rl.close()
+      stop()
       for (const w of waiting.splice(0)) w(null)
     },
   }
@@ -673,6 +746,7 @@ function abortedError() {
 
 /** The JS half of `login()`: the UI callbacks, the AbortSignal, errors. The flow is the core's. */
 async function runLogin(nativeLogin, self, options) {
+  syncEnv()
   checkOptions('login', options)
   const opts = options === undefined || options === null ? {} : options
   const { signal, onUrl, ...rest } = opts
@@ -732,7 +806,7 @@ function login(options) {
  * @type {() => string | null}
  * @throws {OpenRouterPkceError} `STORAGE`
  */
-const loadKey = sync(native.loadKey)
+const loadKey = sync(withEnv(native.loadKey))
 
 /**
  * Store a key (a string or an `ApiKey`) in the key file: mode 0600 in a 0700 directory, written
@@ -741,9 +815,9 @@ const loadKey = sync(native.loadKey)
  * @returns {string}
  * @throws {OpenRouterPkceError} `STORAGE` or `INVALID_ARGUMENT`
  */
-const saveKey = sync(function saveKey(key) {
+const saveKey = sync(withEnv(function saveKey(key) {
   return native._saveKey(keyArg(key))
-}, ['key'])
+}), ['key'])
 
 /**
  * Delete the stored key and print (on stderr) its settings URL, where it can be revoked: deleting the
@@ -751,16 +825,16 @@ const saveKey = sync(function saveKey(key) {
  * @returns {void}
  * @throws {OpenRouterPkceError} `STORAGE`
  */
-const logout = sync(function logout() {
+const logout = sync(withEnv(function logout() {
   process.stderr.write(`${native._logout()}\n`)
-})
+}))
 
 /**
  * The key file's path (whether or not it exists).
  * @type {() => string}
  * @throws {OpenRouterPkceError} `STORAGE`
  */
-const keyPath = sync(native.keyPath)
+const keyPath = sync(withEnv(native.keyPath))
 
 /**
  * A configured OpenRouter client: `new Client({baseUrl?, timeoutMs?, userAgent?})`, with
@@ -771,6 +845,7 @@ class Client extends native.Client {
   constructor(options) {
     checkText([options], ['options'])
     checkOptions('Client', options, 'client')
+    syncEnv()
     try {
       super(options)
     } catch (e) {

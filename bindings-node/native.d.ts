@@ -170,6 +170,12 @@ export declare function _login(options: LoginOpts | undefined | null, showUrl: (
 export declare function _logout(): string
 
 /**
+ * Internal: the longest pasted line the core looks at (`openrouter_pkce::MAX_RESPONSE_LEN`); the JS layer's
+ * stdin reader cuts a line one byte after it.
+ */
+export declare function _maxPastedLine(): number
+
+/**
  * Internal: the flow handed to `completeAuth` — an `AuthRequest`, its JSON string or sealed string, or a
  * plain object — by the core's rule (with `secrets`, only a sealed string). `null`: a plain object without
  * `secrets`, which the package turns into a flow with `AuthRequest.fromJSON`.
@@ -192,11 +198,20 @@ export declare function _publicApi(): Array<ApiName>
  */
 export declare function _registerErrorClass(errorClass: unknown): void
 
+/**
+ * Internal: the environment variables the JS layer hands to the core before each call (the core's
+ * `env::RUNTIME_VARS`), since Bun does not pass `process.env` changes made at run time to native code.
+ */
+export declare function _runtimeEnvNames(): Array<string>
+
 /** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
 export declare function _saveKey(key: string): string
 
 /** Internal: seal `request` with the first of `secrets`. Use `request.seal(secrets)` from the package. */
 export declare function _sealFlow(request: AuthRequest, secretsList: Array<string | Uint8Array>): string
+
+/** Internal: the current `process.env` values of `_runtimeEnvNames()`, in that order (`null`: unset). */
+export declare function _setRuntimeEnv(values: Array<string | undefined | null>): void
 
 /**
  * Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's

@@ -4,9 +4,9 @@
 VENV ?= .venv
 PY = $(VENV)/bin/python
 PY_DEPS = 'maturin>=1.7,<2' pytest mypy nbclient ipykernel nbformat
-# The web recipes (examples/fastapi, examples/flask), the scale test, and an independent JOSE library for
-# the sealed-flow interop tests: pinned.
-PY_WEB_DEPS = fastapi==0.165.0 uvicorn==0.54.0 redis==8.1.0 flask==3.1.3 joserfc==1.8.0
+# The web recipes (examples/fastapi, examples/flask), the scale test, FastAPI's TestClient (httpx2, for
+# tests/python/test_recipes_forged.py), and an independent JOSE library for the sealed-flow interop tests: pinned.
+PY_WEB_DEPS = fastapi==0.165.0 uvicorn==0.54.0 redis==8.1.0 flask==3.1.3 joserfc==1.8.0 httpx2==2.16.2
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
 .PHONY: python-venv python-build python-test python-bench python-demo python-wheel

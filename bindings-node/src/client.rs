@@ -46,7 +46,7 @@ fn call_options(o: Option<CallOpts>) -> CallOptions {
 
 pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
     static DEFAULT: OnceLock<openrouter_pkce::Client> = OnceLock::new();
-    DEFAULT.get_or_init(openrouter_pkce::Client::openrouter)
+    DEFAULT.get_or_init(openrouter_pkce::Client::from_environment)
 }
 
 async fn exchange(

@@ -41,3 +41,23 @@ pub fn public_api() -> Vec<ApiName> {
         .map(|(name, kind)| ApiName { name: (*name).to_owned(), kind: kind.as_str().to_owned() })
         .collect()
 }
+
+/// Internal: the environment variables the JS layer hands to the core before each call (the core's
+/// `env::RUNTIME_VARS`), since Bun does not pass `process.env` changes made at run time to native code.
+#[napi(js_name = "_runtimeEnvNames")]
+pub fn runtime_env_names() -> Vec<&'static str> {
+    openrouter_pkce::env::RUNTIME_VARS.to_vec()
+}
+
+/// Internal: the current `process.env` values of `_runtimeEnvNames()`, in that order (`null`: unset).
+#[napi(js_name = "_setRuntimeEnv")]
+pub fn set_runtime_env(values: Vec<Option<String>>) {
+    openrouter_pkce::env::set_runtime_values(values);
+}
+
+/// Internal: the longest pasted line the core looks at (`openrouter_pkce::MAX_RESPONSE_LEN`); the JS layer's
+/// stdin reader cuts a line one byte after it.
+#[napi(js_name = "_maxPastedLine")]
+pub fn max_pasted_line() -> u32 {
+    openrouter_pkce::MAX_RESPONSE_LEN as u32
+}

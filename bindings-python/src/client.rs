@@ -22,7 +22,7 @@ fn call_options(base_url: Option<String>, timeout: Option<f64>) -> CallOptions {
 /// The client of the module-level functions (`https://openrouter.ai`, the core's defaults).
 fn default_client() -> &'static Client {
     static DEFAULT: OnceLock<Client> = OnceLock::new();
-    DEFAULT.get_or_init(|| Client { inner: core::Client::openrouter() })
+    DEFAULT.get_or_init(|| Client { inner: core::Client::from_environment() })
 }
 
 /// A configured OpenRouter client: its own base URL, deadline and User-Agent, and one pooled HTTP

@@ -28,7 +28,7 @@ const LIST_SEPARATOR: char = ':';
 ///
 /// `Err` carries a short reason (program names only, never the URL).
 pub fn open_browser(url: &str) -> Result<(), String> {
-    let env = std::env::var(ENV_BROWSER).ok().filter(|v| !v.trim().is_empty());
+    let env = crate::env::var(ENV_BROWSER).ok().filter(|v| !v.trim().is_empty());
     open_browser_with(env.as_deref(), url)
 }
 

@@ -55,6 +55,8 @@ pub struct CallOptions {
 
 struct Inner {
     base_url: String,
+    /// [`Client::from_environment`]: the base URL is [`default_base_url`] at each call.
+    follows_environment: bool,
     timeout: Duration,
     user_agent: String,
     /// The HTTP clients, per fork generation, indexed by [`pool_index`]: through the environment's proxies
@@ -119,8 +121,23 @@ impl Client {
             None => default_user_agent(),
         };
         Ok(Client {
-            inner: Arc::new(Inner { base_url, timeout: options.timeout, user_agent, http: Mutex::new(None) }),
+            inner: Arc::new(Inner {
+                base_url,
+                follows_environment: false,
+                timeout: options.timeout,
+                user_agent,
+                http: Mutex::new(None),
+            }),
         })
+    }
+
+    /// The client of the bindings' module-level functions: default settings, and the base URL read at each
+    /// call ([`default_base_url`]: `OPENROUTER_PKCE_BASE_URL`, else OpenRouter), so a program that sets the
+    /// variable after the first call is followed.
+    pub fn from_environment() -> Client {
+        let mut inner = Arc::into_inner(Client::openrouter().inner).expect("a new client is not shared");
+        inner.follows_environment = true;
+        Client { inner: Arc::new(inner) }
     }
 
     /// A client for `https://openrouter.ai` with default settings.
@@ -131,6 +148,12 @@ impl Client {
     /// The client's base URL (normalised, no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The base URL a call without its own goes to now: [`Client::base_url`], or for
+    /// [`Client::from_environment`] the environment's at this moment.
+    pub fn effective_base_url(&self) -> String {
+        if self.inner.follows_environment { default_base_url() } else { self.inner.base_url.clone() }
     }
 
     /// The client's default deadline per call.
@@ -191,7 +214,7 @@ impl Client {
     pub(crate) fn resolve(&self, call: &CallOptions) -> Result<(String, Duration)> {
         let base = match &call.base_url {
             Some(b) => normalize_base_url(b)?,
-            None => self.inner.base_url.clone(),
+            None => self.effective_base_url(),
         };
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         check_timeout(timeout)?;

@@ -98,7 +98,7 @@ pub fn logout_message(removed: Option<&ApiKey>, path: &str) -> String {
         ),
         None => format!("No stored key to delete ({path})."),
     };
-    if std::env::var_os(crate::store::ENV_KEY).is_some_and(|v| !v.to_string_lossy().trim().is_empty()) {
+    if crate::env::var_os(crate::store::ENV_KEY).is_some_and(|v| !v.to_string_lossy().trim().is_empty()) {
         text.push_str(&format!("\nNote: {} is still set in your environment.", crate::store::ENV_KEY));
     }
     text

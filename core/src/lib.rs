@@ -45,6 +45,7 @@ mod client;
 pub mod contract;
 #[cfg(feature = "emulator")]
 pub mod emulator;
+pub mod env;
 mod error;
 mod exchange;
 pub mod login;

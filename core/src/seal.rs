@@ -276,7 +276,8 @@ impl AuthRequest {
         plaintext.fill(0);
         let sealed = sealed?;
         let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
-        let token = format!("{header_b64}..{}.{}.{}", B64.encode(iv), B64.encode(ciphertext), B64.encode(tag));
+        let token =
+            format!("{header_b64}..{}.{}.{}", B64.encode(iv), B64.encode(ciphertext), B64.encode(tag));
         if token.len() > MAX_SEALED_LEN {
             return Err(Error::invalid_argument(format!(
                 "this flow would seal to {} characters, more than the {MAX_SEALED_LEN} a browser keeps in one cookie \
@@ -364,13 +365,17 @@ impl AuthRequest {
             return Err(refused("it is compressed (zip), which sealed flows never are"));
         }
         if header.crit.is_some() {
-            return Err(refused("its header lists critical extensions (crit), which this library does not implement"));
+            return Err(refused(
+                "its header lists critical extensions (crit), which this library does not implement",
+            ));
         }
         if header.cty.is_some() {
             return Err(refused("it declares nested content (cty), which sealed flows never carry"));
         }
         if !encrypted_key.is_empty() {
-            return Err(refused("it carries an encrypted key, but sealed flows use direct encryption (alg dir)"));
+            return Err(refused(
+                "it carries an encrypted key, but sealed flows use direct encryption (alg dir)",
+            ));
         }
         let Some(key) = secrets.keys.iter().find(|k| k.kid == header.kid) else {
             return Err(refused("it was sealed with a secret that is not (or no longer) in the list"));
@@ -395,7 +400,9 @@ impl AuthRequest {
             None => return Err(refused("its content has no version claim `v`: not a sealed flow")),
         }
         let Ok(claims) = claims else {
-            return Err(refused("its claims are not those of a sealed flow (a flow field is missing or mistyped)"));
+            return Err(refused(
+                "its claims are not those of a sealed flow (a flow field is missing or mistyped)",
+            ));
         };
         let dates = [Some(claims.iat), Some(claims.exp), claims.nbf];
         if dates.into_iter().flatten().any(|d| !(d.is_finite() && d >= 0.0)) {

@@ -34,7 +34,7 @@ const APP_DIR: &str = "openrouter-pkce";
 /// or `$HOME/.config/openrouter-pkce`; on macOS `~/Library/Application Support/openrouter-pkce`; on Windows
 /// `%APPDATA%\openrouter-pkce`. Fails with `STORAGE` when none of these can be found.
 pub fn config_dir() -> Result<PathBuf> {
-    config_dir_from(|name| std::env::var_os(name))
+    config_dir_from(crate::env::var_os)
 }
 
 /// [`config_dir`] with the environment supplied by the caller.
@@ -110,7 +110,7 @@ pub fn load_key() -> Result<Option<String>> {
 /// [`load_key`] with where the key came from: `None` for [`ENV_KEY`], else the key file's path. The one
 /// rule for every reader of "the key in use" (the library, `token`, `status`, `whoami`).
 pub fn key_in_use() -> Result<Option<(String, Option<PathBuf>)>> {
-    let env = match std::env::var(ENV_KEY) {
+    let env = match crate::env::var(ENV_KEY) {
         Ok(v) => Some(v),
         Err(std::env::VarError::NotPresent) => None,
         Err(std::env::VarError::NotUnicode(_)) => {

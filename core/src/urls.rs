@@ -17,7 +17,8 @@ pub const ENV_BASE_URL: &str = "OPENROUTER_PKCE_BASE_URL";
 /// The base URL used when none is passed: [`ENV_BASE_URL`] when it is set to a valid base URL, else
 /// [`DEFAULT_BASE_URL`]. An invalid value is reported once on stderr and ignored.
 pub fn default_base_url() -> String {
-    let Some(value) = std::env::var(ENV_BASE_URL).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    let Some(value) =
+        crate::env::var(ENV_BASE_URL).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     else {
         return DEFAULT_BASE_URL.to_owned();
     };

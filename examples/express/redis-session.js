@@ -6,12 +6,14 @@
 //   REDIS_URL=redis://127.0.0.1:6379 OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:<emulator port> \
 //     node examples/express/redis-session.js
 
+const { randomBytes } = require('node:crypto')
 const express = require('express')
 const session = require('express-session')
 const { RedisStore } = require('connect-redis')
 const { createClient } = require('redis')
 const { startAuth, completeAuth, keyInfo, OpenRouterPkceError } = require('openrouter-pkce')
 
+const PREFIX = 'orpkce-example:'
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const page = (body) =>
   `<!doctype html><meta charset="utf-8"><title>Connect OpenRouter</title><body>${body}</body>`
@@ -50,7 +52,7 @@ function createApp({ publicUrl, redis, sessionSecret, baseUrl, currentUser }) {
   const user = currentUser || ((req) => /(?:^|;\s*)user=([^;]+)/.exec(req.get('cookie') || '')?.[1] || 'demo-user')
   app.use(
     session({
-      store: new RedisStore({ client: redis, prefix: 'orpkce-example:', ttl: 600 }),
+      store: new RedisStore({ client: redis, prefix: `${PREFIX}sess:`, ttl: 600 }),
       name: 'sid',
       secret: sessionSecret,
       resave: false,
@@ -60,26 +62,41 @@ function createApp({ publicUrl, redis, sessionSecret, baseUrl, currentUser }) {
   )
 
   app.get('/login', (req, res, next) => {
-    const request = startAuth({ callbackUrl: `${publicUrl()}/callback`, keyLabel: `Example app (${user(req)})`, baseUrl })
-    req.session.openrouterFlow = request.toDict() // server-side only: it holds the verifier
-    req.session.save((err) => (err ? next(err) : res.redirect(302, request.url)))
+    // A new session id for every login: an id planted in the browser beforehand (session fixation) ends
+    // here. (Copy over anything else your app keeps in the session.)
+    req.session.regenerate(async (err) => {
+      if (err) return next(err)
+      try {
+        const request = startAuth({ callbackUrl: `${publicUrl()}/callback`, keyLabel: `Example app (${user(req)})`, baseUrl })
+        // The flow under its own key (server-side only: it holds the verifier); the session holds its id.
+        // /callback takes it with GETDEL, which only one of two racing callbacks can win.
+        const flowId = randomBytes(32).toString('base64url')
+        await redis.set(`${PREFIX}flow:${flowId}`, JSON.stringify(request.toDict()), { EX: 600 })
+        req.session.openrouterFlowId = flowId
+        req.session.save((err) => (err ? next(err) : res.redirect(302, request.url)))
+      } catch (e) {
+        next(e)
+      }
+    })
   })
 
   app.get('/callback', async (req, res, next) => {
-    const flow = req.session.openrouterFlow
-    if (!flow) {
-      return res.status(400).send(page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>'))
-    }
-    delete req.session.openrouterFlow // single use, whatever happens next
+    const flowId = req.session.openrouterFlowId
+    let saved
     try {
-      await new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())))
+      // Single use, whatever happens next: the flow is gone from Redis before the exchange.
+      saved = flowId ? await redis.getDel(`${PREFIX}flow:${flowId}`) : null
     } catch (err) {
       return next(err)
     }
+    if (!saved) {
+      return res.status(400).send(page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>'))
+    }
     try {
-      const query = req.originalUrl.slice(req.originalUrl.indexOf('?'))
-      const key = await completeAuth(flow, query)
-      await redis.set(`orpkce-example:key:${user(req)}`, key.key) // your database; encrypt at rest
+      // The path + query as Express gives it (right behind a reverse proxy too); the exchange goes to our
+      // baseUrl, never to one read back from storage.
+      const key = await completeAuth(JSON.parse(saved), req.originalUrl, { baseUrl })
+      await redis.set(`${PREFIX}key:${user(req)}`, key.key) // your database; encrypt at rest
       const info = await keyInfo(key.key, { baseUrl })
       res.send(
         page(
@@ -95,8 +112,15 @@ function createApp({ publicUrl, redis, sessionSecret, baseUrl, currentUser }) {
     }
   })
 
-  // The session store (or anything else) failed: a clear page, never a stack trace.
+  // The session store (or anything else) failed: a clear page, never a stack trace. Never a dropped
+  // connection either: behind nginx that takes the instance out of rotation.
   app.use((err, req, res, _next) => {
+    // express-session saves (or touches) the session while a response is being sent. When Redis fails
+    // then, that answer is already on its way and express-session finishes it: a second one would throw
+    // ERR_HTTP_HEADERS_SENT, and Express would destroy the connection.
+    if (res.headersSent) return
+    // Nothing to save with this page: saving would fail the same way, too late for this handler.
+    req.session = null
     res.status(503).send(page('<p data-code="STORE_UNAVAILABLE">The session store is unavailable right now. Please try again in a moment.</p>'))
   })
 

@@ -73,8 +73,10 @@ function createApp({ publicUrl, secrets, baseUrl, keys = new Map(), currentUser 
       return res.status(400).send(page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>'))
     }
     try {
-      // The path + query as Express gives it: right behind a reverse proxy too.
-      const key = await completeAuth(sealed, req.originalUrl, { secrets })
+      // `sealed` is whatever the browser sent (cookie-parser even turns a `j:{…}` cookie into an object):
+      // with `secrets`, only a sealed string opens, and the exchange goes to our baseUrl, never to one read
+      // from the cookie. The path + query as Express gives it: right behind a reverse proxy too.
+      const key = await completeAuth(sealed, req.originalUrl, { secrets, baseUrl })
       const user = currentUser(req)
       await keys.set(user, key.key) // store it encrypted at rest; never show or log key.key
       const info = await keyInfo(key.key, { baseUrl })

@@ -70,7 +70,8 @@ def create_app(*, public_url: str, redis_url: str, base_url: str | None = None) 
         else:
             try:
                 flow = orp.AuthRequest.from_json(saved)
-                key = await orp.complete_auth_async(flow, "?" + request.url.query)
+                # The exchange goes to our base_url, never to one read back from the store.
+                key = await orp.complete_auth_async(flow, "?" + request.url.query, base_url=base_url)
                 user = current_user(request)
                 await store.set(f"{PREFIX}key:{user}", key.key)  # your database; encrypt at rest
                 info = await orp.key_info_async(key, base_url=base_url)

@@ -58,7 +58,11 @@ def create_app(*, public_url: str, secrets: list[str], base_url: str | None = No
             response = page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>', 400)
         else:
             try:
-                key = await orp.complete_auth_async(sealed, "?" + request.url.query, secrets=secrets)
+                # Whatever the browser sent: with secrets only a sealed flow opens, and the exchange goes to
+                # our base_url, never to one read from the cookie.
+                key = await orp.complete_auth_async(
+                    sealed, "?" + request.url.query, secrets=secrets, base_url=base_url
+                )
                 user = current_user(request)
                 keys[user] = key.key
                 info = await orp.key_info_async(key, base_url=base_url)

@@ -50,7 +50,10 @@ def create_app(*, public_url: str, secrets: list[str], base_url: str | None = No
             response = make_response(page('<p data-code="NO_FLOW">No login in progress.</p><a href="/login">Start again</a>'), 400)
         else:
             try:
-                key = orp.complete_auth(sealed, "?" + request.query_string.decode("ascii", "replace"), secrets=secrets)
+                # Whatever the browser sent: with secrets only a sealed flow opens, and the exchange goes to
+                # our base_url, never to one read from the cookie.
+                query = "?" + request.query_string.decode("ascii", "replace")
+                key = orp.complete_auth(sealed, query, secrets=secrets, base_url=base_url)
                 keys[current_user()] = key.key
                 info = orp.key_info(key, base_url=base_url)
                 response = make_response(

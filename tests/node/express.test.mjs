@@ -1,13 +1,17 @@
-// The Express example (examples/express/server.js: the flow sealed into a cookie) against the emulator,
-// following every redirect by hand.
+// The Express examples against the emulator, following every redirect by hand: examples/express/server.js
+// (the flow sealed into a cookie) and examples/express/redis-session.js (the flow in Redis; these tests
+// start a redis-server of their own and are skipped without one).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Emulator } from 'openrouter-pkce'
 import { ROOT } from './_helpers.mjs'
+import { NO_REDIS, burst, consent, listen, setCookie, startRedis } from './_recipes.mjs'
 
-const { createApp } = createRequire(import.meta.url)(join(ROOT, 'examples', 'express', 'server.js'))
+const require = createRequire(import.meta.url)
+const { createApp } = require(join(ROOT, 'examples', 'express', 'server.js'))
+const redisRecipe = require(join(ROOT, 'examples', 'express', 'redis-session.js'))
 const SECRET = 'an example sealing secret, 32 bytes or more'
 
 test('sealed cookie: /login → consent → /callback shows a masked key; escaped; replay and bad cookies refused', async () => {
@@ -73,4 +77,73 @@ test('sealed cookie: /login → consent → /callback shows a masked key; escape
     await new Promise((r) => server.close(r))
     await emu.stop()
   }
+})
+
+/** The Redis recipe on a free port, with its own redis-server and the emulator; `t.after` cleans up. */
+async function redisApp(t) {
+  const emu = new Emulator()
+  await emu.start()
+  t.after(() => emu.stop())
+  const store = await startRedis()
+  t.after(() => store.stop())
+  const redis = redisRecipe.redisClient(store.url)
+  await redis.connect()
+  t.after(() => redis.destroy())
+  const app = await listen((publicUrl) => redisRecipe.createApp({ publicUrl, redis, sessionSecret: SECRET, baseUrl: emu.baseUrl }))
+  t.after(() => app.close())
+  const get = (path, cookie) => fetch(`${app.origin}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} })
+  return { emu, redis, app, get }
+}
+
+test('redis session: 30 identical callbacks racing for one flow send exactly one exchange', { skip: NO_REDIS }, async (t) => {
+  const { emu, app, get } = await redisApp(t)
+  const login = await get('/login')
+  assert.equal(login.status, 302)
+  const sid = setCookie(login, 'sid')
+  assert.match(sid, /^sid=s%3A/)
+  const path = await consent(login.headers.get('location'))
+  // All 30 arrive at once. Deleting the flow from the session and saving it let every one through that
+  // had loaded the session before the first save (all 30 here; 2–28 on three instances).
+  const answers = await burst(app.origin, path, sid, 30)
+  assert.equal(emu.requestCount('exchange'), 1, 'exchanges sent for one flow')
+  const ok = answers.filter(({ status, body }) => status === 200 && body.includes('data-code="OK"'))
+  const noFlow = answers.filter(({ status, body }) => status === 400 && body.includes('data-code="NO_FLOW"'))
+  assert.equal(ok.length, 1)
+  assert.equal(noFlow.length, 29)
+})
+
+test('redis session: a bare /callback (no query) sends no exchange', { skip: NO_REDIS }, async (t) => {
+  const { emu, get } = await redisApp(t)
+  const login = await get('/login')
+  const sid = setCookie(login, 'sid')
+  // `originalUrl.slice(originalUrl.indexOf('?'))` made "k" of it, and "k" went out as a pasted code.
+  const bare = await get('/callback', sid)
+  const html = await bare.text()
+  assert.equal(bare.status, 400)
+  assert.match(html, /data-code="INVALID_ARGUMENT"/)
+  assert.equal(emu.requestCount('exchange'), 0)
+})
+
+test('redis session: /login gives a new session id; a planted one cannot finish the flow', { skip: NO_REDIS }, async (t) => {
+  const { emu, get } = await redisApp(t)
+  // The attacker gets a valid session id of their own and plants it in the victim's browser.
+  const planted = setCookie(await get('/login', 'user=mallory'), 'sid')
+  assert.ok(planted)
+  const login = await get('/login', `${planted}; user=victim`)
+  assert.equal(login.status, 302)
+  const fresh = setCookie(login, 'sid')
+  assert.ok(fresh, '/login sets a session cookie')
+  assert.notEqual(fresh, planted)
+  const path = await consent(login.headers.get('location'))
+  // The planted id leads to nothing any more: not the victim's flow, not the attacker's old one.
+  const withPlanted = await get(path, `${planted}; user=mallory`)
+  assert.equal(withPlanted.status, 400)
+  assert.match(await withPlanted.text(), /data-code="NO_FLOW"/)
+  assert.equal(emu.requestCount('exchange'), 0)
+  const own = await get(path, `${fresh}; user=victim`)
+  const html = await own.text()
+  assert.equal(own.status, 200, html)
+  assert.match(html, /data-code="OK"/)
+  assert.match(html, /<b data-user>victim<\/b>/)
+  assert.equal(emu.requestCount('exchange'), 1)
 })

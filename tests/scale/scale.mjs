@@ -6,13 +6,18 @@
 //
 // Per variant: 300 flows, 50 at a time, each /login on a random instance and /callback on a different one;
 // one instance drained, killed (SIGKILL) and restarted mid-run; then a replayed callback, a callback
-// presented with another user's cookie, key rotation (sealed) or Redis stopped and restarted (store).
+// presented with another user's cookie, and key rotation (sealed) or, for the store variants, 30 identical
+// callbacks racing for one flow (exactly one exchange) and Redis dying under traffic, twice: hung
+// (SIGSTOP) then SIGKILLed while requests are in flight — every request gets a whole HTTP answer (the
+// page or the 503 page, no reset, no connection dropped after an answer), no instance dies, every one
+// serves whole flows again once Redis is back.
 // Prints a summary table (flows/s, p50/p99 of /callback) and writes it as JSON to $SCALE_REPORT if set.
 // Exits 1 on any failed check.
 
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -95,6 +100,10 @@ class Proc {
     })
   }
 
+  signal(sig) {
+    if (this.alive()) this.child.kill(sig)
+  }
+
   alive() {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null
   }
@@ -129,7 +138,10 @@ class Jar {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
   take(res) {
-    for (const line of res.headers.getSetCookie()) {
+    this.takeLines(res.headers.getSetCookie())
+  }
+  takeLines(setCookies) {
+    for (const line of setCookies) {
       const [pair, ...attrs] = line.split(';')
       const i = pair.indexOf('=')
       const name = pair.slice(0, i).trim()
@@ -166,9 +178,65 @@ class Balancer {
       this.inflight[i]--
     }
   }
+  /** `get`, but a request that got no whole HTTP answer (reset, closed early, truncated) is `{ error }`. */
+  async probe(i, path, jar) {
+    try {
+      return await this.get(i, path, jar)
+    } catch (e) {
+      return { status: null, error: e.cause?.code || e.cause?.message || e.message }
+    }
+  }
   async drain(i) {
     this.live.delete(i)
     while (this.inflight[i] > 0) await sleep(10)
+  }
+}
+
+/**
+ * The storm's client: keep-alive connections to the instances, as nginx keeps them to its upstreams. It
+ * counts the connections an instance closed within a second of a whole answer that did not say
+ * `Connection: close` (Node and uvicorn keep idle connections 5 s): nginx would send its next request on
+ * such a connection, get a reset and take the instance out of rotation.
+ */
+class KeepAliveClient {
+  constructor() {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 100 })
+    this.dropped = 0
+    this.closing = false
+  }
+  /** One GET: `{ status, location, body }`, or `{ status: null, error }` when no whole answer came. */
+  get(port, path, jar) {
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path, agent: this.agent, headers: { cookie: jar.header() } })
+      req.setTimeout(30000, () => req.destroy(new Error('timeout')))
+      let sock = null
+      req.on('socket', (socket) => {
+        sock = socket
+        socket.answeredAt = null // busy with this request
+        if (socket.watched) return
+        socket.watched = true
+        socket.on('close', () => {
+          if (!this.closing && socket.answeredAt !== null && Date.now() - socket.answeredAt < 1000) this.dropped++
+        })
+      })
+      req.on('error', (e) => resolve({ status: null, error: e.code || e.message }))
+      req.on('response', (res) => {
+        const chunks = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('error', (e) => resolve({ status: null, error: e.code || e.message }))
+        res.on('aborted', () => resolve({ status: null, error: 'aborted' }))
+        res.on('end', () => {
+          if (!res.complete) return resolve({ status: null, error: 'truncated' })
+          if (!/close/i.test(res.headers.connection || '')) sock.answeredAt = Date.now()
+          jar.takeLines(res.headers['set-cookie'] || [])
+          resolve({ status: res.statusCode, location: res.headers.location, body: Buffer.concat(chunks).toString() })
+        })
+      })
+    })
+  }
+  close() {
+    this.closing = true
+    this.agent.destroy()
   }
 }
 
@@ -311,6 +379,26 @@ async function runVariant(name, emu, redisPort) {
       check(replay.status === 400 && replay.page.code === expected, `${name}: replayed callback answered ${replay.status} ${replay.page.code}, expected ${expected}`)
     }
 
+    if (v.store) {
+      // ---- 30 identical callbacks for one flow at once, spread over the three instances (on connections
+      // opened beforehand, so that they arrive together): the flow is taken atomically, so exactly one of
+      // them reaches OpenRouter.
+      const begun = await begin(lb, 0, `race-${name}`)
+      const client = new KeepAliveClient()
+      const answers = []
+      const before = emu.requestCount('exchange')
+      try {
+        await Promise.all(Array.from({ length: 30 }, (_, k) => client.get(instances[k % 3].port, '/warm-up', new Jar())))
+        answers.push(...(await Promise.all(Array.from({ length: 30 }, (_, k) => client.get(instances[k % 3].port, begun.path, begun.jar.clone())))))
+      } finally {
+        client.close()
+      }
+      const sent = emu.requestCount('exchange') - before
+      const won = answers.filter((a) => a.status === 200 && parsePage(a.body).code === 'OK').length
+      result.racingCallbacks = { exchanges: sent, ok: won, noFlow: answers.filter((a) => a.status === 400 && parsePage(a.body).code === 'NO_FLOW').length }
+      check(sent === 1 && won === 1, `${name}: 30 racing callbacks of one flow sent ${sent} exchanges (${won} OK)`)
+    }
+
     // ---- Another user's cookie: refused; the other user's flow still completes.
     {
       const alice = await begin(lb, 0, `alice-${name}`)
@@ -347,7 +435,19 @@ async function runVariant(name, emu, redisPort) {
   }
 }
 
-/** Redis stopped: a clear 503 page on every instance, no crash; recovers when Redis is back. */
+const STORM_WORKERS = 30
+const STORM_MS = 300 // normal traffic; then Redis hangs (SIGSTOP) as long, is SIGKILLed, and traffic goes on as long
+const OUTAGE_ROUNDS = 2
+
+/**
+ * Redis dies while requests are in flight on every instance, twice: it hangs (SIGSTOP) under traffic, so
+ * that requests are caught at every step — reading the session, storing or taking the flow, saving or
+ * touching the session while the response is being sent — then it is SIGKILLed and the traffic goes on
+ * against the dead store. Every request must get a whole HTTP answer (the page, the redirect or the 503
+ * page) and no connection may be dropped after an answer: behind nginx either one takes the instance out
+ * of rotation. No instance may die; while Redis is down every instance answers the 503 page at once; once
+ * it is back every instance serves whole flows again.
+ */
 async function redisOutage(name, emu, redisHolder) {
   const v = VARIANTS[name]
   const publicUrl = `http://127.0.0.1:${await freePort()}`
@@ -367,40 +467,96 @@ async function redisOutage(name, emu, redisHolder) {
   }
   await Promise.all(instances.map((p) => p.start()))
   const lb = new Balancer(instances)
-  const out = {}
+  const client = new KeepAliveClient()
+  const isStorePage = (a) => a.status === 503 && parsePage(a.body).code === 'STORE_UNAVAILABLE'
+  const rounds = []
   try {
-    const pending = await begin(lb, 0, `outage-${name}`)
-    await redisHolder.redis.stop()
-    const t0 = performance.now()
-    const answers = []
-    for (let i = 0; i < 3; i++) answers.push(await lb.get(i, '/login', new Jar({ user: 'x' })))
-    answers.push(await lb.get(1, pending.path, pending.jar.clone()))
-    out.outageAnswerMs = Number(((performance.now() - t0) / answers.length).toFixed(1))
-    for (const a of answers) {
-      const p = parsePage(a.body)
-      check(a.status === 503 && p.code === 'STORE_UNAVAILABLE', `${name}: with Redis down answered ${a.status} ${p.code}`)
-      check(!/at .*\(|Traceback|Error:/.test(a.body), `${name}: the 503 page shows internals`)
-    }
-    check(instances.every((p) => p.alive()), `${name}: an instance died while Redis was down`)
-    redisHolder.redis = await startRedis(redisHolder.port)
-    const t1 = performance.now()
-    let recovered = null
-    while (performance.now() - t1 < 10000) {
-      try {
-        const r = await finish(lb, 2, await begin(lb, 1, `recovered-${name}`))
-        if (r.page.code === 'OK') {
-          recovered = r
-          break
+    for (let round = 1; round <= OUTAGE_ROUNDS; round++) {
+      const out = {}
+      rounds.push(out)
+      const what = `${name} (outage ${round})`
+      // ---- The storm: whole flows (login on one instance, consent, callback on the next) from 30 browsers.
+      const answers = []
+      let stop = false
+      const storm = async (w) => {
+        for (let n = 0; !stop; n++) {
+          const jar = new Jar({ user: `storm-${name}-${round}-${w}-${n}` })
+          const a = (w + n) % 3
+          const login = await client.get(instances[a].port, '/login', jar)
+          answers.push({ kind: 'login', ...login })
+          if (login.status !== 302) continue
+          const consent = await fetch(login.location, { redirect: 'manual' })
+          const cb = new URL(consent.headers.get('location'))
+          const callback = await client.get(instances[(a + 1) % 3].port, `${cb.pathname}${cb.search}`, jar)
+          answers.push({ kind: 'callback', ...callback })
         }
-      } catch {}
-      await sleep(100)
+      }
+      const dropsBefore = client.dropped
+      const workers = Array.from({ length: STORM_WORKERS }, (_, w) => storm(w))
+      await sleep(STORM_MS)
+      const beforeHang = answers.length
+      redisHolder.redis.signal('SIGSTOP')
+      await sleep(STORM_MS)
+      const inHang = answers.length - beforeHang
+      await redisHolder.redis.stop('SIGKILL')
+      await sleep(STORM_MS)
+      stop = true
+      await Promise.all(workers)
+      const tally = {}
+      for (const a of answers) {
+        const k = `${a.kind} ${a.error ? `no answer (${a.error})` : a.status}`
+        tally[k] = (tally[k] || 0) + 1
+      }
+      const dropped = client.dropped - dropsBefore
+      Object.assign(out, { requests: answers.length, beforeHang, inHang, answers: tally, droppedConnections: dropped })
+      const reset = answers.filter((a) => a.error)
+      check(reset.length === 0, `${what}: ${reset.length} of ${answers.length} requests got no whole HTTP answer (${[...new Set(reset.map((a) => a.error))].join(', ')})`)
+      check(dropped === 0, `${what}: ${dropped} connections closed by an instance right after its answer`)
+      const odd = answers.filter(
+        (a) =>
+          !a.error &&
+          !(a.kind === 'login' && a.status === 302) &&
+          !(a.kind === 'callback' && a.status === 200 && parsePage(a.body).code === 'OK') &&
+          !isStorePage(a),
+      )
+      for (const a of odd.slice(0, 3)) console.error(`  storm: ${a.kind} answered ${a.status} ${a.body.slice(0, 200)}`)
+      check(odd.length === 0, `${what}: ${odd.length} requests answered neither normally nor with the 503 page`)
+      check(beforeHang > 0 && answers.some(isStorePage), `${what}: the storm did not span the outage (${beforeHang} answers before it)`)
+      check(instances.every((p) => p.alive()), `${what}: an instance died when Redis was killed`)
+
+      // ---- Redis still down: every instance answers the 503 page at once.
+      const t0 = performance.now()
+      const down = []
+      for (let i = 0; i < 3; i++) down.push(await lb.probe(i, '/login', new Jar({ user: 'x' })))
+      out.outageAnswerMs = Number(((performance.now() - t0) / down.length).toFixed(1))
+      for (const a of down) {
+        check(isStorePage(a), `${what}: with Redis down answered ${a.status ?? a.error} ${parsePage(a.body || '').code}`)
+        check(!/at .*\(|Traceback|Error:/.test(a.body || ''), `${what}: the 503 page shows internals`)
+      }
+
+      // ---- Redis back: every instance serves whole flows again (login on it, callback on the next one).
+      redisHolder.redis = await startRedis(redisHolder.port)
+      const t1 = performance.now()
+      const recovered = []
+      for (let i = 0; i < 3; i++) {
+        let ok = false
+        while (!ok && performance.now() - t1 < 10000) {
+          try {
+            ok = (await finish(lb, (i + 1) % 3, await begin(lb, i, `recovered-${name}-${round}-${i}`))).page.code === 'OK'
+          } catch {}
+          if (!ok) await sleep(100)
+        }
+        recovered.push(ok ? Math.round(performance.now() - t1) : null)
+        check(ok, `${what}: instance ${i} served no whole flow within 10 s after Redis came back`)
+      }
+      out.recoveredAfterMs = recovered
+      check(instances.every((p) => p.alive()), `${what}: an instance died`)
     }
-    out.recoveredAfterMs = recovered ? Math.round(performance.now() - t1) : null
-    check(recovered !== null, `${name}: no recovery within 10 s after Redis came back`)
   } finally {
+    client.close()
     await Promise.all(instances.map((p) => p.stop()))
   }
-  return out
+  return { outage: rounds }
 }
 
 async function main() {

@@ -167,7 +167,7 @@ impl LoginOptions {
             method: ChallengeMethod::S256,
             key_label: self.key_label.clone(),
             limit: self.limit,
-            base_url: Some(self.base_url.clone().unwrap_or_else(|| client.base_url().to_owned())),
+            base_url: Some(self.base_url.clone().unwrap_or_else(|| client.effective_base_url())),
         }
     }
 }

@@ -413,7 +413,6 @@ fn with_secrets_only_a_sealed_flow_opens() {
     assert_eq!(AuthRequest::open_flow(FlowInput::Text(&json), None).unwrap().unwrap(), r);
 }
 
-
 /// Issue 17 item 13: what RFC 7515/7519 say is the same opens — claims not understood (`jti`, anything) are
 /// ignored, NumericDates may be non-integer, `nbf` is honoured, `typ` is compared case-insensitively with or
 /// without `application/`, and header parameters other than those named are ignored — while what sealed flows
@@ -427,7 +426,8 @@ fn what_the_rfcs_allow_opens_and_the_rest_is_refused_by_name() {
     let header = |typ: &str, extra: &str| {
         format!(r#"{{"alg":"dir","enc":"A256GCM","kid":"{kid}","typ":"{typ}"{extra}}}"#)
     };
-    let open = |h: &str, c: &str| AuthRequest::unseal_at(&forge(SECRET, h, c), &s, DEFAULT_SEAL_MAX_AGE, T0 + 1);
+    let open =
+        |h: &str, c: &str| AuthRequest::unseal_at(&forge(SECRET, h, c), &s, DEFAULT_SEAL_MAX_AGE, T0 + 1);
     let ok = header("or-pkce-flow+jwt", "");
     for c in [
         claims_json(&r, 1, T0, &format!(r#","jti":"b5c1","nbf":{T0}"#)),
