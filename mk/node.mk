@@ -3,13 +3,24 @@
 
 NPM ?= npm
 
-.PHONY: node-build node-test node-bench node-demo
+.PHONY: node-build node-test node-bench node-demo bun
+
+# Bun, from the npm registry (its linux-x64 binary package), for the tests that run the addon under Bun.
+# Installed beside the build, not as a dependency: the package exists for one platform only.
+BUN_VERSION := 1.4.5
+BUN_DIR := $(CURDIR)/target/tools/bun
+export OPENROUTER_PKCE_TEST_BUN := $(BUN_DIR)/node_modules/@oven/bun-linux-x64/bin/bun
+
+bun: ## Bun $(BUN_VERSION) into target/tools/bun (x86_64 Linux; elsewhere the Bun tests say why they skip)
+	@if [ "$$(uname -sm)" = "Linux x86_64" ] && ! "$(OPENROUTER_PKCE_TEST_BUN)" --version 2>/dev/null | grep -qx '$(BUN_VERSION)'; then \
+		mkdir -p $(BUN_DIR) && $(NPM) install --no-save --no-audit --no-fund --prefix $(BUN_DIR) @oven/bun-linux-x64@$(BUN_VERSION) >/dev/null; \
+	fi
 
 node-build: ## Node: install npm dev dependencies and build the native addon (release)
 	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
 	$(NPM) run build
 
-node-test: node-build ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types)
+node-test: node-build bun ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types)
 	$(NPM) test
 
 node-bench: ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)
