@@ -494,11 +494,10 @@ Object.defineProperty(AuthRequest, 'unseal', {
    */
   value: sync(function unseal(sealed, secrets, options) {
     checkOptions('unseal', options)
-    const maxAgeMs = options === undefined || options === null ? undefined : options.maxAgeMs
     if (typeof sealed !== 'string') {
       throw new OpenRouterPkceError('INVALID_ARGUMENT', 'invalid argument: `sealed` must be a string')
     }
-    return native._unsealFlow(sealed, secretList(secrets), maxAgeMs)
+    return native._unsealFlow(sealed, secretList(secrets), options === null ? undefined : options)
   }, ['sealed', 'secrets', 'options']),
   writable: true,
   configurable: true,

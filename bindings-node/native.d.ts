@@ -217,7 +217,7 @@ export declare function _setRuntimeEnv(values: Array<string | undefined | null>)
  * Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's
  * 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
  */
-export declare function _unsealFlow(sealed: string, secretsList: Array<string | Uint8Array>, maxAgeMs?: number | undefined | null): AuthRequest
+export declare function _unsealFlow(sealed: string, secretsList: Array<string | Uint8Array>, options?: UnsealOpts | undefined | null): AuthRequest
 
 /** One public API name of the core (snake_case; Node spells it in camelCase). */
 export interface ApiName {
@@ -486,6 +486,12 @@ export interface StartAuthOpts {
   limit?: number
   /** Where OpenRouter lives; default `https://openrouter.ai`. */
   baseUrl?: string
+}
+
+/** Options of `AuthRequest.unseal`. */
+export interface UnsealOpts {
+  /** Refuse the flow when older (default and most: 10 minutes). */
+  maxAgeMs?: number
 }
 
 /**

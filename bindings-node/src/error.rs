@@ -88,7 +88,7 @@ fn set(
 /// it, else a plain `Error` with the same properties.
 pub(crate) fn error_value(env: sys::napi_env, err: &CoreError) -> Result<sys::napi_value> {
     let code = string(env, err.code())?;
-    let message = string(env, &err.chain_message())?;
+    let message = string(env, &js_message(err))?;
     let mut status = ptr::null_mut();
     // SAFETY (all calls below): JS thread, live env, live values.
     match err.status() {
@@ -135,7 +135,7 @@ pub(crate) fn to_napi(err: CoreError) -> napi::Error {
         // SAFETY: `value` is a live value of this thread's env.
         return napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, value) });
     }
-    napi::Error::new(Status::GenericFailure, err.chain_message())
+    napi::Error::new(Status::GenericFailure, js_message(&err))
 }
 
 /// Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
@@ -184,4 +184,13 @@ pub(crate) fn millis(ms: f64) -> std::time::Duration {
 #[napi_derive::napi(js_name = "_aborted")]
 pub fn aborted() -> napi::Result<()> {
     Err(to_napi(CoreError::aborted()))
+}
+
+/// The core error's message in JavaScript's words (`callbackUrl`, `timeoutMs`, …), as users of this
+/// package pass them.
+pub(crate) fn js_message(err: &CoreError) -> String {
+    openrouter_pkce::contract::in_dialect(
+        &err.chain_message(),
+        openrouter_pkce::contract::Dialect::JavaScript,
+    )
 }

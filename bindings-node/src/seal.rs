@@ -43,15 +43,22 @@ pub fn open_flow(
     Ok(inner.map(|inner| AuthRequest { inner }))
 }
 
+/// Options of `AuthRequest.unseal`.
+#[napi(object)]
+pub struct UnsealOpts {
+    /// Refuse the flow when older (default and most: 10 minutes).
+    pub max_age_ms: Option<f64>,
+}
+
 /// Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's
 /// 10 minutes). Use `AuthRequest.unseal(sealed, secrets, {maxAgeMs})` from the package.
 #[napi(js_name = "_unsealFlow")]
 pub fn unseal_flow(
     sealed: String,
     secrets_list: Vec<Either<String, Uint8Array>>,
-    max_age_ms: Option<f64>,
+    options: Option<UnsealOpts>,
 ) -> napi::Result<AuthRequest> {
-    let max_age = max_age_ms.map(millis).unwrap_or(DEFAULT_SEAL_MAX_AGE);
+    let max_age = options.and_then(|o| o.max_age_ms).map(millis).unwrap_or(DEFAULT_SEAL_MAX_AGE);
     let inner = openrouter_pkce::AuthRequest::unseal(&sealed, &secrets(secrets_list)?, max_age).napi()?;
     Ok(AuthRequest { inner })
 }

@@ -2,7 +2,9 @@
 
 use openrouter_pkce as core;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
+
+use crate::error::to_py_err;
 
 /// A user-controlled OpenRouter API key.
 ///
@@ -81,15 +83,24 @@ pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(k) = key.cast::<ApiKey>() {
         return Ok(k.get().inner.key().to_owned());
     }
-    key.extract()
+    key_text(key)
 }
+
+/// A `key` given as a `str`: its text, or the core's `INVALID_ARGUMENT` naming `key` (never the value).
+fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = key.py();
+    let s = key.cast::<PyString>().map_err(|_| to_py_err(py, &core::Error::wrong_type("key", KEY_TYPE)))?;
+    Ok(crate::seal::text_arg(py, s, "key")?.into_owned())
+}
+
+const KEY_TYPE: &str = "a str or an ApiKey";
 
 /// A `key` argument as the core's key: an `ApiKey` keeps the base URL it came from, a `str` has none.
 pub(crate) fn api_key_arg(key: &Bound<'_, PyAny>) -> PyResult<core::ApiKey> {
     if let Ok(k) = key.cast::<ApiKey>() {
         return Ok(k.get().inner.clone());
     }
-    Ok(core::ApiKey::new(key.extract::<String>()?, None))
+    Ok(core::ApiKey::new(key_text(key)?, None))
 }
 
 /// Details of a key (`GET /api/v1/key`). Absent values are `None`.

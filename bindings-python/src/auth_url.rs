@@ -1,12 +1,11 @@
 //! Step 1: `auth_url`, `start_auth` and `AuthRequest`.
 
 use openrouter_pkce::{self as core, ChallengeMethod};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-use crate::error::IntoPyResult;
+use crate::error::{IntoPyResult, to_py_err};
 
 /// One started flow: the URL to send the user to, and what is needed to finish it.
 ///
@@ -99,8 +98,9 @@ impl AuthRequest {
     /// Rebuild from `to_dict()`'s output; tampered or inconsistent data raises `InvalidArgumentError`.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<AuthRequest> {
-        let d =
-            d.cast::<PyDict>().map_err(|_| PyTypeError::new_err("AuthRequest.from_dict expects a dict"))?;
+        let d = d
+            .cast::<PyDict>()
+            .map_err(|_| to_py_err(py, &core::Error::wrong_type("d", "a dict (what to_dict() made)")))?;
         let created_at: u64 = match d.get_item("created_at")? {
             Some(v) if !v.is_none() => v.extract()?,
             // Required, as in `from_json`: no binding-side default.
@@ -227,7 +227,13 @@ pub fn auth_request_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<core
         let cls = py.get_type::<AuthRequest>();
         return Ok(AuthRequest::from_dict(&cls, py, obj)?.inner);
     }
-    Err(PyTypeError::new_err("request must be an AuthRequest (or the dict AuthRequest.to_dict() made)"))
+    Err(to_py_err(
+        py,
+        &core::Error::wrong_type(
+            "request",
+            "an AuthRequest, the dict to_dict() made, its to_json() text or a sealed string",
+        ),
+    ))
 }
 
 /// Register this file's classes and functions.

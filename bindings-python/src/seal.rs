@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use openrouter_pkce::{self as core, FlowInput, SealSecrets};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
@@ -29,7 +28,11 @@ fn one_secret(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>
     Ok(None)
 }
 
-const SECRETS_TYPE: &str = "secrets must be a str or bytes, or a list of them";
+const SECRETS_TYPE: &str = "a str or bytes, or a list of them";
+
+fn wrong_secrets(py: Python<'_>) -> PyErr {
+    to_py_err(py, &core::Error::wrong_type("secrets", SECRETS_TYPE))
+}
 
 /// The core's key set from `secrets`: one `str`/`bytes` or a list/tuple of them; `None` is an empty list,
 /// which the core refuses with its own message.
@@ -40,10 +43,10 @@ pub fn secrets_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<S
             list.push(one);
         } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
             for item in obj.try_iter()? {
-                list.push(one_secret(py, &item?)?.ok_or_else(|| PyTypeError::new_err(SECRETS_TYPE))?);
+                list.push(one_secret(py, &item?)?.ok_or_else(|| wrong_secrets(py))?);
             }
         } else {
-            return Err(PyTypeError::new_err(SECRETS_TYPE));
+            return Err(wrong_secrets(py));
         }
     }
     let keys = SealSecrets::new(&list).py(py);

@@ -104,6 +104,63 @@ pub fn logout_message(removed: Option<&ApiKey>, path: &str) -> String {
     text
 }
 
+/// Whose words a message is shown in: the core writes its messages with the Python (snake_case) names of
+/// the parameters, and each binding shows them in its own ([`in_dialect`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Python's keyword arguments, as the core writes them.
+    Python,
+    /// JavaScript's option keys (camelCase; durations in milliseconds).
+    JavaScript,
+    /// The command line's flags.
+    Cli,
+}
+
+/// Each parameter name a message may hold, as Python, JavaScript and the command line spell it (`None`: the
+/// command line has no such flag, and keeps the library's name).
+pub const PARAMETER_NAMES: &[(&str, &str, Option<&str>)] = &[
+    ("callback_url", "callbackUrl", None),
+    ("base_url", "baseUrl", Some("--base-url")),
+    ("key_label", "keyLabel", Some("--label")),
+    ("code_verifier", "codeVerifier", None),
+    ("code_challenge", "codeChallenge", None),
+    ("code_challenge_method", "codeChallengeMethod", None),
+    ("created_at", "createdAt", None),
+    ("max_age", "maxAgeMs", None),
+    ("timeout", "timeoutMs", Some("--timeout")),
+    ("user_agent", "userAgent", None),
+    ("open_browser", "openBrowser", Some("--no-browser")),
+    ("port=0", "port: 0", Some("--port 0")),
+];
+
+/// `message` (written with the Python names) with every parameter name of [`PARAMETER_NAMES`] spelled as
+/// `dialect` spells it. Only whole names change (`timeout` in `timeouts` stays).
+pub fn in_dialect(message: &str, dialect: Dialect) -> String {
+    let spelled = |python: &'static str| -> Option<&'static str> {
+        let (_, js, cli) = PARAMETER_NAMES.iter().find(|(p, _, _)| *p == python)?;
+        match dialect {
+            Dialect::Python => None,
+            Dialect::JavaScript => Some(js),
+            Dialect::Cli => *cli,
+        }
+    };
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '=';
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(is_word) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..].find(|c| !is_word(c)).unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        match PARAMETER_NAMES.iter().find(|(p, _, _)| *p == word).and_then(|(p, _, _)| spelled(p)) {
+            Some(other) => out.push_str(other),
+            None => out.push_str(word),
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl ErrorClass {
     /// The family's name in [`error_table`].
     pub const fn as_str(self) -> &'static str {
@@ -122,6 +179,21 @@ impl ErrorClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_in_each_dialect() {
+        let m = "invalid callback_url: bad; base_url and timeout (not timeouts); pass port=0";
+        assert_eq!(in_dialect(m, Dialect::Python), m);
+        assert_eq!(
+            in_dialect(m, Dialect::JavaScript),
+            "invalid callbackUrl: bad; baseUrl and timeoutMs (not timeouts); pass port: 0"
+        );
+        assert_eq!(
+            in_dialect(m, Dialect::Cli),
+            "invalid callback_url: bad; --base-url and --timeout (not timeouts); pass --port 0"
+        );
+        assert_eq!(in_dialect("`key_label` is longer", Dialect::Cli), "`--label` is longer");
+    }
 
     #[test]
     fn the_table_has_every_code_once() {

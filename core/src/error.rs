@@ -455,6 +455,12 @@ impl Error {
         Error::InvalidArgument { reason: reason.into() }
     }
 
+    /// `INVALID_ARGUMENT` for an argument of the wrong kind: "`{param}` must be {expected}", where
+    /// `expected` is said in the binding's own type names ("a str or an ApiKey", "a string or an ApiKey").
+    pub fn wrong_type(param: &str, expected: &str) -> Self {
+        Error::InvalidArgument { reason: format!("`{param}` must be {expected}") }
+    }
+
     pub(crate) fn invalid_callback(reason: impl Into<String>) -> Self {
         Error::InvalidCallbackUrl { reason: reason.into() }
     }

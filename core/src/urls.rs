@@ -69,7 +69,7 @@ fn raw_host(authority: &str) -> &str {
 /// no fragment, no control characters or backslashes, at most 2048 characters.
 pub fn validate_callback_url(callback_url: &str) -> Result<()> {
     if callback_url.is_empty() {
-        return Err(Error::invalid_callback("it is empty; pass None for headless mode"));
+        return Err(Error::invalid_callback("it is empty; leave it out for headless mode"));
     }
     if callback_url.len() > MAX_CALLBACK_URL_LEN {
         return Err(Error::invalid_callback(format!("longer than {MAX_CALLBACK_URL_LEN} bytes")));

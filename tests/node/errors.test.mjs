@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
-import { Client, Emulator, OpenRouterPkceError, generatePkce, exchangeCode, keyInfo, startAuth, completeAuth } from 'openrouter-pkce'
+import { AuthRequest, Client, Emulator, OpenRouterPkceError, generatePkce, exchangeCode, keyInfo, startAuth, completeAuth } from 'openrouter-pkce'
 import { ROOT, rejectsWith } from './_helpers.mjs'
 
 let emu
@@ -223,4 +223,25 @@ test('native errors carry code, status and OAuth fields as properties, nothing p
   native._cancel(7)
   const cancelled = await pending.then(() => null, (e) => e)
   assert.ok(cancelled === null || (cancelled instanceof OpenRouterPkceError && ['CANCELLED', 'UNAUTHORIZED'].includes(cancelled.code)))
+})
+
+test('messages name parameters in JavaScript words, and the right one (issue 17 item 12)', async () => {
+  const cases = [
+    [() => startAuth({ callbackUrl: 'ftp://example.com/cb' }), 'INVALID_CALLBACK_URL', /callbackUrl/, /callback_url/],
+    [() => startAuth({ baseUrl: 'http://evil.example' }), 'INVALID_ARGUMENT', /baseUrl/, /base_url/],
+    [() => startAuth({ keyLabel: 'a\nb' }), 'INVALID_ARGUMENT', /keyLabel/, /key_label/],
+    [() => new Client({ timeoutMs: 0 }), 'INVALID_ARGUMENT', /timeoutMs/, /\btimeout\b/],
+  ]
+  for (const [fn, code, want, not] of cases) {
+    const e = (() => { try { fn() } catch (err) { return err } })()
+    assert.ok(e instanceof OpenRouterPkceError, String(e))
+    assert.equal(e.code, code)
+    assert.match(e.message, want)
+    assert.doesNotMatch(e.message, not)
+  }
+  const sealed = startAuth({ callbackUrl: 'http://localhost:3000/cb' }).seal('correct horse battery staple, 32+ bytes long!')
+  const e = (() => { try { AuthRequest.unseal(sealed, 'correct horse battery staple, 32+ bytes long!', { maxAgeMs: '600000' }) } catch (err) { return err } })()
+  assert.equal(e.code, 'INVALID_ARGUMENT')
+  assert.match(e.message, /`maxAgeMs`/)
+  assert.doesNotMatch(e.message, /`sealed`/)
 })

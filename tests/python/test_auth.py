@@ -98,7 +98,8 @@ def test_tampered_dict_is_refused() -> None:
             orp.AuthRequest.from_json(json.dumps(missing))
     with pytest.raises(orp.InvalidArgumentError):
         orp.AuthRequest.from_json("{not json")
-    with pytest.raises(TypeError):
+    # A wrong type is INVALID_ARGUMENT naming the parameter, as in Node (issue 17 item 12).
+    with pytest.raises(orp.InvalidArgumentError, match="`d` must be a dict"):
         orp.AuthRequest.from_dict([1, 2])  # type: ignore[arg-type]
 
 

@@ -71,3 +71,21 @@ def test_a_lone_surrogate_in_secrets_is_invalid_argument_and_not_echoed(emu: Emu
         assert "SECRETTEXT" not in repr(info.value) and "SECRETTEXT" not in str(info.value)
         assert info.value.__cause__ is None or "SECRETTEXT" not in repr(info.value.__cause__)
     assert emu.request_count("exchange") == 0
+
+
+def test_wrongly_typed_arguments_are_invalid_argument_naming_the_parameter() -> None:
+    # Issue 17 item 12: these were bare TypeErrors, where Node answers INVALID_ARGUMENT naming the parameter.
+    req = orp.start_auth("http://localhost:3000/cb")
+    for call, name in (
+        (lambda: orp.key_info(None), "key"),  # type: ignore[arg-type]
+        (lambda: orp.key_info(42), "key"),  # type: ignore[arg-type]
+        (lambda: req.seal(42), "secrets"),  # type: ignore[arg-type]
+        (lambda: req.seal([SECRET, 7]), "secrets"),  # type: ignore[list-item]
+        (lambda: orp.AuthRequest.from_dict(5), "d"),  # type: ignore[arg-type]
+        (lambda: orp.complete_auth(42, "?code=x"), "request"),  # type: ignore[arg-type]
+        (lambda: orp.save_key(None), "key"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(orp.InvalidArgumentError) as info:
+            call()
+        assert info.value.code == "INVALID_ARGUMENT"
+        assert f"`{name}` must be" in str(info.value), str(info.value)

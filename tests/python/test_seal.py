@@ -85,7 +85,8 @@ def test_bad_secrets_are_invalid_argument(bad: Any) -> None:
 
 @pytest.mark.parametrize("bad", [42, [SECRET, 42], {"k": SECRET}])
 def test_wrong_secret_types(bad: Any) -> None:
-    with pytest.raises(TypeError):
+    # INVALID_ARGUMENT naming the parameter, as in Node (issue 17 item 12; it was a bare TypeError).
+    with pytest.raises(orp.InvalidArgumentError, match="`secrets` must be a str or bytes"):
         flow().seal(bad)
 
 

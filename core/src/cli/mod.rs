@@ -221,12 +221,7 @@ fn report(e: &Error) -> i32 {
 /// The error's message in the command line's words: its flags (`--port 0`, `--label`) rather than the
 /// library's argument names (`port=0`, `key_label`).
 fn cli_message(e: &Error) -> String {
-    match e {
-        Error::PortInUse { host, port } => {
-            format!("port {port} is already in use on {host}; pass --port 0 to let the OS choose a free one")
-        }
-        _ => e.chain_message().replace("key_label", "--label"),
-    }
+    crate::contract::in_dialect(&e.chain_message(), crate::contract::Dialect::Cli)
 }
 
 /// Ctrl-C, or SIGTERM on Unix. Never completes if the handlers cannot be installed.
