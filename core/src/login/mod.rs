@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 pub use environment::{Environment, HOSTED_NOTEBOOK_VARS, SSH_VARS};
 pub use terminal::TerminalUi;
+#[cfg(feature = "cli")]
 pub(crate) use terminal::read_line_bounded;
 pub use ui::{LineFuture, LoginUi, SilentUi};
 
