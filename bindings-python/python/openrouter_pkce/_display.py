@@ -108,7 +108,7 @@ def _bounded_line() -> str:
             raise EOFError
         line = raw.decode("utf-8", "replace")
     else:
-        line = stdin.readline(limit)
+        line = str(stdin.readline(limit))
         if not line:
             raise EOFError
     return line.rstrip("\r\n")

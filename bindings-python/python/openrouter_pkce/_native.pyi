@@ -17,6 +17,7 @@ __all__ = [
     "_argument_error",
     "_LineReply",
     "__version__",
+    "_MAX_PASTED_LINE",
     "_logout",
     "_error_table",
     "_public_api",
