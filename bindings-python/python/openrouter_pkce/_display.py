@@ -102,6 +102,7 @@ def _bounded_line() -> str:
         raise EOFError
     limit = _native._MAX_PASTED_LINE + 1
     buffer = getattr(stdin, "buffer", None)
+    line: str
     if buffer is not None:
         raw = buffer.readline(limit)
         if not raw:
