@@ -178,6 +178,80 @@ pub struct KeyInfo {
     /// The user who created the key.
     #[serde(default)]
     pub creator_user_id: Option<String>,
+    /// Credits spent through the user's own provider keys (BYOK), all time.
+    #[serde(default)]
+    pub byok_usage: Option<f64>,
+    /// BYOK credits spent today (UTC).
+    #[serde(default)]
+    pub byok_usage_daily: Option<f64>,
+    /// BYOK credits spent this week (UTC).
+    #[serde(default)]
+    pub byok_usage_weekly: Option<f64>,
+    /// BYOK credits spent this month (UTC).
+    #[serde(default)]
+    pub byok_usage_monthly: Option<f64>,
+    /// Whether BYOK spend counts against `limit`.
+    #[serde(default)]
+    pub include_byok_in_limit: Option<bool>,
+    /// Whether this is a management key (it can create and delete other keys).
+    #[serde(default)]
+    pub is_management_key: Option<bool>,
+    /// Deprecated name of `is_management_key`.
+    #[serde(default)]
+    pub is_provisioning_key: Option<bool>,
+    /// Deprecated by OpenRouter and safe to ignore: `{requests, interval, note}`.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// The data regions requests with this key may be served from (`global`, `europe`, `us`).
+    #[serde(default)]
+    pub allowed_data_regions: Option<Vec<String>>,
+    /// The daily allowance of free-model requests: `{limit, remaining, used}`.
+    #[serde(default)]
+    pub free_model_daily_requests: Option<FreeModelDailyRequests>,
+    /// The organization that owns the key, if any.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// The workspace the key belongs to, if any.
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+}
+
+impl KeyInfo {
+    /// Credits spent in the current limit window: `limit - limit_remaining` (`usage` is lifetime spend, not
+    /// this). `None` without a limit.
+    pub fn limit_used(&self) -> Option<f64> {
+        Some(self.limit? - self.limit_remaining?)
+    }
+}
+
+/// `KeyInfo::rate_limit` (deprecated by OpenRouter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed per interval.
+    #[serde(default)]
+    pub requests: Option<f64>,
+    /// The interval, e.g. `"1h"`.
+    #[serde(default)]
+    pub interval: Option<String>,
+    /// OpenRouter's note on the field.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `KeyInfo::free_model_daily_requests`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub struct FreeModelDailyRequests {
+    /// Requests allowed per day.
+    #[serde(default)]
+    pub limit: Option<f64>,
+    /// Requests left today.
+    #[serde(default)]
+    pub remaining: Option<f64>,
+    /// Requests made today.
+    #[serde(default)]
+    pub used: Option<f64>,
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub struct AuthUrlOptions {
     pub base_url: Option<String>,
 }
 
-fn check_text(name: &str, value: &str, max: usize) -> Result<()> {
+pub(crate) fn check_text(name: &str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("{name} must not be empty")));
     }
@@ -62,7 +62,7 @@ pub(crate) fn check_limit(limit: Option<f64>) -> Result<()> {
     }
 }
 
-fn check_challenge(challenge: &str, method: ChallengeMethod) -> Result<()> {
+pub(crate) fn check_challenge(challenge: &str, method: ChallengeMethod) -> Result<()> {
     let n = challenge.chars().count();
     let ok = match method {
         ChallengeMethod::S256 => {

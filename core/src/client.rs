@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use crate::attribution::Attribution;
 use crate::error::{Error, Result};
 use crate::rng::fork_generation;
 use crate::urls::{base_is_loopback, default_base_url, normalize_base_url};
@@ -35,11 +36,19 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// User-Agent; default names this library and its version.
     pub user_agent: Option<String>,
+    /// Who the requests are for (`HTTP-Referer`, `X-OpenRouter-Title`, `X-OpenRouter-Categories`), sent on
+    /// every request.
+    pub attribution: Attribution,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { base_url: default_base_url(), timeout: DEFAULT_TIMEOUT, user_agent: None }
+        ClientOptions {
+            base_url: default_base_url(),
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: None,
+            attribution: Attribution::default(),
+        }
     }
 }
 
@@ -51,6 +60,8 @@ pub struct CallOptions {
     pub base_url: Option<String>,
     /// Another total deadline for this call.
     pub timeout: Option<Duration>,
+    /// Attribution for this call; each field given replaces the client's.
+    pub attribution: Attribution,
 }
 
 struct Inner {
@@ -59,6 +70,7 @@ struct Inner {
     follows_environment: bool,
     timeout: Duration,
     user_agent: String,
+    attribution: Attribution,
     /// The HTTP clients, per fork generation, indexed by [`pool_index`]: through the environment's proxies
     /// or direct (loopback), and pooled (keep-alive) or fresh (a new connection per request).
     http: Mutex<Option<(u64, [Option<reqwest::Client>; 4])>>,
@@ -113,6 +125,7 @@ impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
         let base_url = normalize_base_url(&options.base_url)?;
         check_timeout(options.timeout)?;
+        options.attribution.check()?;
         let user_agent = match options.user_agent {
             Some(ua) if ua.is_empty() || ua.chars().any(|c| c.is_control()) || ua.len() > 512 => {
                 return Err(Error::invalid_argument("user_agent must be 1–512 printable characters"));
@@ -126,6 +139,7 @@ impl Client {
                 follows_environment: false,
                 timeout: options.timeout,
                 user_agent,
+                attribution: options.attribution,
                 http: Mutex::new(None),
             }),
         })
@@ -208,6 +222,13 @@ impl Client {
         })?;
         pools[index] = Some(client.clone());
         Ok(client)
+    }
+
+    /// The attribution of one call: the call's fields over the client's, checked.
+    pub(crate) fn attribution_of(&self, call: &CallOptions) -> Result<Attribution> {
+        let attribution = self.inner.attribution.overridden_by(&call.attribution);
+        attribution.check()?;
+        Ok(attribution)
     }
 
     /// Resolve the base URL and deadline of one call.
@@ -309,6 +330,17 @@ impl Client {
             }
         }
     }
+}
+
+/// The attribution headers of a request (values sent as their UTF-8 bytes: titles may be non-ASCII).
+pub(crate) fn attribution_headers(attribution: &Attribution) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in attribution.headers() {
+        if let Ok(v) = reqwest::header::HeaderValue::from_bytes(value.as_bytes()) {
+            headers.insert(name, v);
+        }
+    }
+    headers
 }
 
 /// Mozilla's root certificates, for a machine without its own.

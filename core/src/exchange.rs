@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
 use crate::auth_url::AuthRequest;
-use crate::client::{CallOptions, Client, Delivery, HttpAnswer};
+use crate::client::{CallOptions, Client, Delivery, HttpAnswer, attribution_headers};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::{ChallengeMethod, CodeVerifier};
 use crate::response::{check_code, extract_code};
@@ -64,9 +64,10 @@ pub struct ExchangeRequest {
 
 /// Which endpoint answered, since the same status means different things on each.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
+pub(crate) enum Endpoint {
     Exchange,
     KeyInfo,
+    CreateAuthCode,
 }
 
 /// OpenRouter's error body: `{"error": {"code": <int>, "message": "<text>"}}`.
@@ -86,7 +87,7 @@ fn error_message_of(body: &[u8]) -> Option<String> {
 
 /// Map a non-2xx answer to its error. The server's own text only *chooses* between documented cases;
 /// it is never copied into our message (it may echo the code or verifier).
-fn status_error(endpoint: Endpoint, answer: &HttpAnswer) -> Error {
+pub(crate) fn status_error(endpoint: Endpoint, answer: &HttpAnswer) -> Error {
     let status = answer.status;
     let http = |code: ErrorCode, message: &str| Error::Http {
         code,
@@ -118,9 +119,25 @@ fn status_error(endpoint: Endpoint, answer: &HttpAnswer) -> Error {
             ErrorCode::MethodNotAllowed,
             "OpenRouter answered Method Not Allowed: the exchange must be a POST over HTTPS (check base_url and proxies)",
         ),
-        (Endpoint::KeyInfo, 401) => http(
+        (Endpoint::KeyInfo | Endpoint::CreateAuthCode, 401) => http(
             ErrorCode::Unauthorized,
             "OpenRouter does not accept this API key (invalid or revoked); log in again",
+        ),
+        (Endpoint::CreateAuthCode, 400) => http(
+            ErrorCode::UnexpectedStatus,
+            "OpenRouter refused the auth code's parameters (callback_url, expires_at, limit, workspace_id)",
+        ),
+        (Endpoint::CreateAuthCode, 403) => http(
+            ErrorCode::UnexpectedStatus,
+            "OpenRouter does not let this key create auth codes (it says which keys may)",
+        ),
+        (Endpoint::CreateAuthCode, 409) => http(
+            ErrorCode::UnexpectedStatus,
+            "OpenRouter reported a conflict creating the auth code; try again",
+        ),
+        (Endpoint::CreateAuthCode, 500..=599) => http(
+            ErrorCode::ServerError,
+            "OpenRouter had a server error; whether the auth code was created is unknown, so create another",
         ),
         (_, 429) => http(ErrorCode::RateLimited, "rate limited by OpenRouter; wait and try again"),
         (Endpoint::Exchange, 500..=599) => http(
@@ -138,7 +155,7 @@ fn status_error(endpoint: Endpoint, answer: &HttpAnswer) -> Error {
     }
 }
 
-fn malformed(status: u16, detail: &str) -> Error {
+pub(crate) fn malformed(status: u16, detail: &str) -> Error {
     Error::MalformedResponse { status: Some(status), detail: detail.to_owned() }
 }
 
@@ -176,7 +193,7 @@ fn parse_key_info(answer: &HttpAnswer) -> Result<KeyInfo> {
         .map_err(|_| malformed(answer.status, "the key info answer is not the documented JSON"))
 }
 
-fn check_key_arg(key: &str) -> Result<()> {
+pub(crate) fn check_key_arg(key: &str) -> Result<()> {
     if !is_well_formed_key(key) {
         return Err(Error::invalid_argument("the API key is empty or malformed"));
     }
@@ -191,6 +208,7 @@ impl Client {
     /// after its last answer), and is resent only when that connection could not be made.
     pub async fn exchange_code(&self, request: ExchangeRequest, call: &CallOptions) -> Result<ApiKey> {
         let (base, timeout) = self.resolve(call)?;
+        let attribution = attribution_headers(&self.attribution_of(call)?);
         let code = request.code.secret().trim();
         check_code(code)?;
         let mut body = serde_json::Map::new();
@@ -207,6 +225,7 @@ impl Client {
                 &base,
                 |http| {
                     http.post(&url)
+                        .headers(attribution.clone())
                         .header(reqwest::header::CONTENT_TYPE, "application/json")
                         .header(reqwest::header::ACCEPT, "application/json")
                         .body(body.clone())
@@ -232,7 +251,7 @@ impl Client {
     ) -> Result<ApiKey> {
         let base_url = self.flow_base_url(request, call)?;
         let code = extract_code(request, response)?;
-        let call = CallOptions { base_url: Some(base_url), timeout: call.timeout };
+        let call = CallOptions { base_url: Some(base_url), ..call.clone() };
         self.exchange_code(
             ExchangeRequest {
                 code: AuthorizationCode::new(code),
@@ -273,7 +292,7 @@ impl Client {
     pub async fn key_info_of(&self, key: &ApiKey, call: &CallOptions) -> Result<KeyInfo> {
         let call = CallOptions {
             base_url: call.base_url.clone().or_else(|| key.base_url().map(str::to_owned)),
-            timeout: call.timeout,
+            ..call.clone()
         };
         self.key_info(key.key(), &call).await
     }
@@ -282,6 +301,7 @@ impl Client {
     pub async fn key_info(&self, key: &str, call: &CallOptions) -> Result<KeyInfo> {
         check_key_arg(key)?;
         let (base, timeout) = self.resolve(call)?;
+        let attribution = attribution_headers(&self.attribution_of(call)?);
         let url = format!("{base}/api/v1/key");
         let auth = format!("Bearer {key}");
         let answer = self
@@ -292,6 +312,7 @@ impl Client {
                         .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
                     value.set_sensitive(true);
                     http.get(&url)
+                        .headers(attribution.clone())
                         .header(reqwest::header::AUTHORIZATION, value)
                         .header(reqwest::header::ACCEPT, "application/json")
                 },
@@ -313,7 +334,7 @@ pub const STORED_FLOW_MAX_AGE: Duration = crate::seal::DEFAULT_SEAL_MAX_AGE;
 /// How far in the future a stored flow's `created_at` may be (clock skew between instances).
 const MAX_CLOCK_SKEW_SECS: u64 = 60;
 
-fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 

@@ -35,6 +35,8 @@
 #![warn(missing_docs)]
 
 mod api_key;
+mod attribution;
+mod auth_code;
 mod auth_url;
 pub mod blocking;
 pub mod browser;
@@ -58,8 +60,11 @@ pub mod store;
 mod urls;
 
 pub use api_key::{
-    ApiKey, KeyInfo, MAX_KEY_LEN, OPENROUTER_SITE, is_well_formed_key, key_hash_hex, mask_key,
+    ApiKey, FreeModelDailyRequests, KeyInfo, MAX_KEY_LEN, OPENROUTER_SITE, RateLimit, is_well_formed_key,
+    key_hash_hex, mask_key,
 };
+pub use attribution::{APP_CATEGORIES, Attribution, MAX_APP_CATEGORIES, MAX_APP_TITLE_LEN};
+pub use auth_code::{AuthCode, AuthCodeOptions, MAX_AUTH_CODE_LABEL_LEN, UsageLimitType, rfc3339_utc};
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
