@@ -8,22 +8,70 @@
 
 import type {
   ApiKey,
+  AuthCode,
   AuthRequest as NativeAuthRequest,
   AuthRequestData,
   AuthUrlOpts as NativeAuthUrlOpts,
   CallOpts,
   Client as NativeClient,
-  ClientOpts,
+  ClientOpts as NativeClientOpts,
+  CreateAuthCodeOpts as NativeCreateAuthCodeOpts,
   Emulator as NativeEmulator,
   ExchangeCodeOpts as NativeExchangeCodeOpts,
   FaultOpts as NativeFaultOpts,
   IssueCodeOpts as NativeIssueCodeOpts,
+  CallOpts as NativeCallOpts,
   KeyInfo,
   StartAuthOpts as NativeStartAuthOpts,
 } from './native'
 
-export { ApiKey } from './native'
-export type { AuthRequestData, CallOpts, ClientOpts, KeyInfo } from './native'
+export { ApiKey, AuthCode } from './native'
+export type { AuthRequestData, KeyInfo } from './native'
+
+/** OpenRouter's app categories (`appCategories`, at most 2 per request), checked against the core's list. */
+export type AppCategory =
+  | 'cli-agent'
+  | 'ide-extension'
+  | 'cloud-agent'
+  | 'programming-app'
+  | 'native-app-builder'
+  | 'creative-writing'
+  | 'video-gen'
+  | 'image-gen'
+  | 'audio-gen'
+  | 'writing-assistant'
+  | 'general-chat'
+  | 'personal-agent'
+  | 'legal'
+  | 'roleplay'
+  | 'game'
+
+/** Attribution fields with OpenRouter's category names. */
+interface WithCategories {
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: AppCategory[]
+}
+
+/** Per-call options of `keyInfo` and `completeAuth`. */
+export interface CallOpts extends Omit<NativeCallOpts, 'appCategories'>, WithCategories {}
+
+/** Options of `new Client(...)`. */
+export interface ClientOpts extends Omit<NativeClientOpts, 'appCategories'>, WithCategories {}
+
+/** When a created key's limit resets. */
+export type UsageLimitType = 'daily' | 'weekly' | 'monthly'
+
+/** Options of `createAuthCode`. */
+export interface CreateAuthCodeOpts
+  extends Omit<NativeCreateAuthCodeOpts, 'appCategories' | 'codeChallengeMethod' | 'usageLimitType' | 'expiresAt'>,
+    WithCategories {
+  /** When the minted key stops working (sent with seconds). */
+  expiresAt?: Date | number
+  /** `'S256'` (default) or `'plain'`. */
+  codeChallengeMethod?: ChallengeMethod
+  /** When the minted key's limit resets. */
+  usageLimitType?: UsageLimitType
+}
 
 /** The library version (one number for the Rust crate, the Python and the Node packages). */
 export declare const VERSION: string
@@ -44,19 +92,22 @@ export interface StartAuthOpts extends Omit<NativeStartAuthOpts, 'method'> {
 }
 
 /** Options of `exchangeCode()`; unknown keys are refused with `INVALID_ARGUMENT`. */
-export interface ExchangeCodeOpts extends Omit<NativeExchangeCodeOpts, 'codeChallengeMethod'> {
+export interface ExchangeCodeOpts extends Omit<NativeExchangeCodeOpts, 'codeChallengeMethod' | 'appCategories'>, WithCategories {
   /** `'S256'` (default) or `'plain'`: the method of the flow's challenge. */
   codeChallengeMethod?: ChallengeMethod
 }
 
-/** The emulator endpoints a fault can be injected into. */
-export type FaultEndpoint = 'exchange' | 'keyInfo'
+/**
+ * The emulator's API endpoints (faults, request counts, attribution): `'exchange'` (`POST /api/v1/auth/keys`),
+ * `'keyInfo'` (`GET /api/v1/key`) and `'createAuthCode'` (`POST /api/v1/auth/keys/code`).
+ */
+export type FaultEndpoint = 'exchange' | 'keyInfo' | 'createAuthCode'
 /** The emulator's fault kinds. */
 export type FaultKind = 'status' | 'delay' | 'redirect' | 'drip' | 'hugeBody' | 'hang' | 'close'
 
 /** A fault for the emulator's next request to an endpoint (`emu.injectFault`). */
 export interface FaultOpts extends Omit<NativeFaultOpts, 'endpoint' | 'kind'> {
-  /** `'exchange'` (default) or `'keyInfo'`. */
+  /** `'exchange'` (default), `'keyInfo'` or `'createAuthCode'`. */
   endpoint?: FaultEndpoint
   /** Default `'delay'` when `delayMs` is given, else `'status'`. */
   kind?: FaultKind
@@ -213,6 +264,13 @@ export declare function completeAuth(
  */
 export declare function keyInfo(key: string | ApiKey, options?: CallOpts & Cancellable): Promise<KeyInfo>
 
+/**
+ * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`): the way to mint a key that
+ * expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id` like a callback's code.
+ * Sent at most once.
+ */
+export declare function createAuthCode(key: string | ApiKey, options: CreateAuthCodeOpts & Cancellable): Promise<AuthCode>
+
 /** How `login()` receives the authorization code. */
 export type LoginMode = 'auto' | 'loopback' | 'headless'
 
@@ -288,6 +346,8 @@ export declare class Client extends NativeClient {
   exchangeCode(options: ExchangeCodeOpts & Cancellable): Promise<ApiKey>
   /** Details of a key (a string or an `ApiKey`) with this client (see `keyInfo`). */
   keyInfo(key: string | ApiKey, options?: CallOpts & Cancellable): Promise<KeyInfo>
+  /** Create an authorization code with this client (see `createAuthCode`). */
+  createAuthCode(key: string | ApiKey, options: CreateAuthCodeOpts & Cancellable): Promise<AuthCode>
   /** The whole login with this client; `baseUrl` defaults to the client's (see `login`). */
   login(options?: LoginOptions): Promise<ApiKey>
 }
@@ -311,7 +371,14 @@ export declare class Emulator extends NativeEmulator {
   injectFault(fault: FaultOpts): void
   /** Issue an authorization code as if a user approved a flow. */
   issueCode(options?: IssueCodeOpts): string
-  /** How many requests an endpoint has received. */
+  /** How many requests an endpoint (default `'exchange'`) has received (CORS preflights are not counted). */
   requestCount(endpointName?: FaultEndpoint): number
+  /**
+   * The attribution headers of the last request to an endpoint (default `'exchange'`), to check that a
+   * client sends them: `httpReferer` (`HTTP-Referer`), `xOpenRouterTitle` (`X-OpenRouter-Title`), `xTitle`
+   * (`X-Title`), `xOpenRouterCategories` (`X-OpenRouter-Categories`), each `null` when absent; `null` until
+   * a request reaches the endpoint.
+   */
+  lastAttribution(endpointName?: FaultEndpoint): import('./native').ReceivedAttribution | null
 }
-export type { EmulatorOpts, CreateKeyOpts } from './native'
+export type { EmulatorOpts, CreateKeyOpts, ReceivedAttribution } from './native'

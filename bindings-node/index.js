@@ -118,10 +118,14 @@ function checkText(args, names) {
 const OPTION_KEYS = {
   authUrl: ['callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'keyLabel', 'limit', 'state', 'baseUrl'],
   startAuth: ['callbackUrl', 'method', 'keyLabel', 'limit', 'baseUrl'],
-  exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs'],
-  call: ['baseUrl', 'timeoutMs'],
-  complete: ['baseUrl', 'timeoutMs', 'secrets'],
-  client: ['baseUrl', 'timeoutMs', 'userAgent'],
+  exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories'],
+  call: ['baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories'],
+  complete: ['baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories', 'secrets'],
+  client: ['baseUrl', 'timeoutMs', 'userAgent', 'httpReferer', 'appTitle', 'appCategories'],
+  createAuthCode: [
+    'callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'expiresAt', 'keyLabel', 'limit', 'usageLimitType',
+    'workspaceId', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories',
+  ],
   login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
   generatePkce: ['length', 'method'],
   unseal: ['maxAgeMs'],
@@ -432,6 +436,21 @@ Object.defineProperties(AuthRequest.prototype, {
   },
 })
 
+const { AuthCode } = native
+Object.defineProperties(AuthCode.prototype, {
+  [util.inspect.custom]: {
+    value: function (depth, options, inspect) {
+      return `AuthCode ${(inspect || util.inspect)({ id: '<redacted>', appId: this.appId, createdAt: this.createdAt }, options)}`
+    },
+  },
+  toJSON: {
+    /** Without the code: `JSON.stringify(authCode)` never holds it. */
+    value: function () {
+      return { appId: this.appId, createdAt: this.createdAt }
+    },
+  },
+})
+
 Object.defineProperties(ApiKey.prototype, {
   [util.inspect.custom]: {
     value: function (depth, options, inspect) {
@@ -637,6 +656,27 @@ async function runKeyInfo(fns, self, key, options) {
   // An ApiKey remembers the server it came from (the core asks that one); a string goes to the client's.
   if (key instanceof native.ApiKey) return cancellable(fns._keyInfoOf, self, [key, rest], signal, ['key', 'options'])
   return cancellable(fns.keyInfo, self, [keyArg(key), rest], signal, ['key', 'options'])
+}
+
+/**
+ * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way to
+ * mint a key that expires (`expiresAt`, a `Date`) or whose limit resets (`usageLimitType`). Exchange
+ * `code.id` like a callback's code: `exchangeCode({code: code.id, codeVerifier})`. Sent at most once.
+ * @param {string | import('./native').ApiKey} key
+ * @param {import('./native').CreateAuthCodeOpts & {signal?: AbortSignal}} options
+ * @returns {Promise<import('./native').AuthCode>}
+ */
+function createAuthCode(key, options) {
+  return runCreateAuthCode(native.createAuthCode, undefined, key, options)
+}
+
+/** `createAuthCode` through the native `fn` of `self` (the default client, or a `Client`'s own). */
+async function runCreateAuthCode(fn, self, key, options) {
+  const [rest, signal] = withoutSignal(options)
+  checkOptions('createAuthCode', rest)
+  // A Date crosses to the core as its milliseconds since 1970.
+  const call = rest && rest.expiresAt instanceof Date ? { ...rest, expiresAt: rest.expiresAt.getTime() } : rest
+  return cancellable(fn, self, [keyArg(key), call], signal, ['key', 'options'])
 }
 
 // ----------------------------------------------------------------------------------------- One click
@@ -882,6 +922,15 @@ class Client extends native.Client {
   }
 
   /**
+   * Create an authorization code with `key` (see the module-level `createAuthCode`).
+   * @param {string | import('./native').ApiKey} key
+   * @param {import('./native').CreateAuthCodeOpts & {signal?: AbortSignal}} options
+   */
+  createAuthCode(key, options) {
+    return runCreateAuthCode(super.createAuthCode, this, key, options)
+  }
+
+  /**
    * The whole login with this client (see the module-level `login`).
    * @param {import('./index').LoginOptions} [options]
    */
@@ -897,7 +946,8 @@ class Client extends native.Client {
 /**
  * The in-process fake of OpenRouter for tests: `new Emulator({autoApprove?, relayState?, codeTtlMs?,
  * port?})`, `await emu.start()`, `emu.baseUrl`, `emu.injectFault({...})`, `emu.requestCount()`,
- * `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`.
+ * `emu.lastAttribution()`, `emu.issueCode({...})`, `emu.createKey({...})`, `await emu.stop()`. It serves
+ * `/auth`, `/api/v1/auth/keys`, `/api/v1/auth/keys/code` and `/api/v1/key`, the API endpoints with CORS.
  */
 class Emulator extends native.Emulator {
   /** @param {import('./native').EmulatorOpts} [options] */
@@ -939,6 +989,7 @@ for (const name of ['start', 'stop']) {
 }
 wrapMethods(Emulator, sync, {
   requestCount: ['endpointName'],
+  lastAttribution: ['endpointName'],
   setAutoApprove: ['on'],
   setRelayState: ['on'],
   setCodeTtlMs: ['ms'],
@@ -972,9 +1023,11 @@ module.exports = {
   startAuth,
   AuthRequest,
   ApiKey,
+  AuthCode,
   exchangeCode,
   completeAuth,
   keyInfo,
+  createAuthCode,
   login,
   loadKey,
   saveKey,

@@ -7,10 +7,11 @@ use std::sync::OnceLock;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use openrouter_pkce::{
-    AuthorizationCode, CallOptions, ChallengeMethod, ClientOptions, CodeVerifier, ExchangeRequest,
+    Attribution, AuthCodeOptions, AuthorizationCode, CallOptions, ChallengeMethod, ClientOptions, CodeVerifier,
+    ExchangeRequest, UsageLimitType,
 };
 
-use crate::api_key::{ApiKey, KeyInfo};
+use crate::api_key::{ApiKey, AuthCode, KeyInfo};
 use crate::auth_url::AuthRequest;
 use crate::error::{Failure, IntoNapi, millis};
 use crate::login::{AskFn, LoginOpts, ShowUrlFn};
@@ -29,6 +30,12 @@ pub struct ExchangeCodeOpts {
     pub base_url: Option<String>,
     /// Total deadline of this call in milliseconds (default 30000).
     pub timeout_ms: Option<f64>,
+    /// Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it).
+    pub http_referer: Option<String>,
+    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`).
+    pub app_title: Option<String>,
+    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
+    pub app_categories: Option<Vec<String>>,
 }
 
 /// Per-call options of `keyInfo` and `completeAuth`.
@@ -38,10 +45,25 @@ pub struct CallOpts {
     pub base_url: Option<String>,
     /// Total deadline of this call in milliseconds (default 30000).
     pub timeout_ms: Option<f64>,
+    /// Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it).
+    pub http_referer: Option<String>,
+    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`).
+    pub app_title: Option<String>,
+    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
+    pub app_categories: Option<Vec<String>>,
 }
 
 fn call_options(o: Option<CallOpts>) -> CallOptions {
-    o.map(|o| CallOptions { base_url: o.base_url, timeout: o.timeout_ms.map(millis) }).unwrap_or_default()
+    o.map(|o| CallOptions {
+        base_url: o.base_url,
+        timeout: o.timeout_ms.map(millis),
+        attribution: Attribution {
+            http_referer: o.http_referer,
+            app_title: o.app_title,
+            app_categories: o.app_categories,
+        },
+    })
+    .unwrap_or_default()
 }
 
 pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
@@ -62,7 +84,13 @@ async fn exchange(
     let inner = client
         .exchange_code(
             request,
-            &call_options(Some(CallOpts { base_url: o.base_url, timeout_ms: o.timeout_ms })),
+            &call_options(Some(CallOpts {
+                base_url: o.base_url,
+                timeout_ms: o.timeout_ms,
+                http_referer: o.http_referer,
+                app_title: o.app_title,
+                app_categories: o.app_categories,
+            })),
         )
         .await?;
     Ok(ApiKey { inner })
@@ -179,6 +207,81 @@ pub fn login<'env>(
     crate::login::start(env, default_client().clone(), options, show_url, ask, can_paste, cancel_id)
 }
 
+/// Options of `createAuthCode`.
+#[napi(object)]
+pub struct CreateAuthCodeOpts {
+    /// Where the app redirects (required by OpenRouter): `https://`, or `http://` on loopback.
+    pub callback_url: String,
+    /// The PKCE challenge the code is bound to.
+    pub code_challenge: Option<String>,
+    /// `"S256"` (default) or `"plain"`.
+    pub code_challenge_method: Option<String>,
+    /// When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds.
+    pub expires_at: Option<f64>,
+    /// The minted key's label (at most 100 characters).
+    pub key_label: Option<String>,
+    /// The minted key's credit limit.
+    pub limit: Option<f64>,
+    /// When that limit resets: `"daily"`, `"weekly"` or `"monthly"`.
+    pub usage_limit_type: Option<String>,
+    /// The workspace the key belongs to (a UUID).
+    pub workspace_id: Option<String>,
+    /// Another base URL for this call.
+    pub base_url: Option<String>,
+    /// Total deadline of this call in milliseconds (default 30000).
+    pub timeout_ms: Option<f64>,
+    /// Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it).
+    pub http_referer: Option<String>,
+    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`).
+    pub app_title: Option<String>,
+    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
+    pub app_categories: Option<Vec<String>>,
+}
+
+fn create_code<'env>(
+    env: &'env Env,
+    client: openrouter_pkce::Client,
+    key: String,
+    o: CreateAuthCodeOpts,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, AuthCode>> {
+    let expires_at = o.expires_at.map(|ms| ms / 1000.0);
+    let options = AuthCodeOptions {
+        callback_url: o.callback_url,
+        code_challenge: o.code_challenge,
+        code_challenge_method: o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?.unwrap_or_default(),
+        expires_at,
+        key_label: o.key_label,
+        limit: o.limit,
+        usage_limit_type: o.usage_limit_type.as_deref().map(UsageLimitType::parse).transpose().napi()?,
+        workspace_id: o.workspace_id,
+    };
+    let call = call_options(Some(CallOpts {
+        base_url: o.base_url,
+        timeout_ms: o.timeout_ms,
+        http_referer: o.http_referer,
+        app_title: o.app_title,
+        app_categories: o.app_categories,
+    }));
+    spawn_promise(env, cancel_id, async move {
+        let inner = client.create_auth_code(&key, &options, &call).await?;
+        Ok(AuthCode { inner })
+    })
+}
+
+/// Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way to
+/// mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id` like a
+/// callback's code. Sent at most once.
+#[napi(ts_return_type = "Promise<AuthCode>")]
+pub fn create_auth_code<'env>(
+    env: &'env Env,
+    key: String,
+    options: CreateAuthCodeOpts,
+    cancel_id: Option<u32>,
+) -> Result<PromiseRaw<'env, AuthCode>> {
+    create_code(env, default_client().clone(), key, options, cancel_id)
+}
+
 /// Options of `new Client(...)`.
 #[napi(object)]
 pub struct ClientOpts {
@@ -188,6 +291,12 @@ pub struct ClientOpts {
     pub timeout_ms: Option<f64>,
     /// User-Agent; default names this library and its version.
     pub user_agent: Option<String>,
+    /// Your app's URL, sent on every request as `HTTP-Referer` (OpenRouter makes an app page only from it).
+    pub http_referer: Option<String>,
+    /// Your app's name, sent on every request as `X-OpenRouter-Title` (and `X-Title`).
+    pub app_title: Option<String>,
+    /// At most 2 of OpenRouter's app categories, sent on every request as `X-OpenRouter-Categories`.
+    pub app_categories: Option<Vec<String>>,
 }
 
 /// A configured OpenRouter client with one pooled HTTP connection set, created on first use.
@@ -211,6 +320,11 @@ impl Client {
                 opts.timeout = millis(t);
             }
             opts.user_agent = o.user_agent;
+            opts.attribution = Attribution {
+                http_referer: o.http_referer,
+                app_title: o.app_title,
+                app_categories: o.app_categories,
+            };
         }
         Ok(Client { inner: openrouter_pkce::Client::new(opts).napi()? })
     }
@@ -273,6 +387,18 @@ impl Client {
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, KeyInfo>> {
         spawn_promise(env, cancel_id, key_details(self.inner.clone(), key, options))
+    }
+
+    /// Create an authorization code with `key` (see the module-level `createAuthCode`).
+    #[napi(ts_return_type = "Promise<AuthCode>")]
+    pub fn create_auth_code<'env>(
+        &self,
+        env: &'env Env,
+        key: String,
+        options: CreateAuthCodeOpts,
+        cancel_id: Option<u32>,
+    ) -> Result<PromiseRaw<'env, AuthCode>> {
+        create_code(env, self.inner.clone(), key, options, cancel_id)
     }
 
     /// The whole login with this client (the JS `Client#login` wraps this).

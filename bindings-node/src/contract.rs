@@ -61,3 +61,9 @@ pub fn set_runtime_env(values: Vec<Option<String>>) {
 pub fn max_pasted_line() -> u32 {
     openrouter_pkce::MAX_RESPONSE_LEN as u32
 }
+
+/// Internal: OpenRouter's app categories, in the core's order (the `AppCategory` type's drift test reads it).
+#[napi(js_name = "_appCategories")]
+pub fn app_categories() -> Vec<&'static str> {
+    openrouter_pkce::APP_CATEGORIES.to_vec()
+}

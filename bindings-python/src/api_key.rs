@@ -2,7 +2,7 @@
 
 use openrouter_pkce as core;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyString;
 
 use crate::error::to_py_err;
 
@@ -167,22 +167,75 @@ impl KeyInfo {
     fn creator_user_id(&self) -> Option<&str> {
         self.inner.creator_user_id.as_deref()
     }
-    /// Every field as a plain dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let i = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("label", &i.label)?;
-        d.set_item("limit", i.limit)?;
-        d.set_item("limit_remaining", i.limit_remaining)?;
-        d.set_item("limit_reset", &i.limit_reset)?;
-        d.set_item("usage", i.usage)?;
-        d.set_item("usage_daily", i.usage_daily)?;
-        d.set_item("usage_weekly", i.usage_weekly)?;
-        d.set_item("usage_monthly", i.usage_monthly)?;
-        d.set_item("is_free_tier", i.is_free_tier)?;
-        d.set_item("expires_at", &i.expires_at)?;
-        d.set_item("creator_user_id", &i.creator_user_id)?;
-        Ok(d)
+    /// Credits spent through the user's own provider keys (BYOK), all time.
+    #[getter]
+    fn byok_usage(&self) -> Option<f64> {
+        self.inner.byok_usage
+    }
+    /// BYOK credits spent today (UTC).
+    #[getter]
+    fn byok_usage_daily(&self) -> Option<f64> {
+        self.inner.byok_usage_daily
+    }
+    /// BYOK credits spent this week (UTC).
+    #[getter]
+    fn byok_usage_weekly(&self) -> Option<f64> {
+        self.inner.byok_usage_weekly
+    }
+    /// BYOK credits spent this month (UTC).
+    #[getter]
+    fn byok_usage_monthly(&self) -> Option<f64> {
+        self.inner.byok_usage_monthly
+    }
+    /// Whether BYOK spend counts against `limit`.
+    #[getter]
+    fn include_byok_in_limit(&self) -> Option<bool> {
+        self.inner.include_byok_in_limit
+    }
+    /// Whether this is a management key (it can create and delete other keys).
+    #[getter]
+    fn is_management_key(&self) -> Option<bool> {
+        self.inner.is_management_key
+    }
+    /// Deprecated name of `is_management_key`.
+    #[getter]
+    fn is_provisioning_key(&self) -> Option<bool> {
+        self.inner.is_provisioning_key
+    }
+    /// The organization that owns the key, if any.
+    #[getter]
+    fn organization_id(&self) -> Option<&str> {
+        self.inner.organization_id.as_deref()
+    }
+    /// The workspace the key belongs to, if any.
+    #[getter]
+    fn workspace_id(&self) -> Option<&str> {
+        self.inner.workspace_id.as_deref()
+    }
+    /// The data regions requests with this key may be served from (`global`, `europe`, `us`).
+    #[getter]
+    fn allowed_data_regions(&self) -> Option<Vec<String>> {
+        self.inner.allowed_data_regions.clone()
+    }
+    /// The daily allowance of free-model requests: a dict with `limit`, `remaining`, `used`.
+    #[getter]
+    fn free_model_daily_requests<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.field(py, "free_model_daily_requests")
+    }
+    /// Deprecated by OpenRouter and safe to ignore: a dict with `requests`, `interval`, `note`.
+    #[getter]
+    fn rate_limit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.field(py, "rate_limit")
+    }
+    /// Credits spent in the current limit window, `limit - limit_remaining` (`usage` is lifetime spend);
+    /// `None` without a limit.
+    #[getter]
+    fn limit_used(&self) -> Option<f64> {
+        self.inner.limit_used()
+    }
+    /// Every field as a plain dict (the names and values of `GET /api/v1/key`'s `data`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?.call_method1("loads", (self.inner.to_json(),))
     }
     fn __repr__(&self) -> String {
         let i = &self.inner;
@@ -204,4 +257,12 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ApiKey>()?;
     m.add_class::<KeyInfo>()?;
     Ok(())
+}
+
+impl KeyInfo {
+    /// One field of [`KeyInfo::to_dict`] (`None` when absent).
+    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let value = self.to_dict(py)?.get_item(name)?;
+        Ok(if value.is_none() { None } else { Some(value) })
+    }
 }

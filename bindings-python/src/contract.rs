@@ -24,7 +24,14 @@ fn _url_heading(headless: bool, notebook: bool) -> &'static str {
 }
 
 /// Register this file's functions.
+/// OpenRouter's app categories, in the core's order (the `AppCategory` literal's drift test reads it).
+#[pyfunction]
+fn _app_categories() -> Vec<&'static str> {
+    openrouter_pkce::APP_CATEGORIES.to_vec()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_app_categories, m)?)?;
     m.add_function(wrap_pyfunction!(_error_table, m)?)?;
     m.add_function(wrap_pyfunction!(_public_api, m)?)?;
     m.add_function(wrap_pyfunction!(_url_heading, m)?)?;

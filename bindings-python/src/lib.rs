@@ -4,6 +4,7 @@
 //! the emulator context manager and the Jupyter helpers live in the pure-Python package beside this crate.
 
 mod api_key;
+mod auth_code;
 mod auth_url;
 mod cli;
 mod client;
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pkce::register(m)?;
     auth_url::register(m)?;
     api_key::register(m)?;
+    auth_code::register(m)?;
     client::register(m)?;
     runtime::register(m)?;
     emulator::register(m)?;

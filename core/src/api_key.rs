@@ -217,6 +217,12 @@ pub struct KeyInfo {
 }
 
 impl KeyInfo {
+    /// The fields as `GET /api/v1/key`'s `data` names them, as JSON text (what the bindings turn into a dict
+    /// or an object).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("key info always serialises")
+    }
+
     /// Credits spent in the current limit window: `limit - limit_remaining` (`usage` is lifetime spend, not
     /// this). `None` without a limit.
     pub fn limit_used(&self) -> Option<f64> {

@@ -63,6 +63,7 @@ pub const PUBLIC_API: &[(&str, ApiKind)] = &[
     ("exchange_code", ApiKind::Network),
     ("complete_auth", ApiKind::Network),
     ("key_info", ApiKind::Network),
+    ("create_auth_code", ApiKind::Network),
     ("login", ApiKind::Network),
     ("load_key", ApiKind::Function),
     ("save_key", ApiKind::Function),
@@ -71,6 +72,7 @@ pub const PUBLIC_API: &[(&str, ApiKind)] = &[
     ("Pkce", ApiKind::Class),
     ("AuthRequest", ApiKind::Class),
     ("ApiKey", ApiKind::Class),
+    ("AuthCode", ApiKind::Class),
     ("KeyInfo", ApiKind::Record),
     ("Client", ApiKind::Class),
     ("Emulator", ApiKind::Class),
@@ -130,6 +132,12 @@ pub const PARAMETER_NAMES: &[(&str, &str, Option<&str>)] = &[
     ("timeout", "timeoutMs", Some("--timeout")),
     ("user_agent", "userAgent", None),
     ("open_browser", "openBrowser", Some("--no-browser")),
+    ("http_referer", "httpReferer", Some("--app-url")),
+    ("app_title", "appTitle", Some("--app-title")),
+    ("app_categories", "appCategories", Some("--app-category")),
+    ("expires_at", "expiresAt", None),
+    ("usage_limit_type", "usageLimitType", None),
+    ("workspace_id", "workspaceId", None),
     ("port=0", "port: 0", Some("--port 0")),
 ];
 

@@ -56,6 +56,10 @@ def test_the_error_code_literal_matches_the_core() -> None:
     assert list(typing.get_args(types.ErrorCode)) == CODES
 
 
+def test_the_app_category_literal_matches_the_core() -> None:
+    assert list(typing.get_args(types.AppCategory)) == _native._app_categories()
+
+
 def test_docs_errors_md_lists_every_code() -> None:
     text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([A-Z][A-Z_]+)`", text))

@@ -18,6 +18,7 @@ from openrouter_pkce import _native
 from openrouter_pkce._arguments import checked
 from openrouter_pkce._native import (
     ApiKey,
+    AuthCode,
     AuthRequest,
     Client,
     KeyInfo,
@@ -39,13 +40,22 @@ exchange_code_async = checked(_native.exchange_code_async)
 generate_pkce = checked(_native.generate_pkce)
 key_info = checked(_native.key_info)
 key_info_async = checked(_native.key_info_async)
+create_auth_code = checked(_native.create_auth_code)
+create_auth_code_async = checked(_native.create_auth_code_async)
 login = checked(_native.login)
 login_async = checked(_native.login_async)
 save_key = checked(_native.save_key)
 start_auth = checked(_native.start_auth)
 verify_challenge = checked(_native.verify_challenge)
 from openrouter_pkce._storage import logout
-from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, ErrorCode, LoginMode
+from openrouter_pkce.types import (
+    AppCategory,
+    AuthRequestDict,
+    ChallengeMethod,
+    ErrorCode,
+    LoginMode,
+    UsageLimitType,
+)
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
@@ -98,9 +108,12 @@ __all__ = [
     "complete_auth_async",
     "key_info",
     "key_info_async",
+    "create_auth_code",
+    "create_auth_code_async",
     "Client",
     "ApiKey",
     "KeyInfo",
+    "AuthCode",
     # one click
     "login",
     "login_async",
@@ -114,6 +127,8 @@ __all__ = [
     "LoginMode",
     "ErrorCode",
     "AuthRequestDict",
+    "AppCategory",
+    "UsageLimitType",
     # errors
     "OpenRouterPkceError",
     "ErrorCause",

@@ -1,13 +1,23 @@
 """Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
 
+from datetime import datetime
 from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
-from openrouter_pkce.types import AuthRequestDict, ChallengeMethod, FaultEndpoint, FaultKind, LoginMode
+from openrouter_pkce.types import (
+    AppCategory,
+    AuthRequestDict,
+    ChallengeMethod,
+    FaultEndpoint,
+    FaultKind,
+    LoginMode,
+    UsageLimitType,
+)
 
 __version__: str
 _MAX_PASTED_LINE: int
 __all__ = [
     "ApiKey",
+    "AuthCode",
     "AuthRequest",
     "Client",
     "Emulator",
@@ -21,6 +31,7 @@ __all__ = [
     "_logout",
     "_error_table",
     "_public_api",
+    "_app_categories",
     "_url_heading",
     "key_path",
     "_resolve_future",
@@ -29,6 +40,8 @@ __all__ = [
     "auth_url",
     "complete_auth",
     "complete_auth_async",
+    "create_auth_code",
+    "create_auth_code_async",
     "create_challenge",
     "create_verifier",
     "exchange_code",
@@ -246,9 +259,64 @@ class KeyInfo:
     @property
     def creator_user_id(self) -> Optional[str]:
         """The user who created the key."""
+    @property
+    def byok_usage(self) -> Optional[float]:
+        """Credits spent through the user's own provider keys (BYOK), all time."""
+    @property
+    def byok_usage_daily(self) -> Optional[float]:
+        """BYOK credits spent today (UTC)."""
+    @property
+    def byok_usage_weekly(self) -> Optional[float]:
+        """BYOK credits spent this week (UTC)."""
+    @property
+    def byok_usage_monthly(self) -> Optional[float]:
+        """BYOK credits spent this month (UTC)."""
+    @property
+    def include_byok_in_limit(self) -> Optional[bool]:
+        """Whether BYOK spend counts against ``limit``."""
+    @property
+    def is_management_key(self) -> Optional[bool]:
+        """Whether this is a management key (it can create and delete other keys)."""
+    @property
+    def is_provisioning_key(self) -> Optional[bool]:
+        """Deprecated name of ``is_management_key``."""
+    @property
+    def organization_id(self) -> Optional[str]:
+        """The organization that owns the key, if any."""
+    @property
+    def workspace_id(self) -> Optional[str]:
+        """The workspace the key belongs to, if any."""
+    @property
+    def allowed_data_regions(self) -> Optional[List[str]]:
+        """The data regions requests with this key may be served from (``global``, ``europe``, ``us``)."""
+    @property
+    def free_model_daily_requests(self) -> Optional[Dict[str, Any]]:
+        """The daily allowance of free-model requests: a dict with ``limit``, ``remaining``, ``used``."""
+    @property
+    def rate_limit(self) -> Optional[Dict[str, Any]]:
+        """Deprecated by OpenRouter and safe to ignore: a dict with ``requests``, ``interval``, ``note``."""
+    @property
+    def limit_used(self) -> Optional[float]:
+        """Credits spent in the current limit window, ``limit - limit_remaining`` (``usage`` is lifetime
+        spend); ``None`` without a limit."""
     def to_dict(self) -> Dict[str, Any]:
-        """Every field as a plain dict."""
+        """Every field as a plain dict (the names and values of ``GET /api/v1/key``'s ``data``)."""
     def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class AuthCode:
+    """A created authorization code (:func:`create_auth_code`). ``id`` is the code to exchange, a
+    single-use secret until then: ``repr`` does not show it."""
+
+    @property
+    def id(self) -> str:
+        """The code, to exchange like a callback's ``code``."""
+    @property
+    def app_id(self) -> Optional[int]:
+        """The app the code belongs to."""
+    @property
+    def created_at(self) -> Optional[str]:
+        """When it was created (ISO 8601)."""
 
 _Request = Union[AuthRequest, Mapping[str, Any], str]
 #: One sealing secret (at least 32 bytes) or a list of them: the first seals, any opens.
@@ -265,11 +333,22 @@ class Client:
     """
 
     def __new__(
-        cls, base_url: Optional[str] = None, timeout: Optional[float] = None, user_agent: Optional[str] = None
+        cls,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        user_agent: Optional[str] = None,
+        *,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> "Client":
         """Defaults: ``OPENROUTER_PKCE_BASE_URL`` when set, else ``https://openrouter.ai``; 30 seconds.
 
-        :raises InvalidArgumentError: a non-HTTPS remote base URL, a bad timeout or User-Agent."""
+        ``http_referer`` (your app's URL), ``app_title`` and ``app_categories`` (at most 2 of OpenRouter's)
+        are sent on every request (``HTTP-Referer``, ``X-OpenRouter-Title``, ``X-OpenRouter-Categories``);
+        each network method takes them too, for one call.
+
+        :raises InvalidArgumentError: a non-HTTPS remote base URL, a bad timeout, User-Agent or attribution."""
     @property
     def base_url(self) -> str:
         """The normalised base URL (no trailing slash)."""
@@ -284,6 +363,9 @@ class Client:
         *,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> ApiKey:
         """Exchange an authorization code (and the flow's verifier) for a key. Sent exactly once."""
     def exchange_code_async(
@@ -294,6 +376,9 @@ class Client:
         *,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`exchange_code`."""
     def complete_auth(
@@ -304,6 +389,9 @@ class Client:
         secrets: Optional[_Secrets] = None,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> ApiKey:
         """Finish a started flow with what the app received (callback URL, its query, or a pasted code).
 
@@ -317,14 +405,71 @@ class Client:
         secrets: Optional[_Secrets] = None,
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`complete_auth`."""
-    def key_info(self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
+    def key_info(
+        self,
+        key: _Key,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
+    ) -> KeyInfo:
         """Details of a key (``GET /api/v1/key``)."""
     def key_info_async(
-        self, key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None
+        self,
+        key: _Key,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> Awaitable[KeyInfo]:
         """Awaitable twin of :meth:`key_info`."""
+    def create_auth_code(
+        self,
+        key: _Key,
+        *,
+        callback_url: str,
+        code_challenge: Optional[str] = None,
+        code_challenge_method: Optional[ChallengeMethod] = None,
+        expires_at: Optional[datetime] = None,
+        key_label: Optional[str] = None,
+        limit: Optional[float] = None,
+        usage_limit_type: Optional[UsageLimitType] = None,
+        workspace_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
+    ) -> AuthCode:
+        """Create an authorization code with ``key`` (``POST /api/v1/auth/keys/code``); see :func:`create_auth_code`."""
+    def create_auth_code_async(
+        self,
+        key: _Key,
+        *,
+        callback_url: str,
+        code_challenge: Optional[str] = None,
+        code_challenge_method: Optional[ChallengeMethod] = None,
+        expires_at: Optional[datetime] = None,
+        key_label: Optional[str] = None,
+        limit: Optional[float] = None,
+        usage_limit_type: Optional[UsageLimitType] = None,
+        workspace_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
+    ) -> Awaitable[AuthCode]:
+        """Awaitable twin of :meth:`create_auth_code`."""
     def login(
         self,
         *,
@@ -361,6 +506,9 @@ def exchange_code(
     *,
     base_url: Optional[str] = None,
     timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> ApiKey:
     """Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
 
@@ -380,6 +528,9 @@ def exchange_code_async(
     *,
     base_url: Optional[str] = None,
     timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
 
@@ -390,6 +541,9 @@ def complete_auth(
     secrets: Optional[_Secrets] = None,
     base_url: Optional[str] = None,
     timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> ApiKey:
     """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
 
@@ -409,14 +563,79 @@ def complete_auth_async(
     secrets: Optional[_Secrets] = None,
     base_url: Optional[str] = None,
     timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`complete_auth`."""
 
-def key_info(key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> KeyInfo:
+def key_info(
+    key: _Key,
+    *,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
+) -> KeyInfo:
     """Details of a key (``GET /api/v1/key``). :raises UnauthorizedError: unknown or revoked key (401)."""
 
-def key_info_async(key: _Key, *, base_url: Optional[str] = None, timeout: Optional[float] = None) -> Awaitable[KeyInfo]:
+def key_info_async(
+    key: _Key,
+    *,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
+) -> Awaitable[KeyInfo]:
     """Awaitable twin of :func:`key_info`."""
+
+def create_auth_code(
+    key: _Key,
+    *,
+    callback_url: str,
+    code_challenge: Optional[str] = None,
+    code_challenge_method: Optional[ChallengeMethod] = None,
+    expires_at: Optional[datetime] = None,
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    usage_limit_type: Optional[UsageLimitType] = None,
+    workspace_id: Optional[str] = None,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
+) -> AuthCode:
+    """Create an authorization code with ``key`` (``POST /api/v1/auth/keys/code``, the key as bearer).
+
+    The way to mint a key that expires (``expires_at``, a timezone-aware :class:`datetime`, sent with
+    seconds) or whose limit resets (``usage_limit_type``). Exchange ``code.id`` like a callback's code:
+    ``exchange_code(code.id, verifier)``. Sent at most once.
+
+    :raises UnauthorizedError: the key is unknown or revoked (401).
+    :raises InvalidArgumentError: a bad argument, before anything is sent.
+    """
+
+def create_auth_code_async(
+    key: _Key,
+    *,
+    callback_url: str,
+    code_challenge: Optional[str] = None,
+    code_challenge_method: Optional[ChallengeMethod] = None,
+    expires_at: Optional[datetime] = None,
+    key_label: Optional[str] = None,
+    limit: Optional[float] = None,
+    usage_limit_type: Optional[UsageLimitType] = None,
+    workspace_id: Optional[str] = None,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
+) -> Awaitable[AuthCode]:
+    """Awaitable twin of :func:`create_auth_code`."""
 
 @final
 class Emulator:
@@ -439,7 +658,7 @@ class Emulator:
     def running(self) -> bool: ...
     def inject_fault(
         self,
-        endpoint: FaultEndpoint,
+        endpoint: str,
         kind: FaultKind,
         *,
         status: Optional[int] = None,
@@ -450,6 +669,8 @@ class Emulator:
         size: Optional[int] = None,
     ) -> None: ...
     def request_count(self, endpoint: str) -> int: ...
+    def last_attribution(self, endpoint: str) -> Optional[Dict[str, Optional[str]]]:
+        """The attribution headers of the last request to ``endpoint`` (see ``testing.Emulator.last_attribution``)."""
     def issue_code(
         self,
         code_challenge: Optional[str] = None,
@@ -537,6 +758,7 @@ def key_path() -> str:
 def _error_table() -> List[Tuple[str, str, int]]:
     """The core's error-code table: ``(code, family, exit_code)`` rows, in the contract's order."""
 
+def _app_categories() -> List[str]: ...
 def _public_api() -> List[Tuple[str, str]]:
     """The core's public API names: ``(snake_case name, "function" | "network" | "class" | "record")``."""
 

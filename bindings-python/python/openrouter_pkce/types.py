@@ -9,10 +9,40 @@ from __future__ import annotations
 
 from typing import Literal, Optional, TypedDict
 
-__all__ = ["ChallengeMethod", "LoginMode", "FaultEndpoint", "FaultKind", "ErrorCode", "AuthRequestDict"]
+__all__ = [
+    "ChallengeMethod",
+    "LoginMode",
+    "FaultEndpoint",
+    "FaultKind",
+    "ErrorCode",
+    "AuthRequestDict",
+    "AppCategory",
+    "UsageLimitType",
+]
 
 #: The PKCE challenge methods, exactly these strings.
 ChallengeMethod = Literal["S256", "plain"]
+#: OpenRouter's app categories (``app_categories=``, at most 2 per request); checked against the core's
+#: list by tests/python/test_contract.py.
+AppCategory = Literal[
+    "cli-agent",
+    "ide-extension",
+    "cloud-agent",
+    "programming-app",
+    "native-app-builder",
+    "creative-writing",
+    "video-gen",
+    "image-gen",
+    "audio-gen",
+    "writing-assistant",
+    "general-chat",
+    "personal-agent",
+    "legal",
+    "roleplay",
+    "game",
+]
+#: When a created key's limit resets (``create_auth_code(usage_limit_type=…)``).
+UsageLimitType = Literal["daily", "weekly", "monthly"]
 #: How ``login`` gets the code back.
 LoginMode = Literal["auto", "loopback", "headless"]
 #: The emulator endpoints a fault can be injected into.

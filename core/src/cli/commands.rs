@@ -12,6 +12,7 @@ use super::{
     WhoamiArgs,
 };
 use crate::api_key::ApiKey;
+use crate::attribution::Attribution;
 use crate::client::{CallOptions, Client, ClientOptions};
 use crate::error::{Error, Result};
 use crate::login::{LoginMode, LoginOptions, TerminalUi, login};
@@ -61,7 +62,15 @@ fn print_json(value: &Value) {
 }
 
 fn client_for(base_url: Option<String>) -> Result<Client> {
-    Client::new(ClientOptions { base_url: base_url.unwrap_or_else(default_base_url), ..Default::default() })
+    client_with(base_url, Attribution::default())
+}
+
+fn client_with(base_url: Option<String>, attribution: Attribution) -> Result<Client> {
+    Client::new(ClientOptions {
+        base_url: base_url.unwrap_or_else(default_base_url),
+        attribution,
+        ..Default::default()
+    })
 }
 
 async fn login_cmd(args: LoginArgs) -> Result<i32> {
@@ -76,7 +85,12 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
     if args.limit.is_some_and(|l| !(l.is_finite() && l >= 0.0)) {
         return Err(Error::InvalidArgument { reason: "--limit must be a number ≥ 0 (credits)".into() });
     }
-    let client = client_for(args.base_url.clone())?;
+    let attribution = Attribution {
+        http_referer: args.app_url.clone(),
+        app_title: args.app_title.clone(),
+        app_categories: Some(args.app_categories.clone()).filter(|c| !c.is_empty()),
+    };
+    let client = client_with(args.base_url.clone(), attribution)?;
     if args.with_token {
         return with_token(&client, &args).await;
     }

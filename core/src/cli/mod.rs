@@ -106,6 +106,15 @@ struct LoginArgs {
     /// Where OpenRouter lives (e.g. an emulator's URL).
     #[arg(long, env = "OPENROUTER_PKCE_BASE_URL")]
     base_url: Option<String>,
+    /// Your app's URL, sent as HTTP-Referer (OpenRouter makes an app page only from it).
+    #[arg(long, value_name = "URL")]
+    app_url: Option<String>,
+    /// Your app's name, sent as X-OpenRouter-Title (localhost apps need it to be tracked).
+    #[arg(long, value_name = "NAME")]
+    app_title: Option<String>,
+    /// One of OpenRouter's app categories (at most 2: repeat the flag), sent as X-OpenRouter-Categories.
+    #[arg(long = "app-category", value_name = "CATEGORY", value_parser = clap::builder::PossibleValuesParser::new(crate::APP_CATEGORIES))]
+    app_categories: Vec<String>,
 }
 
 #[derive(Debug, Args)]
