@@ -27,6 +27,19 @@ export declare class ApiKey {
 }
 
 /**
+ * A created authorization code (`createAuthCode`): `id` is the code to exchange, a single-use secret until
+ * then — `console.log` and `JSON.stringify` do not show it.
+ */
+export declare class AuthCode {
+  /** The code, to exchange like a callback's `code` (`exchangeCode({code: authCode.id, codeVerifier})`). */
+  get id(): string
+  /** The app the code belongs to. */
+  get appId(): number | null
+  /** When it was created (ISO 8601). */
+  get createdAt(): string | null
+}
+
+/**
  * One started flow: the URL to send the user to and what is needed to finish it.
  *
  * `console.log`, `util.inspect` and `JSON.stringify` never show the verifier; `toDict()` does (it is for
@@ -83,12 +96,15 @@ export declare class Client {
   _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
   /** Details of a key (see the module-level `keyInfo`). */
   keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
+  /** Create an authorization code with `key` (see the module-level `createAuthCode`). */
+  createAuthCode(key: string, options: CreateAuthCodeOpts, cancelId?: number | undefined | null): Promise<AuthCode>
   /** The whole login with this client (the JS `Client#login` wraps this). */
   _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 }
 
 /**
- * A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys` and `/api/v1/key` on `127.0.0.1:<port>`,
+ * A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys`, `/api/v1/auth/keys/code` and `/api/v1/key`
+ * on `127.0.0.1:<port>`,
  * for tests and demos: single-use codes bound to their challenge, the documented statuses and messages,
  * and fault injection. `await emu.start()`, point a `Client` at `emu.baseUrl`, `await emu.stop()`.
  */
@@ -106,8 +122,14 @@ export declare class Emulator {
    * `INVALID_ARGUMENT` rather than a silently queued default fault.
    */
   injectFault(fault: FaultOpts): void
-  /** How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`). */
+  /** How many requests reached an endpoint (`"exchange"`, the default, `"keyInfo"` or `"createAuthCode"`). */
   requestCount(endpointName?: string | undefined | null): number
+  /**
+   * The attribution headers (`HTTP-Referer`, `X-OpenRouter-Title`, `X-Title`, `X-OpenRouter-Categories`)
+   * of the last request to an endpoint (`"exchange"`, the default, `"keyInfo"` or `"createAuthCode"`),
+   * each `null` when absent; `null` until a request reaches it (CORS preflights do not count).
+   */
+  lastAttribution(endpointName?: string | undefined | null): ReceivedAttribution | null
   /** Mint an authorization code as if the user had approved `/auth` with these parameters. */
   issueCode(options?: IssueCodeOpts | undefined | null): string
   /** Create an API key that `keyInfo` knows. */
@@ -122,6 +144,9 @@ export declare class Emulator {
 
 /** Throws the core's `CANCELLED` for a call whose `AbortSignal` was already aborted (nothing is started). */
 export declare function _aborted(): void
+
+/** Internal: OpenRouter's app categories, in the core's order (the `AppCategory` type's drift test reads it). */
+export declare function _appCategories(): Array<string>
 
 /**
  * Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
@@ -285,6 +310,12 @@ export interface CallOpts {
   baseUrl?: string
   /** Total deadline of this call in milliseconds (default 30000). */
   timeoutMs?: number
+  /** Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it). */
+  httpReferer?: string
+  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`). */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: Array<string>
 }
 
 /** Options of `new Client(...)`. */
@@ -295,6 +326,12 @@ export interface ClientOpts {
   timeoutMs?: number
   /** User-Agent; default names this library and its version. */
   userAgent?: string
+  /** Your app's URL, sent on every request as `HTTP-Referer` (OpenRouter makes an app page only from it). */
+  httpReferer?: string
+  /** Your app's name, sent on every request as `X-OpenRouter-Title` (and `X-Title`). */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent on every request as `X-OpenRouter-Categories`. */
+  appCategories?: Array<string>
 }
 
 /**
@@ -302,6 +339,43 @@ export interface ClientOpts {
  * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
  */
 export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
+
+/**
+ * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way to
+ * mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id` like a
+ * callback's code. Sent at most once.
+ */
+export declare function createAuthCode(key: string, options: CreateAuthCodeOpts, cancelId?: number | undefined | null): Promise<AuthCode>
+
+/** Options of `createAuthCode`. */
+export interface CreateAuthCodeOpts {
+  /** Where the app redirects (required by OpenRouter): `https://`, or `http://` on loopback. */
+  callbackUrl: string
+  /** The PKCE challenge the code is bound to. */
+  codeChallenge?: string
+  /** `"S256"` (default) or `"plain"`. */
+  codeChallengeMethod?: string
+  /** When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds. */
+  expiresAt?: number
+  /** The minted key's label (at most 100 characters). */
+  keyLabel?: string
+  /** The minted key's credit limit. */
+  limit?: number
+  /** When that limit resets: `"daily"`, `"weekly"` or `"monthly"`. */
+  usageLimitType?: string
+  /** The workspace the key belongs to (a UUID). */
+  workspaceId?: string
+  /** Another base URL for this call. */
+  baseUrl?: string
+  /** Total deadline of this call in milliseconds (default 30000). */
+  timeoutMs?: number
+  /** Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it). */
+  httpReferer?: string
+  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`). */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: Array<string>
+}
 
 /**
  * The PKCE challenge of `codeVerifier` with `method` (`"S256"`, the default, or `"plain"`).
@@ -370,11 +444,20 @@ export interface ExchangeCodeOpts {
   baseUrl?: string
   /** Total deadline of this call in milliseconds (default 30000). */
   timeoutMs?: number
+  /** Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it). */
+  httpReferer?: string
+  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`). */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: Array<string>
 }
 
 /** A fault for the next request to an endpoint (`injectFault`). */
 export interface FaultOpts {
-  /** `"exchange"` (default, `POST /api/v1/auth/keys`) or `"keyInfo"` (`GET /api/v1/key`). */
+  /**
+   * `"exchange"` (default, `POST /api/v1/auth/keys`), `"keyInfo"` (`GET /api/v1/key`) or
+   * `"createAuthCode"` (`POST /api/v1/auth/keys/code`).
+   */
   endpoint?: string
   /**
    * `"status"`, `"delay"`, `"redirect"`, `"drip"`, `"hugeBody"`, `"hang"` or `"close"`. Default:
@@ -393,6 +476,16 @@ export interface FaultOpts {
   location?: string
   /** The size of a `"hugeBody"` fault in bytes (default 10 MiB). */
   bytes?: number
+}
+
+/** `KeyInfo.freeModelDailyRequests`. */
+export interface FreeModelDailyRequests {
+  /** Requests allowed per day. */
+  limit: number | null
+  /** Requests left today. */
+  remaining: number | null
+  /** Requests made today. */
+  used: number | null
 }
 
 /** What `issueCode` binds the code to. */
@@ -437,6 +530,35 @@ export interface KeyInfo {
   expiresAt: string | null
   /** The user who created the key. */
   creatorUserId: string | null
+  /** Credits spent through the user's own provider keys (BYOK), all time. */
+  byokUsage: number | null
+  /** BYOK credits spent today (UTC). */
+  byokUsageDaily: number | null
+  /** BYOK credits spent this week (UTC). */
+  byokUsageWeekly: number | null
+  /** BYOK credits spent this month (UTC). */
+  byokUsageMonthly: number | null
+  /** Whether BYOK spend counts against `limit`. */
+  includeByokInLimit: boolean | null
+  /** Whether this is a management key (it can create and delete other keys). */
+  isManagementKey: boolean | null
+  /** Deprecated name of `isManagementKey`. */
+  isProvisioningKey: boolean | null
+  /** Deprecated by OpenRouter and safe to ignore. */
+  rateLimit: RateLimit | null
+  /** The data regions requests with this key may be served from (`global`, `europe`, `us`). */
+  allowedDataRegions: Array<string> | null
+  /** The daily allowance of free-model requests. */
+  freeModelDailyRequests: FreeModelDailyRequests | null
+  /** The organization that owns the key, if any. */
+  organizationId: string | null
+  /** The workspace the key belongs to, if any. */
+  workspaceId: string | null
+  /**
+   * Credits spent in the current limit window, `limit - limitRemaining` (`usage` is lifetime spend);
+   * `null` without a limit.
+   */
+  limitUsed: number | null
 }
 
 /** The key file's path (whether or not it exists). */
@@ -465,6 +587,31 @@ export interface LoginOpts {
   save?: boolean
   /** Where OpenRouter lives; default the client's base URL. */
   baseUrl?: string
+}
+
+/** `KeyInfo.rateLimit` (deprecated by OpenRouter). */
+export interface RateLimit {
+  /** Requests allowed per interval. */
+  requests: number | null
+  /** The interval, e.g. `"1h"`. */
+  interval: string | null
+  /** OpenRouter's note on the field. */
+  note: string | null
+}
+
+/**
+ * The attribution headers of a request the emulator received (`lastAttribution`); `null`: the header was
+ * absent.
+ */
+export interface ReceivedAttribution {
+  /** `HTTP-Referer`: the app's URL. */
+  httpReferer?: string
+  /** `X-OpenRouter-Title`: the app's name. */
+  xOpenRouterTitle?: string
+  /** `X-Title`: the older spelling of the app's name. */
+  xTitle?: string
+  /** `X-OpenRouter-Categories`: the app's categories, comma-separated. */
+  xOpenRouterCategories?: string
 }
 
 /**
