@@ -605,13 +605,13 @@ export interface RateLimit {
  */
 export interface ReceivedAttribution {
   /** `HTTP-Referer`: the app's URL. */
-  httpReferer?: string
+  httpReferer: string | null
   /** `X-OpenRouter-Title`: the app's name. */
-  xOpenRouterTitle?: string
+  xOpenRouterTitle: string | null
   /** `X-Title`: the older spelling of the app's name. */
-  xTitle?: string
+  xTitle: string | null
   /** `X-OpenRouter-Categories`: the app's categories, comma-separated. */
-  xOpenRouterCategories?: string
+  xOpenRouterCategories: string | null
 }
 
 /**

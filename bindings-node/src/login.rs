@@ -59,13 +59,28 @@ struct NodeUi {
     can_paste: bool,
 }
 
+/// The longest the login waits for the JS thread to have shown the URL (a busy event loop must not stall it).
+const SHOW_URL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl LoginUi for NodeUi {
     fn show_url(&self, url: &str, headless: bool) {
         match &self.show_url {
             Some(f) => {
-                let status =
-                    f.call(FnArgs::from((url.to_owned(), headless)), ThreadsafeFunctionCallMode::NonBlocking);
-                if status != Status::Ok {
+                // Wait (briefly) until the JS callback has run: the URL is shown before the browser opens,
+                // and `onUrl` has always been called by the time the login's promise settles (the two
+                // travel on separate queues to the JS thread).
+                let (tx, rx) = std::sync::mpsc::channel();
+                let status = f.call_with_return_value(
+                    FnArgs::from((url.to_owned(), headless)),
+                    ThreadsafeFunctionCallMode::NonBlocking,
+                    move |_, _| {
+                        let _ = tx.send(());
+                        Ok(())
+                    },
+                );
+                if status == Status::Ok {
+                    let _ = rx.recv_timeout(SHOW_URL_WAIT);
+                } else {
                     TerminalUi.show_url(url, headless);
                 }
             }
