@@ -205,3 +205,21 @@ test('the CLI: SIGINT cancels a waiting login (exit 130)', async () => {
   assert.ok(Date.now() - t0 < 5000)
   assert.match(err, /CANCELLED/)
 })
+
+test('the CLI: login --with-token honours --no-save and --print-key (issue 17 item 2)', async () => {
+  const { spawnSync } = await import('node:child_process')
+  const { existsSync } = await import('node:fs')
+  const dir = join(work, 'cli-token')
+  const key = emu.createKey()
+  for (const [args, saved] of [[['--no-save'], false], [['--no-save', '--print-key'], false], [[], true]]) {
+    const r = spawnSync(process.execPath, [CLI, 'login', '--with-token', ...args, '--base-url', emu.baseUrl], {
+      env: { ...process.env, OPENROUTER_PKCE_CONFIG_DIR: dir, OPENROUTER_API_KEY: '' },
+      input: `${key}\n`,
+      encoding: 'utf8',
+    })
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(existsSync(join(dir, 'api_key')), saved, args.join(' '))
+    assert.equal(/Saved to/.test(r.stdout + r.stderr), saved, args.join(' '))
+    if (args.includes('--print-key')) assert.equal(r.stdout.trim(), key)
+  }
+})

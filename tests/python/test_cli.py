@@ -94,3 +94,23 @@ def test_ctrl_c_cancels_a_cli_login(env: Dict[str, str]) -> None:
                 proc.kill()
     assert proc.returncode == 130, err
     assert "CANCELLED" in err
+
+
+def test_with_token_no_save_stores_nothing_and_print_key_prints_it(env: Dict[str, str], tmp_path: pathlib.Path) -> None:
+    # Issue 17 item 2, through the Python package's CLI (the core's, as in Node).
+    with Emulator() as emu:
+        key = emu.create_key()
+        for args, saved in (
+            (["--no-save"], False),
+            (["--no-save", "--print-key"], False),
+            ([], True),
+        ):
+            out = subprocess.run(
+                [sys.executable, "-m", "openrouter_pkce", "login", "--with-token", *args, "--base-url", emu.base_url],
+                env=env, input=key + "\n", capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert out.returncode == 0, out.stderr
+            assert (tmp_path / "cfg" / "api_key").exists() is saved, args
+            assert ("Saved to" in out.stdout + out.stderr) is saved, args
+            if "--print-key" in args:
+                assert out.stdout.strip() == key
