@@ -299,6 +299,12 @@ export interface LoginOptions {
   save?: boolean
   /** Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL. */
   baseUrl?: string
+  /** Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's). */
+  httpReferer?: string
+  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange. */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: AppCategory[]
   /** Aborting ends the login at once with `CANCELLED` and closes the port; an aborted signal rejects immediately. */
   signal?: AbortSignal
   /**

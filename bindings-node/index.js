@@ -126,7 +126,7 @@ const OPTION_KEYS = {
     'callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'expiresAt', 'keyLabel', 'limit', 'usageLimitType',
     'workspaceId', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories',
   ],
-  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'signal', 'onUrl'],
+  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'httpReferer', 'appTitle', 'appCategories', 'signal', 'onUrl'],
   generatePkce: ['length', 'method'],
   unseal: ['maxAgeMs'],
   emulator: ['autoApprove', 'relayState', 'codeTtlMs', 'port'],

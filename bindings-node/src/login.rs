@@ -38,6 +38,12 @@ pub struct LoginOpts {
     pub save: Option<bool>,
     /// Where OpenRouter lives; default the client's base URL.
     pub base_url: Option<String>,
+    /// Your app's URL, sent as `HTTP-Referer` on the exchange.
+    pub http_referer: Option<String>,
+    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange.
+    pub app_title: Option<String>,
+    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
+    pub app_categories: Option<Vec<String>>,
 }
 
 /// `onUrl(url, headless)` as JS sees it (the JS layer wraps the user's `onUrl(url, {headless})`).
@@ -131,6 +137,11 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
         out.save = s;
     }
     out.base_url = o.base_url;
+    out.attribution = openrouter_pkce::Attribution {
+        http_referer: o.http_referer,
+        app_title: o.app_title,
+        app_categories: o.app_categories,
+    };
     Ok(out)
 }
 

@@ -336,7 +336,7 @@ impl Client {
     /// The whole login in one call: open a loopback port (or go headless), show the URL and open the
     /// browser, wait for the approval (or a pasted code), exchange, optionally save; returns the key.
     /// Ctrl-C / a Jupyter interrupt raises CANCELLED with the port closed.
-    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
+    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
     #[allow(clippy::too_many_arguments)]
     fn login(
         &self,
@@ -350,16 +350,30 @@ impl Client {
         limit: Option<f64>,
         save: Option<bool>,
         base_url: Option<String>,
+        http_referer: Option<String>,
+        app_title: Option<String>,
+        app_categories: Option<Vec<String>>,
     ) -> PyResult<ApiKey> {
         login_sync(
             py,
             self.inner.clone(),
-            LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
+            LoginArgs::new(
+                mode,
+                host,
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+                Attribution { http_referer, app_title, app_categories },
+            ),
         )
     }
 
     /// Awaitable twin of `login`; cancelling it closes the port.
-    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
+    #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
     #[allow(clippy::too_many_arguments)]
     fn login_async<'py>(
         &self,
@@ -373,11 +387,25 @@ impl Client {
         limit: Option<f64>,
         save: Option<bool>,
         base_url: Option<String>,
+        http_referer: Option<String>,
+        app_title: Option<String>,
+        app_categories: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         login_future(
             py,
             self.inner.clone(),
-            LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
+            LoginArgs::new(
+                mode,
+                host,
+                port,
+                open_browser,
+                timeout,
+                key_label,
+                limit,
+                save,
+                base_url,
+                Attribution { http_referer, app_title, app_categories },
+            ),
         )
     }
 }
@@ -566,7 +594,7 @@ fn key_info_async<'py>(
 /// The whole login in one call: open a loopback port (or go headless), show the URL and open the browser,
 /// wait for the approval (or a pasted code), exchange, optionally save; returns the key.
 #[pyfunction]
-#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
+#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
 #[allow(clippy::too_many_arguments)]
 fn login(
     py: Python<'_>,
@@ -579,17 +607,31 @@ fn login(
     limit: Option<f64>,
     save: Option<bool>,
     base_url: Option<String>,
+    http_referer: Option<String>,
+    app_title: Option<String>,
+    app_categories: Option<Vec<String>>,
 ) -> PyResult<ApiKey> {
     login_sync(
         py,
         default_client().inner.clone(),
-        LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
+        LoginArgs::new(
+            mode,
+            host,
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+            Attribution { http_referer, app_title, app_categories },
+        ),
     )
 }
 
 /// Awaitable twin of `login`; cancelling it closes the port.
 #[pyfunction]
-#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None))]
+#[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
 #[allow(clippy::too_many_arguments)]
 fn login_async<'py>(
     py: Python<'py>,
@@ -602,11 +644,25 @@ fn login_async<'py>(
     limit: Option<f64>,
     save: Option<bool>,
     base_url: Option<String>,
+    http_referer: Option<String>,
+    app_title: Option<String>,
+    app_categories: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     login_future(
         py,
         default_client().inner.clone(),
-        LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url),
+        LoginArgs::new(
+            mode,
+            host,
+            port,
+            open_browser,
+            timeout,
+            key_label,
+            limit,
+            save,
+            base_url,
+            Attribution { http_referer, app_title, app_categories },
+        ),
     )
 }
 

@@ -160,6 +160,7 @@ pub struct LoginArgs {
     limit: Option<f64>,
     save: Option<bool>,
     base_url: Option<String>,
+    attribution: core::Attribution,
 }
 
 impl LoginArgs {
@@ -175,8 +176,9 @@ impl LoginArgs {
         limit: Option<f64>,
         save: Option<bool>,
         base_url: Option<String>,
+        attribution: core::Attribution,
     ) -> Self {
-        LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url }
+        LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url, attribution }
     }
 
     fn options(self, py: Python<'_>, ctx: Context) -> PyResult<LoginOptions> {
@@ -205,6 +207,7 @@ impl LoginArgs {
             base_url: self.base_url,
             environment: Some(environment),
             browser_command: None,
+            attribution: self.attribution,
         })
     }
 }

@@ -482,6 +482,9 @@ class Client:
         limit: Optional[float] = None,
         save: Optional[bool] = None,
         base_url: Optional[str] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> ApiKey:
         """:func:`login` with this client (its base URL unless ``base_url`` is given)."""
     def login_async(
@@ -496,6 +499,9 @@ class Client:
         limit: Optional[float] = None,
         save: Optional[bool] = None,
         base_url: Optional[str] = None,
+        http_referer: Optional[str] = None,
+        app_title: Optional[str] = None,
+        app_categories: Optional[Sequence[AppCategory]] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`login`."""
 
@@ -695,6 +701,9 @@ def login(
     limit: Optional[float] = None,
     save: Optional[bool] = None,
     base_url: Optional[str] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> ApiKey:
     """The whole login in one call: returns a new user-controlled API key.
 
@@ -730,6 +739,9 @@ def login_async(
     limit: Optional[float] = None,
     save: Optional[bool] = None,
     base_url: Optional[str] = None,
+    http_referer: Optional[str] = None,
+    app_title: Optional[str] = None,
+    app_categories: Optional[Sequence[AppCategory]] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`login` (call it with an event loop running); pasted lines are read on a
     helper thread. Cancelling it closes the port."""

@@ -107,6 +107,8 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
         base_url: None,
         environment: None,
         browser_command: None,
+        // The client carries the attribution (--app-url, --app-title, --app-category).
+        attribution: Attribution::default(),
     };
     let key = login(&client, &options, Arc::new(TerminalUi)).await?;
     let saved_path = if save { store::key_path().ok().map(|p| p.display().to_string()) } else { None };

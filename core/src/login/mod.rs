@@ -125,6 +125,8 @@ pub struct LoginOptions {
     /// A `BROWSER`-style command list used instead of the `BROWSER` environment variable (which is
     /// process-global; tests and embedders set this instead).
     pub browser_command: Option<String>,
+    /// Attribution for the exchange; each field given replaces the client's.
+    pub attribution: crate::attribution::Attribution,
 }
 
 impl Default for LoginOptions {
@@ -141,6 +143,7 @@ impl Default for LoginOptions {
             base_url: None,
             environment: None,
             browser_command: None,
+            attribution: Default::default(),
         }
     }
 }
@@ -160,6 +163,11 @@ impl LoginOptions {
         }
         // start_auth's own checks of the label, limit and base URL, on a throwaway flow.
         start_auth(&self.start_options(client, None)).map(|_| ())
+    }
+
+    /// The exchange's call options: the login's attribution over the client's.
+    fn call_options(&self) -> CallOptions {
+        CallOptions { attribution: self.attribution.clone(), ..Default::default() }
     }
 
     fn start_options(&self, client: &Client, callback_url: Option<String>) -> StartAuthOptions {
@@ -239,7 +247,7 @@ async fn loopback(
             opened = &mut launch => opened,
             callback = &mut wait => {
                 ui.show_url(request.url(), false);
-                return answered(client, ui.as_ref(), &request, callback?).await;
+                return answered(client, ui.as_ref(), &request, callback?, &options.call_options()).await;
             }
             _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
         };
@@ -273,8 +281,12 @@ async fn loopback(
     };
     drop(wait); // closed before the exchange, whichever way the code came
     match response {
-        Received::Pasted(pasted) => finish(client, ui.as_ref(), &request, pasted).await,
-        Received::Callback(callback) => answered(client, ui.as_ref(), &request, callback).await,
+        Received::Pasted(pasted) => {
+            finish(client, ui.as_ref(), &request, pasted, &options.call_options()).await
+        }
+        Received::Callback(callback) => {
+            answered(client, ui.as_ref(), &request, callback, &options.call_options()).await
+        }
     }
 }
 
@@ -292,8 +304,9 @@ async fn answered(
     ui: &dyn LoginUi,
     request: &AuthRequest,
     callback: Callback,
+    call: &CallOptions,
 ) -> Result<ApiKey> {
-    let result = finish(client, ui, request, format!("?{}", callback.params().query)).await;
+    let result = finish(client, ui, request, format!("?{}", callback.params().query), call).await;
     callback.answer(result.as_ref()).await;
     result
 }
@@ -303,9 +316,10 @@ async fn finish(
     ui: &dyn LoginUi,
     request: &AuthRequest,
     response: String,
+    call: &CallOptions,
 ) -> Result<ApiKey> {
     ui.message("Got the authorization code; exchanging it for a key…");
-    client.complete_auth(request, &response, &CallOptions::default()).await
+    client.complete_auth(request, &response, call).await
 }
 
 async fn launch_browser(options: &LoginOptions, url: &str) -> std::result::Result<(), String> {
@@ -350,7 +364,7 @@ async fn headless(
             Ok(r) => r?,
             Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
         };
-        match client.complete_auth(&request, &response, &CallOptions::default()).await {
+        match client.complete_auth(&request, &response, &options.call_options()).await {
             Err(e) if matches!(e.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired) => {
                 // The code is spent (or was never this flow's): only a new flow can give another.
                 ui.message(&format!("OpenRouter refused the code: {e}. {RESTART_NOTE}"));
