@@ -153,10 +153,12 @@ impl From<openrouter_pkce::KeyInfo> for KeyInfo {
                 note: nullable(r.note),
             })),
             allowed_data_regions: nullable(k.allowed_data_regions),
-            free_model_daily_requests: nullable(k.free_model_daily_requests.map(|f| FreeModelDailyRequests {
-                limit: nullable(f.limit),
-                remaining: nullable(f.remaining),
-                used: nullable(f.used),
+            free_model_daily_requests: nullable(k.free_model_daily_requests.map(|f| {
+                FreeModelDailyRequests {
+                    limit: nullable(f.limit),
+                    remaining: nullable(f.remaining),
+                    used: nullable(f.used),
+                }
             })),
             organization_id: nullable(k.organization_id),
             workspace_id: nullable(k.workspace_id),

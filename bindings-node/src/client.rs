@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use openrouter_pkce::{
-    Attribution, AuthCodeOptions, AuthorizationCode, CallOptions, ChallengeMethod, ClientOptions, CodeVerifier,
-    ExchangeRequest, UsageLimitType,
+    Attribution, AuthCodeOptions, AuthorizationCode, CallOptions, ChallengeMethod, ClientOptions,
+    CodeVerifier, ExchangeRequest, UsageLimitType,
 };
 
 use crate::api_key::{ApiKey, AuthCode, KeyInfo};
@@ -249,7 +249,13 @@ fn create_code<'env>(
     let options = AuthCodeOptions {
         callback_url: o.callback_url,
         code_challenge: o.code_challenge,
-        code_challenge_method: o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?.unwrap_or_default(),
+        code_challenge_method: o
+            .code_challenge_method
+            .as_deref()
+            .map(ChallengeMethod::parse)
+            .transpose()
+            .napi()?
+            .unwrap_or_default(),
         expires_at,
         key_label: o.key_label,
         limit: o.limit,

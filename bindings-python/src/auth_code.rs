@@ -30,7 +30,10 @@ impl AuthCode {
         self.inner.created_at.as_deref()
     }
     fn __repr__(&self) -> String {
-        format!("AuthCode(id=<redacted>, app_id={:?}, created_at={:?})", self.inner.app_id, self.inner.created_at)
+        format!(
+            "AuthCode(id=<redacted>, app_id={:?}, created_at={:?})",
+            self.inner.app_id, self.inner.created_at
+        )
     }
 }
 
@@ -40,7 +43,10 @@ fn unix_seconds(py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<f64> {
     if !aware {
         return Err(to_py_err(
             py,
-            &core::Error::wrong_type("expires_at", "a timezone-aware datetime (e.g. datetime.now(timezone.utc) + timedelta(days=7))"),
+            &core::Error::wrong_type(
+                "expires_at",
+                "a timezone-aware datetime (e.g. datetime.now(timezone.utc) + timedelta(days=7))",
+            ),
         ));
     }
     at.call_method0("timestamp")?.extract()
