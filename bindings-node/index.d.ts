@@ -12,7 +12,6 @@ import type {
   AuthRequest as NativeAuthRequest,
   AuthRequestData,
   AuthUrlOpts as NativeAuthUrlOpts,
-  CallOpts,
   Client as NativeClient,
   ClientOpts as NativeClientOpts,
   CreateAuthCodeOpts as NativeCreateAuthCodeOpts,

@@ -587,6 +587,12 @@ export interface LoginOpts {
   save?: boolean
   /** Where OpenRouter lives; default the client's base URL. */
   baseUrl?: string
+  /** Your app's URL, sent as `HTTP-Referer` on the exchange. */
+  httpReferer?: string
+  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange. */
+  appTitle?: string
+  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
+  appCategories?: Array<string>
 }
 
 /** `KeyInfo.rateLimit` (deprecated by OpenRouter). */

@@ -3,7 +3,9 @@
 
 VENV ?= .venv
 PY = $(VENV)/bin/python
-PY_DEPS = 'maturin>=1.7,<2' pytest mypy nbclient ipykernel nbformat
+# The schema test (tests/python/test_openrouter_schema.py: jsonschema, PyYAML) and the official SDK run
+# against the emulator (tests/python/test_official_sdk.py: openrouter): pinned.
+PY_DEPS = 'maturin>=1.7,<2' pytest mypy nbclient ipykernel nbformat jsonschema==4.26.0 PyYAML==6.0.3 openrouter==1.3.84
 # The web recipes (examples/fastapi, examples/flask), the scale test, FastAPI's TestClient (httpx2, for
 # tests/python/test_recipes_forged.py), and an independent JOSE library for the sealed-flow interop tests: pinned.
 PY_WEB_DEPS = fastapi==0.165.0 uvicorn==0.54.0 redis==8.1.0 flask==3.1.3 joserfc==1.8.0 httpx2==2.16.2

@@ -27,7 +27,8 @@ pub struct EmulatorOpts {
 /// A fault for the next request to an endpoint (`injectFault`).
 #[napi(object)]
 pub struct FaultOpts {
-    /// `"exchange"` (default, `POST /api/v1/auth/keys`) or `"keyInfo"` (`GET /api/v1/key`).
+    /// `"exchange"` (default, `POST /api/v1/auth/keys`), `"keyInfo"` (`GET /api/v1/key`) or
+    /// `"createAuthCode"` (`POST /api/v1/auth/keys/code`).
     pub endpoint: Option<String>,
     /// `"status"`, `"delay"`, `"redirect"`, `"drip"`, `"hugeBody"`, `"hang"` or `"close"`. Default:
     /// `"delay"` when `delayMs` is given, else `"status"`.
@@ -74,11 +75,32 @@ fn endpoint(name: Option<&str>) -> Result<Endpoint> {
     match name.unwrap_or("exchange") {
         "exchange" => Ok(Endpoint::Exchange),
         "keyInfo" => Ok(Endpoint::KeyInfo),
-        _ => Err(invalid_argument("endpoint must be \"exchange\" or \"keyInfo\"")),
+        "createAuthCode" => Ok(Endpoint::CreateAuthCode),
+        _ => Err(invalid_argument("endpoint must be \"exchange\", \"keyInfo\" or \"createAuthCode\"")),
     }
 }
 
-/// A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys` and `/api/v1/key` on `127.0.0.1:<port>`,
+/// The attribution headers of a request the emulator received (`lastAttribution`); `null`: the header was
+/// absent.
+#[napi(object)]
+pub struct ReceivedAttribution {
+    /// `HTTP-Referer`: the app's URL.
+    pub http_referer: Either<String, Null>,
+    /// `X-OpenRouter-Title`: the app's name.
+    pub x_open_router_title: Either<String, Null>,
+    /// `X-Title`: the older spelling of the app's name.
+    pub x_title: Either<String, Null>,
+    /// `X-OpenRouter-Categories`: the app's categories, comma-separated.
+    pub x_open_router_categories: Either<String, Null>,
+}
+
+/// An absent header as an explicit `null` (not a missing property), so `deepEqual` against a full object works.
+fn nullable(v: Option<String>) -> Either<String, Null> {
+    v.map_or(Either::B(Null), Either::A)
+}
+
+/// A local fake of OpenRouter's `/auth`, `/api/v1/auth/keys`, `/api/v1/auth/keys/code` and `/api/v1/key`
+/// on `127.0.0.1:<port>`,
 /// for tests and demos: single-use codes bound to their challenge, the documented statuses and messages,
 /// and fault injection. `await emu.start()`, point a `Client` at `emu.baseUrl`, `await emu.stop()`.
 #[napi]
@@ -206,11 +228,26 @@ impl Emulator {
         self.with(|e| e.inject_fault(ep, f))
     }
 
-    /// How many requests reached an endpoint (`"exchange"`, the default, or `"keyInfo"`).
+    /// How many requests reached an endpoint (`"exchange"`, the default, `"keyInfo"` or `"createAuthCode"`).
     #[napi]
     pub fn request_count(&self, endpoint_name: Option<String>) -> Result<u32> {
         let ep = endpoint(endpoint_name.as_deref())?;
         self.with(|e| e.request_count(ep) as u32)
+    }
+
+    /// The attribution headers (`HTTP-Referer`, `X-OpenRouter-Title`, `X-Title`, `X-OpenRouter-Categories`)
+    /// of the last request to an endpoint (`"exchange"`, the default, `"keyInfo"` or `"createAuthCode"`),
+    /// each `null` when absent; `null` until a request reaches it (CORS preflights do not count).
+    #[napi]
+    pub fn last_attribution(&self, endpoint_name: Option<String>) -> Result<Option<ReceivedAttribution>> {
+        let ep = endpoint(endpoint_name.as_deref())?;
+        let seen = self.with(|e| e.last_attribution(ep))?;
+        Ok(seen.map(|s| ReceivedAttribution {
+            http_referer: nullable(s.http_referer),
+            x_open_router_title: nullable(s.x_openrouter_title),
+            x_title: nullable(s.x_title),
+            x_open_router_categories: nullable(s.x_openrouter_categories),
+        }))
     }
 
     /// Mint an authorization code as if the user had approved `/auth` with these parameters.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use openrouter_pkce::Error;
 use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::error::{IntoPyResult, to_py_err};
 use crate::runtime::wait;
@@ -24,7 +25,8 @@ fn endpoint_arg(py: Python<'_>, endpoint: &str) -> PyResult<Endpoint> {
     match endpoint {
         "exchange" => Ok(Endpoint::Exchange),
         "key_info" => Ok(Endpoint::KeyInfo),
-        _ => Err(bad(py, "endpoint must be \"exchange\" or \"key_info\"")),
+        "create_auth_code" => Ok(Endpoint::CreateAuthCode),
+        _ => Err(bad(py, "endpoint must be \"exchange\", \"key_info\" or \"create_auth_code\"")),
     }
 }
 
@@ -97,7 +99,7 @@ impl Emulator {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).is_some()
     }
 
-    /// Queue a fault for the next request to `endpoint` (`"exchange"` or `"key_info"`).
+    /// Queue a fault for the next request to `endpoint` (`"exchange"`, `"key_info"` or `"create_auth_code"`).
     ///
     /// `kind`: `"status"` (with `status`, `body`, `content_type`), `"delay"` (`seconds`), `"redirect"`
     /// (`location`, `status`), `"drip"`, `"huge_body"` (`size` bytes), `"hang"` or `"close"`.
@@ -137,10 +139,26 @@ impl Emulator {
         self.with(py, |e| e.inject_fault(endpoint, fault))
     }
 
-    /// How many requests reached `endpoint` (`"exchange"` or `"key_info"`) so far.
+    /// How many requests reached `endpoint` (`"exchange"`, `"key_info"` or `"create_auth_code"`) so far.
     fn request_count(&self, py: Python<'_>, endpoint: &str) -> PyResult<usize> {
         let endpoint = endpoint_arg(py, endpoint)?;
         self.with(py, |e| e.request_count(endpoint))
+    }
+
+    /// The attribution headers of the last request to `endpoint`, as a dict of `http_referer`,
+    /// `x_openrouter_title`, `x_title` and `x_openrouter_categories` (each `None` when absent); `None`
+    /// until a request reaches `endpoint`.
+    fn last_attribution<'py>(&self, py: Python<'py>, endpoint: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let endpoint = endpoint_arg(py, endpoint)?;
+        let Some(seen) = self.with(py, |e| e.last_attribution(endpoint))? else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("http_referer", seen.http_referer)?;
+        d.set_item("x_openrouter_title", seen.x_openrouter_title)?;
+        d.set_item("x_title", seen.x_title)?;
+        d.set_item("x_openrouter_categories", seen.x_openrouter_categories)?;
+        Ok(Some(d))
     }
 
     /// Mint a code as if the user had approved `/auth` with these parameters (a challenge without a

@@ -428,3 +428,70 @@ async fn a_stored_flow_never_chooses_the_host() {
     c.complete_auth(&live, &location, &CallOptions::default()).await.unwrap();
     assert_eq!(theirs.request_count(Endpoint::Exchange), 1);
 }
+
+/// Our client's `create_auth_code` against the emulator's `POST /api/v1/auth/keys/code` (written
+/// independently): the created code exchanges once, the minted key reports what was asked, and every
+/// request carried the client's attribution.
+#[tokio::test]
+async fn create_auth_code_exchange_and_key_info_with_attribution() {
+    use openrouter_pkce::emulator::ReceivedAttribution;
+    use openrouter_pkce::{Attribution, AuthCodeOptions, UsageLimitType};
+
+    let emu = emulator().await;
+    let c = Client::new(ClientOptions {
+        base_url: emu.base_url(),
+        attribution: Attribution {
+            http_referer: Some("https://app.example/".into()),
+            app_title: Some("My App".into()),
+            app_categories: Some(vec!["cli-agent".into()]),
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    let app_key = emu.create_key(Some("backend"), None);
+    let pkce = Pkce::generate(43, ChallengeMethod::S256).unwrap();
+    let workspace = "0b7c2f1e-9a3d-4e5f-8a6b-1c2d3e4f5a6b";
+    let options = AuthCodeOptions {
+        callback_url: "https://app.example/cb".into(),
+        code_challenge: Some(pkce.code_challenge.clone()),
+        code_challenge_method: ChallengeMethod::S256,
+        expires_at: Some(4_102_444_800.5), // 2100-01-01T00:00:00.500Z
+        key_label: Some("agent".into()),
+        limit: Some(4.0),
+        usage_limit_type: Some(UsageLimitType::Monthly),
+        workspace_id: Some(workspace.into()),
+    };
+    let code = c.create_auth_code(&app_key, &options, &CallOptions::default()).await.unwrap();
+    assert!(code.app_id.is_some() && code.created_at.is_some());
+    let seen = emu.last_attribution(Endpoint::CreateAuthCode).unwrap();
+    let want = ReceivedAttribution {
+        http_referer: Some("https://app.example/".into()),
+        x_openrouter_title: Some("My App".into()),
+        x_title: Some("My App".into()),
+        x_openrouter_categories: Some("cli-agent".into()),
+    };
+    assert_eq!(seen, want);
+
+    let key = c.exchange_code(exchange_req(&pkce, code.id.secret()), &CallOptions::default()).await.unwrap();
+    assert_eq!(emu.last_attribution(Endpoint::Exchange).as_ref(), Some(&want));
+    let err =
+        c.exchange_code(exchange_req(&pkce, code.id.secret()), &CallOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_CODE");
+
+    let info = c.key_info(key.key(), &CallOptions::default()).await.unwrap();
+    assert_eq!(emu.last_attribution(Endpoint::KeyInfo), Some(want));
+    assert_eq!(info.label.as_deref(), Some("agent"));
+    assert_eq!((info.limit, info.limit_remaining), (Some(4.0), Some(4.0)));
+    assert_eq!(info.limit_reset.as_deref(), Some("monthly"));
+    assert_eq!(info.expires_at.as_deref(), Some("2100-01-01T00:00:00.500Z"));
+    assert_eq!(info.workspace_id.as_deref(), Some(workspace));
+    assert_eq!(info.usage, Some(0.0));
+    assert_eq!(info.is_management_key, Some(false));
+    assert_eq!(info.allowed_data_regions.as_deref(), Some(&["global".to_owned()][..]));
+    assert_eq!(info.free_model_daily_requests.and_then(|f| f.limit), Some(50.0));
+    assert_eq!(emu.request_count(Endpoint::CreateAuthCode), 1);
+
+    // An unknown bearer is the emulator's 401, which our client maps to UNAUTHORIZED.
+    let err = c.create_auth_code("sk-or-v1-unknown", &options, &CallOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), "UNAUTHORIZED");
+}

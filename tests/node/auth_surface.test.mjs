@@ -129,3 +129,41 @@ test('the AppCategory type of index.d.ts lists exactly the core\'s categories', 
   const union = /export type AppCategory =([^]*?)\n\n/.exec(dts)[1]
   assert.deepEqual([...union.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]), native._appCategories())
 })
+
+test('a created code is exchanged by the normal flow; the login sends attribution on its exchange', async () => {
+  const { Emulator, generatePkce, login } = await import('openrouter-pkce')
+  const emu = new Emulator()
+  await emu.start()
+  try {
+    const owner = emu.createKey({ label: 'owner' })
+    const pkce = generatePkce()
+    const client = new Client({ baseUrl: emu.baseUrl, appTitle: 'Agent Fleet', appCategories: ['cloud-agent'] })
+    const expires = new Date(Date.now() + 7 * 86400e3)
+    const code = await client.createAuthCode(owner, {
+      callbackUrl: 'https://fleet.example/cb', codeChallenge: pkce.codeChallenge, expiresAt: expires, keyLabel: 'worker-1', limit: 5, usageLimitType: 'daily',
+    })
+    const key = await client.exchangeCode({ code: code.id, codeVerifier: pkce.codeVerifier })
+    const info = await client.keyInfo(key)
+    assert.deepEqual([info.label, info.limit, info.limitReset], ['worker-1', 5, 'daily'])
+    assert.ok(info.expiresAt.startsWith(expires.toISOString().slice(0, 19)), info.expiresAt)
+    await rejectsWith(client.exchangeCode({ code: code.id, codeVerifier: pkce.codeVerifier }), 'INVALID_CODE')
+    assert.equal(emu.lastAttribution('createAuthCode').xOpenRouterTitle, 'Agent Fleet')
+    const fake = join(ROOT, 'core', 'tests', 'fixtures', 'fake-browser.sh')
+    const saved = process.env.BROWSER
+    process.env.BROWSER = fake
+    try {
+      await login({ mode: 'loopback', baseUrl: emu.baseUrl, appTitle: 'My CLI', httpReferer: 'https://cli.example', onUrl: () => {} })
+    } finally {
+      if (saved === undefined) delete process.env.BROWSER
+      else process.env.BROWSER = saved
+    }
+    assert.deepEqual(emu.lastAttribution('exchange'), {
+      httpReferer: 'https://cli.example',
+      xOpenRouterTitle: 'My CLI',
+      xTitle: 'My CLI',
+      xOpenRouterCategories: null,
+    })
+  } finally {
+    await emu.stop()
+  }
+})

@@ -190,3 +190,45 @@ def test_key_info_carries_every_field(rec: Recorder) -> None:
     assert info.to_dict() == data
     # The spend in the current window is limit - limit_remaining; usage is lifetime spend.
     assert info.limit_used == 2.5 and info.usage == 40.0
+
+
+def test_a_created_code_is_exchanged_by_the_normal_flow_and_the_login_sends_attribution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pathlib import Path
+
+    from openrouter_pkce.testing import Emulator
+
+    fake_browser = Path(__file__).resolve().parents[2] / "core" / "tests" / "fixtures" / "fake-browser.sh"
+    monkeypatch.setenv("BROWSER", str(fake_browser))
+
+    with Emulator() as emu:
+        owner = emu.create_key("owner")
+        pkce = orp.generate_pkce()
+        expires = datetime.now(timezone.utc) + timedelta(days=7)
+        client = orp.Client(base_url=emu.base_url, app_title="Agent Fleet", app_categories=["cloud-agent"])
+        code = client.create_auth_code(
+            owner,
+            callback_url="https://fleet.example/cb",
+            code_challenge=pkce.code_challenge,
+            expires_at=expires,
+            key_label="worker-1",
+            limit=5,
+            usage_limit_type="daily",
+        )
+        key = client.exchange_code(code.id, pkce.code_verifier)
+        info = client.key_info(key)
+        assert (info.label, info.limit, info.limit_reset) == ("worker-1", 5.0, "daily")
+        assert info.expires_at is not None and info.expires_at.startswith(expires.strftime("%Y-%m-%dT%H:%M:%S"))
+        with pytest.raises(orp.InvalidCodeError):
+            client.exchange_code(code.id, pkce.code_verifier)  # single use, like a callback's code
+        seen = emu.last_attribution("create_auth_code")
+        assert seen is not None and seen["x_openrouter_title"] == "Agent Fleet"
+        # The one-click login takes attribution too, sent on its exchange (over its client's).
+        client.login(mode="loopback", timeout=30, app_title="My CLI", http_referer="https://cli.example")
+        assert emu.last_attribution("exchange") == {
+            "http_referer": "https://cli.example",
+            "x_openrouter_title": "My CLI",
+            "x_title": "My CLI",
+            "x_openrouter_categories": "cloud-agent",
+        }

@@ -7,10 +7,13 @@
 ...     key = orp.complete_auth(request, emu.approve(request.url))
 ...     assert key.key.startswith("sk-or-v1-")
 
-It serves ``/auth``, ``POST /api/v1/auth/keys`` and ``GET /api/v1/key`` on ``127.0.0.1:<port>`` with
-single-use codes bound to their challenge and method, the documented statuses and messages, and fault
-injection for the next request to an endpoint. It runs on the library's own background runtime, so it
-works the same from plain scripts, pytest, asyncio code and Jupyter.
+It serves ``/auth``, ``POST /api/v1/auth/keys``, ``POST /api/v1/auth/keys/code`` and ``GET /api/v1/key``
+on ``127.0.0.1:<port>`` with single-use codes bound to their challenge and method, the documented statuses
+and messages, fault injection for the next request to an endpoint, and the attribution headers of the
+last request to each. The three API endpoints answer CORS and their bodies validate against OpenRouter's
+OpenAPI schema and the official SDKs' own checks, so any OpenRouter client (the official ``openrouter``
+SDK too, with ``server_url=emu.base_url + "/api/v1"``) can be tested against it. It runs on the library's
+own background runtime, so it works the same from plain scripts, pytest, asyncio code and Jupyter.
 """
 
 from __future__ import annotations
@@ -18,12 +21,30 @@ from __future__ import annotations
 import http.client
 import urllib.parse
 from types import TracebackType
-from typing import Optional, Type
+from typing import Optional, Type, TypedDict, cast
 
 from openrouter_pkce import _native
 from openrouter_pkce.types import FaultEndpoint, FaultKind
 
-__all__ = ["Emulator"]
+__all__ = ["Emulator", "EmulatorEndpoint", "ReceivedAttribution"]
+
+#: The emulator's API endpoints as :meth:`Emulator.inject_fault`, :meth:`Emulator.request_count` and
+#: :meth:`Emulator.last_attribution` name them: ``"exchange"`` (``POST /api/v1/auth/keys``),
+#: ``"key_info"`` (``GET /api/v1/key``) and ``"create_auth_code"`` (``POST /api/v1/auth/keys/code``).
+EmulatorEndpoint = FaultEndpoint
+
+
+class ReceivedAttribution(TypedDict):
+    """The attribution headers of a request the emulator received, verbatim; ``None``: the header was absent."""
+
+    #: ``HTTP-Referer``: the app's URL.
+    http_referer: Optional[str]
+    #: ``X-OpenRouter-Title``: the app's name.
+    x_openrouter_title: Optional[str]
+    #: ``X-Title``: the older spelling of the app's name.
+    x_title: Optional[str]
+    #: ``X-OpenRouter-Categories``: the app's categories, comma-separated.
+    x_openrouter_categories: Optional[str]
 
 
 class Emulator:
@@ -91,7 +112,7 @@ class Emulator:
 
     def inject_fault(
         self,
-        endpoint: FaultEndpoint,
+        endpoint: EmulatorEndpoint,
         kind: FaultKind,
         *,
         status: Optional[int] = None,
@@ -101,7 +122,8 @@ class Emulator:
         location: Optional[str] = None,
         size: Optional[int] = None,
     ) -> None:
-        """Queue a misbehaviour for the next request to ``endpoint`` (``"exchange"`` or ``"key_info"``).
+        """Queue a misbehaviour for the next request to ``endpoint`` (``"exchange"``, ``"key_info"`` or
+        ``"create_auth_code"``).
 
         ``kind`` is one of ``"status"`` (answer ``status``, default 500, with ``body`` and ``content_type``, default JSON),
         ``"delay"`` (wait ``seconds``, then answer normally), ``"redirect"`` (to ``location``),
@@ -119,9 +141,23 @@ class Emulator:
             size=size,
         )
 
-    def request_count(self, endpoint: FaultEndpoint) -> int:
-        """How many requests reached ``endpoint`` (``"exchange"`` or ``"key_info"``) so far."""
+    def request_count(self, endpoint: EmulatorEndpoint) -> int:
+        """How many requests reached ``endpoint`` (``"exchange"``, ``"key_info"`` or ``"create_auth_code"``)
+        so far, whatever their method or answer (CORS preflights are not counted)."""
         return self._running.request_count(endpoint)
+
+    def last_attribution(self, endpoint: EmulatorEndpoint) -> Optional[ReceivedAttribution]:
+        """The attribution headers of the last request to ``endpoint``, to check that a client sends them.
+
+        A dict of ``http_referer`` (``HTTP-Referer``), ``x_openrouter_title`` (``X-OpenRouter-Title``),
+        ``x_title`` (``X-Title``) and ``x_openrouter_categories`` (``X-OpenRouter-Categories``), each
+        ``None`` when that request did not carry it; ``None`` until a request reaches ``endpoint``.
+
+        >>> with Emulator() as emu:
+        ...     emu.last_attribution("key_info") is None
+        True
+        """
+        return cast(Optional[ReceivedAttribution], self._running.last_attribution(endpoint))
 
     def issue_code(
         self,
@@ -138,7 +174,7 @@ class Emulator:
         return self._running.issue_code(code_challenge, code_challenge_method, key_label, limit)
 
     def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str:
-        """Create an API key that ``key_info`` knows."""
+        """Create an API key that ``key_info`` knows and ``POST /api/v1/auth/keys/code`` takes as its bearer."""
         return self._running.create_key(label, limit)
 
     def set_auto_approve(self, on: bool) -> None:

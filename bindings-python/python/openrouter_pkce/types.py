@@ -46,7 +46,7 @@ UsageLimitType = Literal["daily", "weekly", "monthly"]
 #: How ``login`` gets the code back.
 LoginMode = Literal["auto", "loopback", "headless"]
 #: The emulator endpoints a fault can be injected into.
-FaultEndpoint = Literal["exchange", "key_info"]
+FaultEndpoint = Literal["exchange", "key_info", "create_auth_code"]
 #: The emulator's fault kinds.
 FaultKind = Literal["status", "delay", "redirect", "drip", "huge_body", "hang", "close"]
 #: The stable error codes (``e.code``), the same in Rust, Python and Node; checked against the core's

@@ -18,6 +18,8 @@ pub enum Endpoint {
     Exchange,
     /// `GET /api/v1/key`, key info.
     KeyInfo,
+    /// `POST /api/v1/auth/keys/code`, creating an authorization code with a key.
+    CreateAuthCode,
 }
 
 /// A misbehaviour for the next request to an [`Endpoint`]; each queued fault is used once.

@@ -2,8 +2,12 @@
 //!
 //! It serves `/auth` (auto-approve, or an Approve/Deny page; headless mode shows the code),
 //! `POST /api/v1/auth/keys` (single-use codes bound to their challenge and method, with the documented
-//! statuses and messages) and `GET /api/v1/key`, on `127.0.0.1:<port>`. Faults can be queued for the next
-//! request to an endpoint to exercise a client's error handling.
+//! statuses and messages), `POST /api/v1/auth/keys/code` (an app holding a key creates such a code) and
+//! `GET /api/v1/key`, on `127.0.0.1:<port>`. The three API endpoints answer CORS, as OpenRouter does for
+//! browser apps, with bodies that validate against OpenRouter's OpenAPI schema and the official SDKs' own
+//! response checks, so the emulator can stand in for OpenRouter under any client. Faults can be queued
+//! for the next request to an endpoint to exercise a client's error handling, and the attribution
+//! headers of the last request to each endpoint are kept for a test to check.
 //!
 //! The server side is written independently of the client code in this crate, so the two check each
 //! other.
@@ -18,7 +22,12 @@
 //! # Ok(()) }
 //! ```
 
+mod attribution;
+mod clock;
+mod cors;
+mod create_code;
 mod fault;
+mod key_info;
 mod pages;
 mod routes;
 mod state;
@@ -33,6 +42,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use attribution::ReceivedAttribution;
 pub use fault::{Endpoint, Fault, FaultKind, FaultSpec};
 use state::{Grant, Settings, Shared};
 
@@ -151,9 +161,16 @@ impl Emulator {
         self.shared.push_fault(endpoint, fault);
     }
 
-    /// How many requests (any method, faulted or not) reached `endpoint` so far.
+    /// How many requests (any method, faulted or not; CORS preflights aside) reached `endpoint` so far.
     pub fn request_count(&self, endpoint: Endpoint) -> usize {
         self.shared.request_count(endpoint)
+    }
+
+    /// The attribution headers (`HTTP-Referer`, `X-OpenRouter-Title`, `X-Title`, `X-OpenRouter-Categories`)
+    /// of the last request to `endpoint`, each `None` when that request did not carry it; `None` until a
+    /// request reaches `endpoint` (CORS preflights do not count).
+    pub fn last_attribution(&self, endpoint: Endpoint) -> Option<ReceivedAttribution> {
+        self.shared.last_attribution(endpoint)
     }
 
     /// Mint an authorization code as if the user had approved an `/auth` request with these parameters.
@@ -169,10 +186,17 @@ impl Emulator {
     ) -> String {
         let challenge = code_challenge.map(str::to_owned);
         let method = challenge.as_ref().map(|_| method.unwrap_or("plain").to_owned());
-        self.shared.issue_code(Grant { challenge, method, label: key_label.map(str::to_owned), limit })
+        self.shared.issue_code(Grant {
+            challenge,
+            method,
+            label: key_label.map(str::to_owned),
+            limit,
+            ..Grant::default()
+        })
     }
 
-    /// Create an API key that `GET /api/v1/key` knows (label defaults to `openrouter-pkce emulator`).
+    /// Create an API key that `GET /api/v1/key` knows and `POST /api/v1/auth/keys/code` takes as its
+    /// bearer (label defaults to `openrouter-pkce emulator`).
     pub fn create_key(&self, label: Option<&str>, limit: Option<f64>) -> String {
         self.shared.create_key(label, limit)
     }

@@ -1,4 +1,5 @@
-//! The HTTP surface: `/auth`, `/auth/decision`, `/api/v1/auth/keys`, `/api/v1/key`, and JSON 404/405s.
+//! The HTTP surface: `/auth`, `/auth/decision`, `/api/v1/auth/keys`, `/api/v1/auth/keys/code`,
+//! `/api/v1/key` (the three API endpoints with CORS), and JSON 404/405s.
 //!
 //! Status codes and messages follow PROTOCOL.md exactly. No body ever echoes a code, verifier or key
 //! from the request.
@@ -10,14 +11,15 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use serde_json::{Value, json};
 use url::{Host, Url};
 
 use super::fault::{self, Endpoint, Outcome};
-use super::pages;
-use super::state::{ExchangeOutcome, Grant, PendingAuth, Shared};
+use super::state::{ExchangeOutcome, Grant, KeyRecord, PendingAuth, Shared};
+use super::{clock, cors, create_code, key_info, pages};
 
 /// The largest exchange body read; a real one is a few hundred bytes.
 const MAX_EXCHANGE_BODY: usize = 64 * 1024;
@@ -26,11 +28,15 @@ type Shr = State<Arc<Shared>>;
 
 /// Build the router over `shared`.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/api/v1/auth/keys", any(exchange))
+        .route("/api/v1/auth/keys/code", any(create_auth_code))
+        .route("/api/v1/key", any(key_info))
+        .route_layer(middleware::from_fn(cors::layer));
     Router::new()
         .route("/auth", get(auth))
         .route("/auth/decision", post(decision))
-        .route("/api/v1/auth/keys", any(exchange))
-        .route("/api/v1/key", any(key_info))
+        .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
@@ -122,10 +128,10 @@ fn parse_auth(query: &str) -> Result<AuthRequest, String> {
     };
     // RFC 7636 §4.3: a challenge without a method is `plain`.
     let method = challenge.as_ref().map(|_| method.unwrap_or_else(|| "plain".into()));
-    Ok(AuthRequest { callback, grant: Grant { challenge, method, label, limit }, state })
+    Ok(AuthRequest { callback, grant: Grant { challenge, method, label, limit, ..Grant::default() }, state })
 }
 
-fn is_unreserved(b: u8) -> bool {
+pub(super) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
@@ -138,7 +144,7 @@ fn is_loopback_host(url: &Url) -> bool {
     }
 }
 
-fn check_callback(raw: &str) -> Result<Url, String> {
+pub(super) fn check_callback(raw: &str) -> Result<Url, String> {
     let url = Url::parse(raw).map_err(|_| "callback_url is not a valid absolute URL".to_string())?;
     let ok = match url.scheme() {
         "https" => url.host().is_some(),
@@ -256,7 +262,7 @@ fn optional_str<'a>(body: &'a Value, field: &str) -> Result<Option<&'a str>, ()>
 }
 
 async fn exchange(State(shared): Shr, req: Request) -> Response {
-    if let Some(f) = shared.begin_request(Endpoint::Exchange) {
+    if let Some(f) = shared.begin_request(Endpoint::Exchange, req.headers()) {
         if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
             return resp;
         }
@@ -300,7 +306,7 @@ fn bearer(req: &Request) -> Option<&str> {
 }
 
 async fn key_info(State(shared): Shr, req: Request) -> Response {
-    if let Some(f) = shared.begin_request(Endpoint::KeyInfo) {
+    if let Some(f) = shared.begin_request(Endpoint::KeyInfo, req.headers()) {
         if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
             return resp;
         }
@@ -308,27 +314,49 @@ async fn key_info(State(shared): Shr, req: Request) -> Response {
     if req.method() != Method::GET {
         return method_not_allowed_with("GET");
     }
-    let Some(key) = bearer(&req) else {
-        return json_error(StatusCode::UNAUTHORIZED, "No auth credentials found");
+    let record = match known_key(&shared, &req) {
+        Ok(key) => key,
+        Err(message) => return json_error(StatusCode::UNAUTHORIZED, message),
     };
-    let Some(record) = shared.key_info(key) else {
-        return json_error(StatusCode::UNAUTHORIZED, "User not found.");
+    no_store(axum::Json(key_info::body(&record, &shared.user_id, clock::now_ms())).into_response())
+}
+
+/// The record of the request's bearer key, or the message of the 401 OpenRouter answers without one or for
+/// an unknown one.
+fn known_key(shared: &Shared, req: &Request) -> Result<KeyRecord, &'static str> {
+    let Some(key) = bearer(req) else {
+        return Err("No auth credentials found");
     };
+    shared.key_info(key).ok_or("User not found.")
+}
+
+/// `POST /api/v1/auth/keys/code`: an app holding a key creates a code; `data.id` is exchanged like a
+/// redirect's `code` (single-use, bound to the challenge, same lifetime).
+async fn create_auth_code(State(shared): Shr, req: Request) -> Response {
+    if let Some(f) = shared.begin_request(Endpoint::CreateAuthCode, req.headers()) {
+        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
+            return resp;
+        }
+    }
+    if req.method() != Method::POST {
+        return method_not_allowed_with("POST");
+    }
+    if let Err(message) = known_key(&shared, &req) {
+        return json_error(StatusCode::UNAUTHORIZED, message);
+    }
+    let Ok(bytes) = axum::body::to_bytes(req.into_body(), MAX_EXCHANGE_BODY).await else {
+        return json_error(StatusCode::BAD_REQUEST, "Invalid request body");
+    };
+    let now = clock::now_ms();
+    let request = match create_code::parse(&bytes, now) {
+        Ok(r) => r,
+        Err(reason) => return json_error(StatusCode::BAD_REQUEST, &reason),
+    };
+    let app_id = shared.app_id(&request.callback.origin().ascii_serialization());
+    let code = shared.issue_code(request.grant);
     no_store(
-        axum::Json(json!({"data": {
-            "label": record.label,
-            "limit": record.limit,
-            "limit_remaining": record.limit,
-            "limit_reset": null,
-            "usage": 0,
-            "usage_daily": 0,
-            "usage_weekly": 0,
-            "usage_monthly": 0,
-            "is_free_tier": true,
-            "expires_at": null,
-            "creator_user_id": shared.user_id,
-        }}))
-        .into_response(),
+        axum::Json(json!({"data": {"id": code, "app_id": app_id, "created_at": clock::format_ms(now)}}))
+            .into_response(),
     )
 }
 

@@ -1,4 +1,5 @@
-//! The emulator's memory: issued codes, minted keys, pending consent requests, counters and queued faults.
+//! The emulator's memory: issued codes, minted keys, pending consent requests, counters, the attribution
+//! last received per endpoint, and queued faults.
 //!
 //! Everything sits behind one `std::sync::Mutex` that is only ever held for a few map operations, never
 //! across an `.await`, so a thousand concurrent exchanges just queue for microseconds.
@@ -10,19 +11,21 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use axum::http::HeaderMap;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::watch;
 
+use super::attribution::ReceivedAttribution;
 use super::fault::{Endpoint, Fault};
 use crate::rng;
 
 /// How many consent requests may wait for a decision before the oldest are forgotten.
 const MAX_PENDING: usize = 10_000;
 
-/// What a code was bound to when the (emulated) user approved it.
-#[derive(Clone)]
+/// What a code was bound to when the (emulated) user approved it, or an app created it with a key.
+#[derive(Clone, Default)]
 pub(crate) struct Grant {
     /// The PKCE challenge, if the app sent one.
     pub challenge: Option<String>,
@@ -32,6 +35,12 @@ pub(crate) struct Grant {
     pub label: Option<String>,
     /// The credit limit for the minted key.
     pub limit: Option<f64>,
+    /// When that limit resets (`daily`, `weekly`, `monthly`); `None`: never.
+    pub limit_reset: Option<String>,
+    /// When the minted key expires, in Unix milliseconds.
+    pub expires_at_ms: Option<i64>,
+    /// The workspace the minted key belongs to.
+    pub workspace_id: Option<String>,
 }
 
 struct IssuedCode {
@@ -40,10 +49,27 @@ struct IssuedCode {
 }
 
 /// A minted key, as `/api/v1/key` describes it.
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct KeyRecord {
     pub label: String,
     pub limit: Option<f64>,
+    /// `daily`, `weekly` or `monthly`; `None`: a lifetime limit.
+    pub limit_reset: Option<String>,
+    /// Unix milliseconds.
+    pub expires_at_ms: Option<i64>,
+    pub workspace_id: Option<String>,
+}
+
+impl KeyRecord {
+    fn from_grant(grant: Grant) -> Self {
+        KeyRecord {
+            label: grant.label.unwrap_or_else(|| DEFAULT_LABEL.to_owned()),
+            limit: grant.limit,
+            limit_reset: grant.limit_reset,
+            expires_at_ms: grant.expires_at_ms,
+            workspace_id: grant.workspace_id,
+        }
+    }
 }
 
 /// An `/auth` request waiting on the Approve/Deny page.
@@ -81,9 +107,18 @@ struct State {
     keys: HashMap<String, KeyRecord>,
     pending: HashMap<String, PendingAuth>,
     pending_order: VecDeque<String>,
-    faults: [VecDeque<Fault>; 2],
-    counts: [usize; 2],
+    faults: [VecDeque<Fault>; ENDPOINTS],
+    counts: [usize; ENDPOINTS],
+    attribution: [Option<ReceivedAttribution>; ENDPOINTS],
+    /// The app id of each callback origin that created a code, in order of first appearance.
+    apps: HashMap<String, i64>,
 }
+
+/// How many [`Endpoint`]s there are (the length of the per-endpoint arrays).
+const ENDPOINTS: usize = 3;
+
+/// The app id given to the first app that creates a code (the next ones count up from it).
+const FIRST_APP_ID: i64 = 10_001;
 
 /// State shared by the `Emulator` handle and every request handler.
 pub(crate) struct Shared {
@@ -104,6 +139,7 @@ fn slot(endpoint: Endpoint) -> usize {
     match endpoint {
         Endpoint::Exchange => 0,
         Endpoint::KeyInfo => 1,
+        Endpoint::CreateAuthCode => 2,
     }
 }
 
@@ -128,15 +164,29 @@ impl Shared {
         f(&mut lock(&self.settings));
     }
 
-    /// Count a request to `endpoint` and take the fault queued for it, if any.
-    pub(crate) fn begin_request(&self, endpoint: Endpoint) -> Option<Fault> {
+    /// Count a request to `endpoint`, remember its attribution headers, and take the fault queued for
+    /// it, if any.
+    pub(crate) fn begin_request(&self, endpoint: Endpoint, headers: &HeaderMap) -> Option<Fault> {
+        let seen = ReceivedAttribution::from_headers(headers);
         let mut st = lock(&self.state);
         st.counts[slot(endpoint)] += 1;
+        st.attribution[slot(endpoint)] = Some(seen);
         st.faults[slot(endpoint)].pop_front()
     }
 
     pub(crate) fn request_count(&self, endpoint: Endpoint) -> usize {
         lock(&self.state).counts[slot(endpoint)]
+    }
+
+    pub(crate) fn last_attribution(&self, endpoint: Endpoint) -> Option<ReceivedAttribution> {
+        lock(&self.state).attribution[slot(endpoint)].clone()
+    }
+
+    /// The app id of the app at `origin` (the callback URL's origin), made on first use.
+    pub(crate) fn app_id(&self, origin: &str) -> i64 {
+        let mut st = lock(&self.state);
+        let next = FIRST_APP_ID + st.apps.len() as i64;
+        *st.apps.entry(origin.to_owned()).or_insert(next)
     }
 
     pub(crate) fn push_fault(&self, endpoint: Endpoint, fault: Fault) {
@@ -154,8 +204,8 @@ impl Shared {
     /// Mint a key `/api/v1/key` knows, without any flow.
     pub(crate) fn create_key(&self, label: Option<&str>, limit: Option<f64>) -> String {
         let key = new_key();
-        let record = KeyRecord { label: label.unwrap_or(DEFAULT_LABEL).to_owned(), limit };
-        lock(&self.state).keys.insert(key.clone(), record);
+        let grant = Grant { label: label.map(str::to_owned), limit, ..Grant::default() };
+        lock(&self.state).keys.insert(key.clone(), KeyRecord::from_grant(grant));
         key
     }
 
@@ -216,9 +266,7 @@ impl Shared {
         }
         // A code issued without a challenge is not PKCE-bound: OpenRouter documents PKCE as optional.
         let key = new_key();
-        let record =
-            KeyRecord { label: grant.label.unwrap_or_else(|| DEFAULT_LABEL.to_owned()), limit: grant.limit };
-        lock(&self.state).keys.insert(key.clone(), record);
+        lock(&self.state).keys.insert(key.clone(), KeyRecord::from_grant(grant));
         ExchangeOutcome::Minted { key }
     }
 }

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use axum::http::{HeaderValue, Method};
+
 use super::*;
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -131,7 +133,7 @@ async fn auto_approve_redirect_carries_code_and_state_and_keeps_callback_query()
     assert_eq!(info["data"]["label"], "My App");
     assert_eq!(info["data"]["limit"], 5.0);
     assert_eq!(info["data"]["limit_remaining"], 5.0);
-    assert_eq!(info["data"]["usage"], 0);
+    assert_eq!(info["data"]["usage"], 0.0);
     assert_eq!(info["data"]["is_free_tier"], true);
     assert_eq!(info["data"]["creator_user_id"], body["user_id"]);
     e.stop().await;
@@ -672,4 +674,383 @@ async fn listens_on_ipv6_loopback() {
     assert_eq!(e.base_url(), format!("http://[::1]:{}", e.port()));
     let resp = get(&client(), format!("{}/api/v1/key", e.base_url())).await;
     assert_eq!(resp.status().as_u16(), 401);
+}
+
+// ---- POST /api/v1/auth/keys/code, CORS, attribution, the full key-info body ----
+
+const WORKSPACE: &str = "0b7c2f1e-9a3d-4e5f-8a6b-1c2d3e4f5a6b";
+
+async fn create_code(c: &reqwest::Client, e: &Emulator, key: Option<&str>, body: Value) -> (u16, Value) {
+    let mut req = c
+        .post(format!("{}/api/v1/auth/keys/code", e.base_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(key) = key {
+        req = req.bearer_auth(key);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    (status, serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap())
+}
+
+async fn key_data(c: &reqwest::Client, e: &Emulator, key: &str) -> Value {
+    let resp = c.get(format!("{}/api/v1/key", e.base_url())).bearer_auth(key).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn created_code_is_exchanged_once_and_mints_the_key_it_describes() {
+    let e = emu().await;
+    let c = client();
+    let app_key = e.create_key(Some("the app"), None);
+    let (status, body) = create_code(
+        &c,
+        &e,
+        Some(&app_key),
+        json!({
+            "callback_url": "https://app.example/cb",
+            "code_challenge": CHALLENGE,
+            "code_challenge_method": "S256",
+            "expires_at": "2099-12-31T23:59:59Z",
+            "key_label": "Created key",
+            "limit": 12.5,
+            "usage_limit_type": "weekly",
+            "workspace_id": WORKSPACE,
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let data = &body["data"];
+    assert_eq!(data.as_object().unwrap().len(), 3, "{data}");
+    let code = data["id"].as_str().unwrap();
+    assert!(data["app_id"].is_i64());
+    let created = clock::parse_rfc3339(data["created_at"].as_str().unwrap()).unwrap();
+    assert!((clock::now_ms() - created).abs() < 60_000);
+    assert_eq!(e.request_count(Endpoint::CreateAuthCode), 1);
+
+    // The same app (callback origin) keeps its id; another gets a new one.
+    let (_, again) =
+        create_code(&c, &e, Some(&app_key), json!({"callback_url": "https://app.example/other"})).await;
+    assert_eq!(again["data"]["app_id"], data["app_id"]);
+    assert_ne!(again["data"]["id"], data["id"]);
+    let (_, other) =
+        create_code(&c, &e, Some(&app_key), json!({"callback_url": "http://localhost:3000/cb"})).await;
+    assert_ne!(other["data"]["app_id"], data["app_id"]);
+
+    let exchange_body = json!({"code": code, "code_verifier": VERIFIER, "code_challenge_method": "S256"});
+    let (status, minted) = exchange_json(&c, &e, exchange_body.clone()).await;
+    assert_eq!(status, 200, "{minted}");
+    let key = minted["key"].as_str().unwrap();
+    assert!(is_key(key) && key != app_key);
+    // Single-use.
+    let (status, body) = exchange_json(&c, &e, exchange_body).await;
+    assert_eq!((status, error_message(&body)), (403, "Invalid code or code_verifier"));
+
+    let info = key_data(&c, &e, key).await;
+    assert_eq!(info["label"], "Created key");
+    assert_eq!(info["limit"], 12.5);
+    assert_eq!(info["limit_remaining"], 12.5);
+    assert_eq!(info["limit_reset"], "weekly");
+    assert_eq!(info["expires_at"], "2099-12-31T23:59:59Z");
+    assert_eq!(info["workspace_id"], WORKSPACE);
+    assert_eq!(info["creator_user_id"], minted["user_id"]);
+    assert_eq!(info["budgets"][0]["scope"], "key_limit");
+    assert_eq!(info["budgets"][0]["reset_interval"], "weekly");
+    assert!(info["budgets"][0]["resets_at"].is_string());
+    // The app's own key is unchanged.
+    let app = key_data(&c, &e, &app_key).await;
+    assert_eq!((app["label"].as_str(), app["limit_reset"].is_null()), (Some("the app"), true));
+}
+
+#[tokio::test]
+async fn created_code_is_bound_to_its_challenge_and_expires() {
+    let e = emu().await;
+    let c = client();
+    let key = e.create_key(None, None);
+    let new_code = |method: &'static str| {
+        let (c, e, key) = (&c, &e, &key);
+        async move {
+            let body = json!({"callback_url": "https://a.example/", "code_challenge": CHALLENGE, "code_challenge_method": method});
+            let (status, body) = create_code(c, e, Some(key), body).await;
+            assert_eq!(status, 200, "{body}");
+            body["data"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let code = new_code("S256").await;
+    let (status, body) = exchange_json(
+        &c,
+        &e,
+        json!({"code": code, "code_verifier": "x".repeat(43), "code_challenge_method": "S256"}),
+    )
+    .await;
+    assert_eq!((status, error_message(&body)), (403, "Invalid code or code_verifier"));
+    let code = new_code("S256").await;
+    let (status, body) = exchange_json(
+        &c,
+        &e,
+        json!({"code": code, "code_verifier": VERIFIER, "code_challenge_method": "plain"}),
+    )
+    .await;
+    assert_eq!((status, error_message(&body)), (400, "Invalid code_challenge_method"));
+    // A plain challenge is its verifier.
+    let body = json!({"callback_url": "https://a.example/", "code_challenge": VERIFIER, "code_challenge_method": "plain"});
+    let (_, created) = create_code(&c, &e, Some(&key), body).await;
+    let code = created["data"]["id"].as_str().unwrap();
+    let (status, _) = exchange_json(
+        &c,
+        &e,
+        json!({"code": code, "code_verifier": VERIFIER, "code_challenge_method": "plain"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Without a challenge the code exchanges alone.
+    let (_, created) = create_code(&c, &e, Some(&key), json!({"callback_url": "https://a.example/"})).await;
+    let (status, _) = exchange_json(&c, &e, json!({"code": created["data"]["id"]})).await;
+    assert_eq!(status, 200);
+
+    let code = new_code("S256").await;
+    e.set_code_ttl(Duration::ZERO);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let (status, body) = exchange_json(
+        &c,
+        &e,
+        json!({"code": code, "code_verifier": VERIFIER, "code_challenge_method": "S256"}),
+    )
+    .await;
+    assert_eq!((status, error_message(&body)), (403, "Authorization code expired"));
+}
+
+#[tokio::test]
+async fn create_code_refusals() {
+    let e = emu().await;
+    let c = client();
+    let key = e.create_key(None, None);
+    let ok = json!({"callback_url": "https://a.example/cb"});
+    let (status, body) = create_code(&c, &e, None, ok.clone()).await;
+    assert_eq!(
+        (status, body),
+        (401, json!({"error": {"code": 401, "message": "No auth credentials found"}}))
+    );
+    let (status, body) = create_code(&c, &e, Some("sk-or-v1-unknown"), ok.clone()).await;
+    assert_eq!((status, body), (401, json!({"error": {"code": 401, "message": "User not found."}})));
+
+    let cb = "https://a.example/cb";
+    for (body, want) in [
+        (json!({}), "callback_url is required"),
+        (json!({"callback_url": "http://evil.example/cb"}), "callback_url must be"),
+        (json!({"callback_url": "nope"}), "callback_url is not a valid"),
+        (
+            json!({"callback_url": cb, "code_challenge": CHALLENGE, "code_challenge_method": "S512"}),
+            "Invalid code_challenge_method",
+        ),
+        (json!({"callback_url": cb, "expires_at": "2099-12-31T23:59Z"}), "expires_at must include seconds"),
+        (
+            json!({"callback_url": cb, "expires_at": "2001-01-01T00:00:00Z"}),
+            "expires_at must be in the future",
+        ),
+        (json!({"callback_url": cb, "key_label": "x".repeat(101)}), "key_label must be at most 100"),
+        (json!({"callback_url": cb, "usage_limit_type": "hourly"}), "usage_limit_type must be"),
+        (json!({"callback_url": cb, "workspace_id": "ws_123"}), "workspace_id must be a UUID"),
+    ] {
+        let (status, answer) = create_code(&c, &e, Some(&key), body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(answer["error"]["code"], 400);
+        assert!(error_message(&answer).starts_with(want), "{body}: {answer}");
+    }
+    let resp = c
+        .post(format!("{}/api/v1/auth/keys/code", e.base_url()))
+        .bearer_auth(&key)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let resp =
+        c.get(format!("{}/api/v1/auth/keys/code", e.base_url())).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    assert_eq!(resp.headers()["allow"], "POST");
+    assert_eq!(e.request_count(Endpoint::CreateAuthCode), 13);
+
+    // The endpoint has its own fault queue.
+    e.inject_fault(
+        Endpoint::CreateAuthCode,
+        Fault::Status { status: 409, body: "{}".into(), content_type: "application/json".into() },
+    );
+    let (status, _) = create_code(&c, &e, Some(&key), ok.clone()).await;
+    assert_eq!(status, 409);
+    let (status, _) = create_code(&c, &e, Some(&key), ok).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn cors_preflight_and_actual_answers() {
+    let e = emu().await;
+    let c = client();
+    for (path, methods) in [
+        ("/api/v1/auth/keys", "POST, OPTIONS"),
+        ("/api/v1/auth/keys/code", "POST, OPTIONS"),
+        ("/api/v1/key", "GET, OPTIONS"),
+    ] {
+        let resp = c
+            .request(Method::OPTIONS, format!("{}{path}", e.base_url()))
+            .header("origin", "https://app.example")
+            .header("access-control-request-method", if path == "/api/v1/key" { "GET" } else { "POST" })
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, http-referer, x-openrouter-title",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 204, "{path}");
+        let h = resp.headers();
+        assert_eq!(h["access-control-allow-origin"], "*");
+        assert_eq!(h["access-control-allow-methods"], methods);
+        let allowed = h["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+        for name in [
+            "authorization",
+            "content-type",
+            "http-referer",
+            "x-openrouter-title",
+            "x-title",
+            "x-openrouter-categories",
+        ] {
+            assert!(allowed.split(", ").any(|a| a == name), "{path}: {name} in {allowed}");
+        }
+        assert_eq!(h["access-control-max-age"], "86400");
+    }
+    // Preflights are not requests to the endpoint: not counted, no attribution, no fault taken.
+    assert_eq!(e.request_count(Endpoint::Exchange), 0);
+    assert_eq!(e.last_attribution(Endpoint::Exchange), None);
+
+    // Actual answers, errors and faults included, carry the origin header.
+    let key = e.create_key(None, None);
+    let origin = |resp: &reqwest::Response| resp.headers().get("access-control-allow-origin").cloned();
+    let base = e.base_url();
+    let answers = [
+        c.get(format!("{base}/api/v1/key")).bearer_auth(&key).send().await.unwrap(),
+        c.get(format!("{base}/api/v1/key")).send().await.unwrap(),
+        c.post(format!("{base}/api/v1/auth/keys")).body("{}").send().await.unwrap(),
+        c.post(format!("{base}/api/v1/auth/keys"))
+            .body(json!({"code": "nope"}).to_string())
+            .send()
+            .await
+            .unwrap(),
+        c.get(format!("{base}/api/v1/auth/keys")).send().await.unwrap(),
+        c.post(format!("{base}/api/v1/auth/keys/code")).send().await.unwrap(),
+    ];
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses, [200, 401, 400, 403, 405, 401]);
+    for resp in &answers {
+        assert_eq!(origin(resp).unwrap(), "*", "{}", resp.url());
+    }
+    e.inject_fault(
+        Endpoint::KeyInfo,
+        Fault::Status { status: 502, body: String::new(), content_type: "text/html".into() },
+    );
+    let resp = c.get(format!("{base}/api/v1/key")).send().await.unwrap();
+    assert_eq!((resp.status().as_u16(), origin(&resp).unwrap()), (502, HeaderValue::from_static("*")));
+
+    // Not on the page, the consent form or unknown paths.
+    let resp = get(&c, auth_url(&e, "https://app.example/cb", "")).await;
+    assert_eq!(resp.status().as_u16(), 302);
+    assert!(origin(&resp).is_none());
+    let resp = c
+        .request(Method::OPTIONS, format!("{base}/auth"))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(resp.status().as_u16(), 204);
+    assert!(origin(&resp).is_none());
+    assert!(origin(&get(&c, format!("{base}/api/v1/nothing")).await).is_none());
+    assert!(origin(&decide(&c, &e, "nope", "approve").await).is_none());
+}
+
+#[tokio::test]
+async fn attribution_of_the_last_request_per_endpoint() {
+    let e = emu().await;
+    let c = client();
+    assert_eq!(e.last_attribution(Endpoint::Exchange), None);
+    c.post(format!("{}/api/v1/auth/keys", e.base_url()))
+        .header("HTTP-Referer", "https://app.example/")
+        .header("X-OpenRouter-Title", "My App")
+        .header("X-Title", "My App (old)")
+        .header("X-OpenRouter-Categories", "cli-agent,game")
+        .body(json!({"code": "nope"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let seen = e.last_attribution(Endpoint::Exchange).unwrap();
+    assert_eq!(
+        seen,
+        ReceivedAttribution {
+            http_referer: Some("https://app.example/".into()),
+            x_openrouter_title: Some("My App".into()),
+            x_title: Some("My App (old)".into()),
+            x_openrouter_categories: Some("cli-agent,game".into()),
+        }
+    );
+    assert_eq!(e.last_attribution(Endpoint::KeyInfo), None);
+    assert_eq!(e.last_attribution(Endpoint::CreateAuthCode), None);
+
+    // Faulted requests are recorded too; a request without the headers clears them.
+    e.inject_fault(Endpoint::KeyInfo, Fault::Close);
+    let _ = c.get(format!("{}/api/v1/key", e.base_url())).header("X-Title", "t").send().await;
+    assert_eq!(e.last_attribution(Endpoint::KeyInfo).unwrap().x_title.as_deref(), Some("t"));
+    c.post(format!("{}/api/v1/auth/keys", e.base_url())).body("{}").send().await.unwrap();
+    assert_eq!(e.last_attribution(Endpoint::Exchange), Some(ReceivedAttribution::default()));
+}
+
+#[tokio::test]
+async fn key_info_has_every_field_of_the_schema_and_the_sdks() {
+    let e = emu().await;
+    let c = client();
+    let info = key_data(&c, &e, &e.create_key(Some("k"), Some(3.0))).await;
+    let fields = [
+        "label",
+        "limit",
+        "limit_remaining",
+        "limit_reset",
+        "usage",
+        "usage_daily",
+        "usage_weekly",
+        "usage_monthly",
+        "byok_usage",
+        "byok_usage_daily",
+        "byok_usage_weekly",
+        "byok_usage_monthly",
+        "include_byok_in_limit",
+        "is_free_tier",
+        "is_management_key",
+        "is_provisioning_key",
+        "expires_at",
+        "creator_user_id",
+        "rate_limit",
+        "allowed_data_regions",
+        "free_model_daily_requests",
+        "organization_id",
+        "workspace_id",
+        "budgets",
+        "effective_budget",
+    ];
+    for f in fields {
+        assert!(info.get(f).is_some(), "{f} missing from {info}");
+    }
+    assert_eq!(info.as_object().unwrap().len(), fields.len());
+    assert_eq!((info["limit"].as_f64(), info["limit_remaining"].as_f64()), (Some(3.0), Some(3.0)));
+    for f in ["usage", "usage_daily", "byok_usage_monthly"] {
+        assert!(info[f].is_f64() && info[f] == 0.0, "{f}");
+    }
+    assert!(info["rate_limit"]["requests"].is_i64());
+    for f in ["limit", "remaining", "used"] {
+        assert!(info["free_model_daily_requests"][f].is_u64(), "{f}");
+    }
+    assert_eq!(info["allowed_data_regions"], json!(["global"]));
+    assert_eq!(info["effective_budget"]["limit_usd"], 3.0);
 }
