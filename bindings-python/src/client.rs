@@ -2,6 +2,9 @@
 //! `login` (with `_async` twins), which use a default client for `https://openrouter.ai`. The login
 //! machinery itself is in `login` (which does not depend on this file).
 
+// Each function's parameters are its Python keyword arguments, one for one.
+#![allow(clippy::too_many_arguments)]
+
 use std::sync::OnceLock;
 
 use openrouter_pkce::{
@@ -96,7 +99,6 @@ impl Client {
     /// A client for `base_url` (`https://`, or `http://` on loopback for the emulator).
     #[new]
     #[pyo3(signature = (base_url = None, timeout = None, user_agent = None, *, http_referer = None, app_title = None, app_categories = None))]
-    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         base_url: Option<String>,
@@ -263,7 +265,6 @@ impl Client {
     /// expires (`expires_at`, a timezone-aware datetime) or whose limit resets (`usage_limit_type`:
     /// `"daily"`, `"weekly"`, `"monthly"`). Exchange `code.id` as a callback's code. Sent at most once.
     #[pyo3(signature = (key, *, callback_url, code_challenge = None, code_challenge_method = None, expires_at = None, key_label = None, limit = None, usage_limit_type = None, workspace_id = None, base_url = None, timeout = None, http_referer = None, app_title = None, app_categories = None))]
-    #[allow(clippy::too_many_arguments)]
     fn create_auth_code(
         &self,
         py: Python<'_>,
@@ -299,7 +300,6 @@ impl Client {
 
     /// Awaitable twin of `create_auth_code`.
     #[pyo3(signature = (key, *, callback_url, code_challenge = None, code_challenge_method = None, expires_at = None, key_label = None, limit = None, usage_limit_type = None, workspace_id = None, base_url = None, timeout = None, http_referer = None, app_title = None, app_categories = None))]
-    #[allow(clippy::too_many_arguments)]
     fn create_auth_code_async<'py>(
         &self,
         py: Python<'py>,
@@ -337,7 +337,6 @@ impl Client {
     /// browser, wait for the approval (or a pasted code), exchange, optionally save; returns the key.
     /// Ctrl-C / a Jupyter interrupt raises CANCELLED with the port closed.
     #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
-    #[allow(clippy::too_many_arguments)]
     fn login(
         &self,
         py: Python<'_>,
@@ -374,7 +373,6 @@ impl Client {
 
     /// Awaitable twin of `login`; cancelling it closes the port.
     #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
-    #[allow(clippy::too_many_arguments)]
     fn login_async<'py>(
         &self,
         py: Python<'py>,
@@ -506,7 +504,6 @@ fn key_info(
 /// Create an authorization code with `key` (`POST /api/v1/auth/keys/code`); see `Client.create_auth_code`.
 #[pyfunction]
 #[pyo3(signature = (key, *, callback_url, code_challenge = None, code_challenge_method = None, expires_at = None, key_label = None, limit = None, usage_limit_type = None, workspace_id = None, base_url = None, timeout = None, http_referer = None, app_title = None, app_categories = None))]
-#[allow(clippy::too_many_arguments)]
 fn create_auth_code(
     py: Python<'_>,
     key: &Bound<'_, PyAny>,
@@ -542,7 +539,6 @@ fn create_auth_code(
 /// Awaitable twin of `create_auth_code`.
 #[pyfunction]
 #[pyo3(signature = (key, *, callback_url, code_challenge = None, code_challenge_method = None, expires_at = None, key_label = None, limit = None, usage_limit_type = None, workspace_id = None, base_url = None, timeout = None, http_referer = None, app_title = None, app_categories = None))]
-#[allow(clippy::too_many_arguments)]
 fn create_auth_code_async<'py>(
     py: Python<'py>,
     key: &Bound<'_, PyAny>,
@@ -595,7 +591,6 @@ fn key_info_async<'py>(
 /// wait for the approval (or a pasted code), exchange, optionally save; returns the key.
 #[pyfunction]
 #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
-#[allow(clippy::too_many_arguments)]
 fn login(
     py: Python<'_>,
     mode: Option<String>,
@@ -632,7 +627,6 @@ fn login(
 /// Awaitable twin of `login`; cancelling it closes the port.
 #[pyfunction]
 #[pyo3(signature = (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None))]
-#[allow(clippy::too_many_arguments)]
 fn login_async<'py>(
     py: Python<'py>,
     mode: Option<String>,
