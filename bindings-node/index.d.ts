@@ -62,10 +62,8 @@ export type UsageLimitType = 'daily' | 'weekly' | 'monthly'
 
 /** Options of `createAuthCode`. */
 export interface CreateAuthCodeOpts
-  extends Omit<NativeCreateAuthCodeOpts, 'appCategories' | 'codeChallengeMethod' | 'usageLimitType' | 'expiresAt'>,
+  extends Omit<NativeCreateAuthCodeOpts, 'appCategories' | 'codeChallengeMethod' | 'usageLimitType'>,
     WithCategories {
-  /** When the minted key stops working (sent with seconds). */
-  expiresAt?: Date | number
   /** `'S256'` (default) or `'plain'`. */
   codeChallengeMethod?: ChallengeMethod
   /** When the minted key's limit resets. */

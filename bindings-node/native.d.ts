@@ -355,8 +355,11 @@ export interface CreateAuthCodeOpts {
   codeChallenge?: string
   /** `"S256"` (default) or `"plain"`. */
   codeChallengeMethod?: string
-  /** When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds. */
-  expiresAt?: number
+  /**
+   * When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds. (The
+   * package hands a `Date` over as its milliseconds.)
+   */
+  expiresAt?: Date | number
   /** The minted key's label (at most 100 characters). */
   keyLabel?: string
   /** The minted key's credit limit. */

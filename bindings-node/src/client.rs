@@ -216,7 +216,9 @@ pub struct CreateAuthCodeOpts {
     pub code_challenge: Option<String>,
     /// `"S256"` (default) or `"plain"`.
     pub code_challenge_method: Option<String>,
-    /// When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds.
+    /// When the minted key stops working: a `Date` (or milliseconds since 1970), sent with seconds. (The
+    /// package hands a `Date` over as its milliseconds.)
+    #[napi(ts_type = "Date | number")]
     pub expires_at: Option<f64>,
     /// The minted key's label (at most 100 characters).
     pub key_label: Option<String>,
