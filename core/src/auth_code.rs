@@ -7,7 +7,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::auth_url::{check_challenge, check_limit, check_text};
-use crate::client::{CallOptions, Client, Delivery, attribution_headers};
+use crate::client::{CallOptions, Client, Delivery, attribution_headers, bearer};
 use crate::error::{Error, Result};
 use crate::exchange::{AuthorizationCode, Endpoint, check_key_arg, malformed, now_unix, status_error};
 use crate::pkce::ChallengeMethod;
@@ -117,7 +117,8 @@ pub fn rfc3339_utc(unix: f64) -> Result<String> {
     Ok(format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}{frac}Z"))
 }
 
-fn is_uuid(s: &str) -> bool {
+/// `8-4-4-4-12` hexadecimal digits, any case (a `workspace_id`); the emulator checks with it too.
+pub(crate) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups
@@ -206,17 +207,13 @@ impl Client {
         let (base, timeout) = self.resolve(call)?;
         let attribution = attribution_headers(&self.attribution_of(call)?);
         let url = format!("{base}/api/v1/auth/keys/code");
-        let auth = format!("Bearer {key}");
         let answer = self
             .send(
                 &base,
                 |http| {
-                    let mut value = reqwest::header::HeaderValue::from_str(&auth)
-                        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
-                    value.set_sensitive(true);
                     http.post(&url)
                         .headers(attribution.clone())
-                        .header(reqwest::header::AUTHORIZATION, value)
+                        .header(reqwest::header::AUTHORIZATION, bearer(key))
                         .header(reqwest::header::CONTENT_TYPE, "application/json")
                         .header(reqwest::header::ACCEPT, "application/json")
                         .body(body.clone())

@@ -343,6 +343,14 @@ pub(crate) fn attribution_headers(attribution: &Attribution) -> HeaderMap {
     headers
 }
 
+/// `Authorization: Bearer <key>`, marked sensitive (never shown by reqwest's or hyper's debug output).
+pub(crate) fn bearer(key: &str) -> reqwest::header::HeaderValue {
+    let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}"))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
+    value.set_sensitive(true);
+    value
+}
+
 /// Mozilla's root certificates, for a machine without its own.
 fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
     webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|c| reqwest::Certificate::from_der(c).ok())

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
 use crate::auth_url::AuthRequest;
-use crate::client::{CallOptions, Client, Delivery, HttpAnswer, attribution_headers};
+use crate::client::{CallOptions, Client, Delivery, HttpAnswer, attribution_headers, bearer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::{ChallengeMethod, CodeVerifier};
 use crate::response::{check_code, extract_code};
@@ -303,17 +303,13 @@ impl Client {
         let (base, timeout) = self.resolve(call)?;
         let attribution = attribution_headers(&self.attribution_of(call)?);
         let url = format!("{base}/api/v1/key");
-        let auth = format!("Bearer {key}");
         let answer = self
             .send(
                 &base,
                 |http| {
-                    let mut value = reqwest::header::HeaderValue::from_str(&auth)
-                        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
-                    value.set_sensitive(true);
                     http.get(&url)
                         .headers(attribution.clone())
-                        .header(reqwest::header::AUTHORIZATION, value)
+                        .header(reqwest::header::AUTHORIZATION, bearer(key))
                         .header(reqwest::header::ACCEPT, "application/json")
                 },
                 timeout,

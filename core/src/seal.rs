@@ -192,12 +192,9 @@ struct HeaderIn {
     cty: Option<serde::de::IgnoredAny>,
 }
 
-/// The claims a sealed flow is written with.
-#[derive(Serialize)]
-struct Claims {
-    v: u32,
-    iat: u64,
-    exp: u64,
+/// The flow's own claims, written and read alike.
+#[derive(Serialize, Deserialize)]
+struct FlowClaims {
     url: String,
     callback_url: Option<String>,
     code_verifier: String,
@@ -205,6 +202,16 @@ struct Claims {
     state: String,
     created_at: u64,
     base_url: String,
+}
+
+/// The claims a sealed flow is written with.
+#[derive(Serialize)]
+struct Claims {
+    v: u32,
+    iat: u64,
+    exp: u64,
+    #[serde(flatten)]
+    flow: FlowClaims,
 }
 
 /// The claims as read. RFC 7519: NumericDates may be non-integer; a claim not understood (`jti`, …) is
@@ -215,13 +222,8 @@ struct ClaimsIn {
     exp: f64,
     #[serde(default)]
     nbf: Option<f64>,
-    url: String,
-    callback_url: Option<String>,
-    code_verifier: String,
-    code_challenge_method: ChallengeMethod,
-    state: String,
-    created_at: u64,
-    base_url: String,
+    #[serde(flatten)]
+    flow: FlowClaims,
 }
 
 /// Whether a JWE `typ` names a sealed flow: compared case-insensitively, with or without the
@@ -256,13 +258,15 @@ impl AuthRequest {
             v: CLAIMS_VERSION,
             iat: now,
             exp: now.saturating_add(DEFAULT_SEAL_MAX_AGE.as_secs()),
-            url: self.url().to_owned(),
-            callback_url: self.callback_url().map(str::to_owned),
-            code_verifier: self.code_verifier().secret().to_owned(),
-            code_challenge_method: self.code_challenge_method(),
-            state: self.state().to_owned(),
-            created_at: self.created_at(),
-            base_url: self.base_url().to_owned(),
+            flow: FlowClaims {
+                url: self.url().to_owned(),
+                callback_url: self.callback_url().map(str::to_owned),
+                code_verifier: self.code_verifier().secret().to_owned(),
+                code_challenge_method: self.code_challenge_method(),
+                state: self.state().to_owned(),
+                created_at: self.created_at(),
+                base_url: self.base_url().to_owned(),
+            },
         };
         let header = Header { alg: "dir", enc: "A256GCM", kid: &key.kid, typ: SEALED_FLOW_TYP };
         let header_b64 = B64.encode(serde_json::to_vec(&header).expect("header serialises"));
@@ -424,19 +428,20 @@ impl AuthRequest {
                 max_age: Duration::from_secs(limit as u64),
             });
         }
-        let method = claims.code_challenge_method;
-        let verifier = crate::pkce::CodeVerifier::new(claims.code_verifier)
+        let flow = claims.flow;
+        let method = flow.code_challenge_method;
+        let verifier = crate::pkce::CodeVerifier::new(flow.code_verifier)
             .map_err(|_| refused("its content is not a valid flow"))?;
         let challenge = verifier.challenge(method);
         AuthRequest::from_parts(
-            claims.url,
-            claims.callback_url,
+            flow.url,
+            flow.callback_url,
             verifier.into(),
             challenge,
             method.as_str(),
-            claims.state,
-            claims.created_at,
-            Some(claims.base_url),
+            flow.state,
+            flow.created_at,
+            Some(flow.base_url),
         )
         .map_err(|_| refused("its content is not a valid flow"))
     }

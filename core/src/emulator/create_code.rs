@@ -32,16 +32,6 @@ fn string<'a>(body: &'a Value, name: &str) -> Result<Option<&'a str>, String> {
     }
 }
 
-/// `8-4-4-4-12` hexadecimal digits, any case.
-fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// Validate the JSON body as of `now_ms`; `Err` is the message of the 400.
 pub(crate) fn parse(bytes: &[u8], now_ms: i64) -> Result<CodeRequest, String> {
     let body: Value = serde_json::from_slice(bytes).map_err(|_| "Invalid request body".to_string())?;
@@ -101,7 +91,7 @@ pub(crate) fn parse(bytes: &[u8], now_ms: i64) -> Result<CodeRequest, String> {
     }
 
     let workspace_id = string(&body, "workspace_id")?;
-    if workspace_id.is_some_and(|w| !is_uuid(w)) {
+    if workspace_id.is_some_and(|w| !crate::auth_code::is_uuid(w)) {
         return Err("workspace_id must be a UUID".into());
     }
     // Documented but without meaning here; only their type is checked.
