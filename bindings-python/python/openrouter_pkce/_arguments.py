@@ -9,7 +9,6 @@ same input gets the same answer in Python and Node.
 from __future__ import annotations
 
 import functools
-import inspect
 from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, cast
 
 from openrouter_pkce import _native
@@ -22,6 +21,8 @@ _INT_LIMIT = 2**63
 
 def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Optional[Tuple[str, str]]:
     """The (parameter name, kind) that the conversion failed on, or None when it cannot be told."""
+    import inspect  # only on this error path: it costs ~12 ms at import time
+
     try:
         bound = inspect.signature(fn).bind_partial(*args, **kwargs)
         items = list(bound.arguments.items())
