@@ -284,9 +284,12 @@ async fn denial_is_access_denied() {
         url
     });
     let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
-    let err = login(&Client::openrouter(), &opts, ui).await.unwrap_err();
+    let err = login(&Client::openrouter(), &opts, ui.clone()).await.unwrap_err();
     assert_eq!(err.code(), "ACCESS_DENIED");
     assert_closed(callback_port(&browser.await.unwrap()));
+    // Issue 20: a denial never says it got a code.
+    let said = ui.messages();
+    assert!(!said.contains("Got the authorization code"), "{said}");
 }
 
 #[tokio::test]

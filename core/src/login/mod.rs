@@ -318,7 +318,11 @@ async fn finish(
     response: String,
     call: &CallOptions,
 ) -> Result<ApiKey> {
-    ui.message("Got the authorization code; exchanging it for a key…");
+    // Only a response that holds this flow's code is announced as one (a denial or another flow's
+    // callback is not); `complete_auth` reports the error itself.
+    if extract_code(request, &response).is_ok() {
+        ui.message("Got the authorization code; exchanging it for a key…");
+    }
     client.complete_auth(request, &response, call).await
 }
 
