@@ -6,10 +6,11 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::auth_url::now_unix;
 use crate::auth_url::{check_challenge, check_limit, check_text};
 use crate::client::{CallOptions, Client, Delivery, attribution_headers, bearer};
 use crate::error::{Error, Result};
-use crate::exchange::{AuthorizationCode, Endpoint, check_key_arg, malformed, now_unix, status_error};
+use crate::exchange::{AuthorizationCode, Endpoint, check_key_arg, malformed, status_error};
 use crate::pkce::ChallengeMethod;
 use crate::urls::validate_callback_url;
 

@@ -356,7 +356,8 @@ impl AuthRequest {
     }
 }
 
-fn now_unix() -> u64 {
+/// The current Unix time in seconds (0 before 1970): the one clock of flows, sealed flows and auth codes.
+pub(crate) fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api_key::{ApiKey, KeyInfo, is_well_formed_key};
-use crate::auth_url::AuthRequest;
+use crate::auth_url::{AuthRequest, now_unix};
 use crate::client::{CallOptions, Client, Delivery, HttpAnswer, attribution_headers, bearer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pkce::{ChallengeMethod, CodeVerifier};
 use crate::response::{check_code, extract_code};
+use crate::seal::MAX_CLOCK_SKEW_SECS;
 
 /// An authorization code from the callback: a single-use secret until exchanged.
 ///
@@ -327,12 +328,6 @@ impl Client {
 /// How long a flow read back from storage may be finished after its `created_at`: OpenRouter's code lifetime,
 /// the lifetime of a sealed flow too.
 pub const STORED_FLOW_MAX_AGE: Duration = crate::seal::DEFAULT_SEAL_MAX_AGE;
-/// How far in the future a stored flow's `created_at` may be (clock skew between instances).
-const MAX_CLOCK_SKEW_SECS: u64 = 60;
-
-pub(crate) fn now_unix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
 
 /// A stored flow created at `created_at` (Unix seconds) may still be finished at `now`.
 fn check_flow_age(created_at: u64, now: u64) -> Result<()> {

@@ -22,7 +22,7 @@
 //! home-made construction. A fresh random 96-bit IV per token comes from the library's CSPRNG.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -32,7 +32,7 @@ use hkdf::Hkdf;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::auth_url::AuthRequest;
+use crate::auth_url::{AuthRequest, now_unix};
 use crate::error::{Error, Result};
 use crate::pkce::ChallengeMethod;
 
@@ -60,8 +60,9 @@ const CLAIMS_VERSION: u32 = 1;
 struct Version {
     v: Option<u32>,
 }
-/// How far in the future an `iat` may be (clock skew between instances) before the token is refused.
-const MAX_CLOCK_SKEW_SECS: u64 = 60;
+/// How far in the future an `iat`, `nbf` or a stored flow's `created_at` may be (clock skew between
+/// instances) before it is refused.
+pub(crate) const MAX_CLOCK_SKEW_SECS: u64 = 60;
 /// Fewer distinct byte values than this in a secret means it cannot hold 32 bytes of entropy.
 const MIN_DISTINCT_BYTES: usize = 8;
 
@@ -231,10 +232,6 @@ struct ClaimsIn {
 fn is_sealed_flow_typ(typ: &str) -> bool {
     let lower = typ.to_ascii_lowercase();
     lower.strip_prefix("application/").unwrap_or(&lower) == SEALED_FLOW_TYP
-}
-
-fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn refused(detail: &str) -> Error {

@@ -3,6 +3,16 @@
 import { spawn, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { ROOT } from './_helpers.mjs'
+
+const require = createRequire(import.meta.url)
+/** The two Express recipes, as the suites load them. */
+export const sealedRecipe = require(join(ROOT, 'examples', 'express', 'server.js'))
+export const redisRecipe = require(join(ROOT, 'examples', 'express', 'redis-session.js'))
+/** The recipes' sealing / session secret in the tests. */
+export const SECRET = 'an example sealing secret, 32 bytes or more'
 
 export const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server'
 /** Why the Redis recipes' tests are skipped, or `false` (`make redis-server` installs it). */
@@ -123,4 +133,20 @@ export async function burst(origin, path, cookie, n) {
   } finally {
     agent.destroy()
   }
+}
+
+/**
+ * The Express Redis recipe against `baseUrl`, on a free port with its own redis-server; `t.after` cleans up.
+ * `get(path, cookie?)` fetches without following redirects.
+ */
+export async function redisApp(t, baseUrl) {
+  const store = await startRedis()
+  t.after(() => store.stop())
+  const redis = redisRecipe.redisClient(store.url)
+  await redis.connect()
+  t.after(() => redis.destroy())
+  const app = await listen((publicUrl) => redisRecipe.createApp({ publicUrl, redis, sessionSecret: SECRET, baseUrl }))
+  t.after(() => app.close())
+  const get = (path, cookie) => fetch(`${app.origin}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} })
+  return { redis, app, get }
 }

@@ -3,16 +3,10 @@
 // start a redis-server of their own and are skipped without one).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import { Emulator } from 'openrouter-pkce'
-import { ROOT } from './_helpers.mjs'
-import { NO_REDIS, burst, consent, listen, setCookie, startRedis } from './_recipes.mjs'
+import { NO_REDIS, SECRET, burst, consent, listen, redisApp, sealedRecipe, setCookie } from './_recipes.mjs'
 
-const require = createRequire(import.meta.url)
-const { createApp } = require(join(ROOT, 'examples', 'express', 'server.js'))
-const redisRecipe = require(join(ROOT, 'examples', 'express', 'redis-session.js'))
-const SECRET = 'an example sealing secret, 32 bytes or more'
+const { createApp } = sealedRecipe
 
 test('sealed cookie: /login → consent → /callback shows a masked key; escaped; replay and bad cookies refused', async () => {
   const emu = new Emulator()
@@ -79,24 +73,16 @@ test('sealed cookie: /login → consent → /callback shows a masked key; escape
   }
 })
 
-/** The Redis recipe on a free port, with its own redis-server and the emulator; `t.after` cleans up. */
-async function redisApp(t) {
+/** The Redis recipe with the emulator; `t.after` cleans up. */
+async function redisWithEmulator(t) {
   const emu = new Emulator()
   await emu.start()
   t.after(() => emu.stop())
-  const store = await startRedis()
-  t.after(() => store.stop())
-  const redis = redisRecipe.redisClient(store.url)
-  await redis.connect()
-  t.after(() => redis.destroy())
-  const app = await listen((publicUrl) => redisRecipe.createApp({ publicUrl, redis, sessionSecret: SECRET, baseUrl: emu.baseUrl }))
-  t.after(() => app.close())
-  const get = (path, cookie) => fetch(`${app.origin}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} })
-  return { emu, redis, app, get }
+  return { emu, ...(await redisApp(t, emu.baseUrl)) }
 }
 
 test('redis session: 30 identical callbacks racing for one flow send exactly one exchange', { skip: NO_REDIS }, async (t) => {
-  const { emu, app, get } = await redisApp(t)
+  const { emu, app, get } = await redisWithEmulator(t)
   const login = await get('/login')
   assert.equal(login.status, 302)
   const sid = setCookie(login, 'sid')
@@ -113,7 +99,7 @@ test('redis session: 30 identical callbacks racing for one flow send exactly one
 })
 
 test('redis session: a bare /callback (no query) sends no exchange', { skip: NO_REDIS }, async (t) => {
-  const { emu, get } = await redisApp(t)
+  const { emu, get } = await redisWithEmulator(t)
   const login = await get('/login')
   const sid = setCookie(login, 'sid')
   // `originalUrl.slice(originalUrl.indexOf('?'))` made "k" of it, and "k" went out as a pasted code.
@@ -125,7 +111,7 @@ test('redis session: a bare /callback (no query) sends no exchange', { skip: NO_
 })
 
 test('redis session: /login gives a new session id; a planted one cannot finish the flow', { skip: NO_REDIS }, async (t) => {
-  const { emu, get } = await redisApp(t)
+  const { emu, get } = await redisWithEmulator(t)
   // The attacker gets a valid session id of their own and plants it in the victim's browser.
   const planted = setCookie(await get('/login', 'user=mallory'), 'sid')
   assert.ok(planted)

@@ -6,16 +6,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import { Emulator, startAuth } from 'openrouter-pkce'
-import { ROOT } from './_helpers.mjs'
-import { NO_REDIS, consent, listen, setCookie, startAttacker, startRedis } from './_recipes.mjs'
+import { NO_REDIS, SECRET, consent, listen, redisApp, sealedRecipe, setCookie, startAttacker } from './_recipes.mjs'
 
-const require = createRequire(import.meta.url)
-const sealedRecipe = require(join(ROOT, 'examples', 'express', 'server.js'))
-const redisRecipe = require(join(ROOT, 'examples', 'express', 'redis-session.js'))
-const { JSONCookie } = require('cookie-parser')
-const SECRET = 'an example sealing secret, 32 bytes or more'
+const { JSONCookie } = createRequire(import.meta.url)('cookie-parser')
 
 /** The Rust/Python JSON text of a flow (`to_json()`): toDict()'s fields in snake_case. */
 const jsonText = (req) =>
@@ -68,14 +62,7 @@ test('express sealed cookie: a forged flow cookie (JSON text, a j:{…} object) 
 // own (a store shared with another deployment, or written by anything else) must not choose the host.
 test('express redis session: a planted session id finds no flow; a foreign flow in the store sends nothing', { skip: NO_REDIS }, async (t) => {
   const { emu, attacker } = await servers(t)
-  const store = await startRedis()
-  t.after(() => store.stop())
-  const redis = redisRecipe.redisClient(store.url)
-  await redis.connect()
-  t.after(() => redis.destroy())
-  const app = await listen((publicUrl) => redisRecipe.createApp({ publicUrl, redis, sessionSecret: SECRET, baseUrl: emu.baseUrl }))
-  t.after(() => app.close())
-  const get = (path, cookie) => fetch(`${app.origin}${path}`, { redirect: 'manual', headers: { cookie } })
+  const { redis, app, get } = await redisApp(t, emu.baseUrl)
 
   // A real flow, then its callback presented with made-up session ids: unsigned, or with a forged signature.
   const login = await get('/login', 'user=victim')
