@@ -23,17 +23,19 @@ fn _url_heading(headless: bool, notebook: bool) -> &'static str {
     contract::url_heading(headless, notebook)
 }
 
-/// Register this file's functions.
 /// OpenRouter's app categories, in the core's order (the `AppCategory` literal's drift test reads it).
 #[pyfunction]
 fn _app_categories() -> Vec<&'static str> {
     openrouter_pkce::APP_CATEGORIES.to_vec()
 }
 
+/// Register this file's functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_app_categories, m)?)?;
     m.add_function(wrap_pyfunction!(_error_table, m)?)?;
     m.add_function(wrap_pyfunction!(_public_api, m)?)?;
     m.add_function(wrap_pyfunction!(_url_heading, m)?)?;
+    // The smallest integer magnitude no parameter of the core holds (2**63): `_arguments.py` names it.
+    m.add("_INT_LIMIT", contract::INTEGER_ARGUMENT_LIMIT)?;
     Ok(())
 }

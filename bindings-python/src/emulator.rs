@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use openrouter_pkce::Error;
+use openrouter_pkce::contract::Dialect;
 use openrouter_pkce::emulator::{self as core, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -22,12 +23,7 @@ fn seconds(py: Python<'_>, name: &str, s: f64) -> PyResult<Duration> {
 }
 
 fn endpoint_arg(py: Python<'_>, endpoint: &str) -> PyResult<Endpoint> {
-    match endpoint {
-        "exchange" => Ok(Endpoint::Exchange),
-        "key_info" => Ok(Endpoint::KeyInfo),
-        "create_auth_code" => Ok(Endpoint::CreateAuthCode),
-        _ => Err(bad(py, "endpoint must be \"exchange\", \"key_info\" or \"create_auth_code\"")),
-    }
+    Endpoint::from_name(endpoint, Dialect::Python).py(py)
 }
 
 /// A running in-process fake of OpenRouter on `127.0.0.1:<port>` (see `openrouter_pkce.testing`).
@@ -118,23 +114,9 @@ impl Emulator {
         size: Option<usize>,
     ) -> PyResult<()> {
         let endpoint = endpoint_arg(py, endpoint)?;
-        let kind = match kind {
-            "status" => FaultKind::Status,
-            "delay" => FaultKind::Delay,
-            "redirect" => FaultKind::Redirect,
-            "drip" => FaultKind::Drip,
-            "huge_body" => FaultKind::HugeBody,
-            "hang" => FaultKind::Hang,
-            "close" => FaultKind::Close,
-            _ => {
-                return Err(bad(
-                    py,
-                    "kind must be one of \"status\", \"delay\", \"redirect\", \"drip\", \"huge_body\", \"hang\", \"close\"",
-                ));
-            }
-        };
         let delay = seconds.map(|s| self::seconds(py, "seconds", s)).transpose()?;
         let spec = FaultSpec { status, body, content_type, delay, location, bytes: size };
+        let kind = FaultKind::from_name(Some(kind), Dialect::Python, &spec).py(py)?;
         let fault = Fault::from_spec(kind, spec).py(py)?;
         self.with(py, |e| e.inject_fault(endpoint, fault))
     }
@@ -173,6 +155,12 @@ impl Emulator {
         limit: Option<f64>,
     ) -> PyResult<String> {
         self.with(py, |e| e.issue_code(code_challenge, code_challenge_method, key_label, limit))
+    }
+
+    /// Play the user's browser: the callback URL that this emulator's `auth_url` redirects to (with the
+    /// code), as the core's `Emulator::approve` finds it.
+    fn approve(&self, py: Python<'_>, auth_url: &str) -> PyResult<String> {
+        self.with(py, |e| e.approve(auth_url))?.py(py)
     }
 
     /// Create a key that `key_info` knows.
@@ -218,7 +206,18 @@ impl Emulator {
     }
 }
 
+/// The core's endpoint and fault-kind names as Python spells them (the `FaultEndpoint` / `FaultKind`
+/// literals' drift test reads them).
+#[pyfunction]
+fn _emulator_names() -> (Vec<&'static str>, Vec<&'static str>) {
+    (
+        Endpoint::ALL.iter().map(|e| e.name(Dialect::Python)).collect(),
+        FaultKind::ALL.iter().map(|k| k.name(Dialect::Python)).collect(),
+    )
+}
+
 /// Register the class.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_emulator_names, m)?)?;
     m.add_class::<Emulator>()
 }

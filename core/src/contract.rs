@@ -4,7 +4,7 @@
 //! [`PUBLIC_API`].
 
 use crate::api_key::ApiKey;
-use crate::error::{ErrorClass, ErrorCode};
+use crate::error::{Error, ErrorClass, ErrorCode};
 
 /// One row of the error-code table, as the bindings and their drift tests see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +169,38 @@ pub fn in_dialect(message: &str, dialect: Dialect) -> String {
     out
 }
 
+/// The smallest integer magnitude no parameter of the core holds (2⁶³): the bindings refuse such a number
+/// with [`Error::out_of_range`] before their converters fail bare (pyo3) or round it (JavaScript numbers).
+pub const INTEGER_ARGUMENT_LIMIT: u64 = 1 << 63;
+
+/// `INVALID_ARGUMENT` for an options argument that is not an options object (`function` as the binding
+/// spells it, e.g. `authUrl`).
+pub fn options_not_an_object(function: &str) -> Error {
+    Error::InvalidArgument { reason: format!("`options` of {function}() must be an object") }
+}
+
+/// `INVALID_ARGUMENT` for an option `function` does not know (a binding that would ignore it silently
+/// refuses it instead, so `{timeout: 5000}` never means the default deadline): names the key and the one it
+/// most likely meant ([`suggest_option`]), or lists the `known` ones.
+pub fn unknown_option(function: &str, key: &str, known: &[&str]) -> Error {
+    let fix = match suggest_option(key, known) {
+        Some(hint) => format!("did you mean `{hint}`?"),
+        None => format!("known options: {}", known.join(", ")),
+    };
+    Error::InvalidArgument { reason: format!("{function}() has no option `{key}`; {fix}") }
+}
+
+/// The known option a mistyped `key` most likely meant: the one that is the same once case, `_` and a unit
+/// suffix `Ms` / `_ms` are set aside (`key_label` → `keyLabel`, `timeout` → `timeoutMs`).
+pub fn suggest_option<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let fold = |s: &str| {
+        let s: String = s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect();
+        s.strip_suffix("ms").map(str::to_owned).unwrap_or(s)
+    };
+    let wanted = fold(key);
+    known.iter().copied().find(|k| *k != key && fold(k) == wanted)
+}
+
 impl ErrorClass {
     /// The family's name in [`error_table`].
     pub const fn as_str(self) -> &'static str {
@@ -201,6 +233,22 @@ mod tests {
             "invalid callback_url: bad; --base-url and --timeout (not timeouts); pass --port 0"
         );
         assert_eq!(in_dialect("`key_label` is longer", Dialect::Cli), "`--label` is longer");
+    }
+
+    #[test]
+    fn unknown_options_name_the_likely_one() {
+        let known = ["keyLabel", "timeoutMs", "limit"];
+        assert_eq!(suggest_option("key_label", &known), Some("keyLabel"));
+        assert_eq!(suggest_option("timeout", &known), Some("timeoutMs"));
+        assert_eq!(suggest_option("timeout_ms", &known), Some("timeoutMs"));
+        assert_eq!(suggest_option("limits", &known), None);
+        let text = unknown_option("login", "timeout", &known).to_string();
+        assert_eq!(text, "invalid argument: login() has no option `timeout`; did you mean `timeoutMs`?");
+        let text = unknown_option("login", "x", &known).to_string();
+        assert!(text.ends_with("known options: keyLabel, timeoutMs, limit"), "{text}");
+        assert!(
+            options_not_an_object("authUrl").to_string().contains("`options` of authUrl() must be an object")
+        );
     }
 
     #[test]

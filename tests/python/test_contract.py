@@ -60,6 +60,12 @@ def test_the_app_category_literal_matches_the_core() -> None:
     assert list(typing.get_args(types.AppCategory)) == _native._app_categories()
 
 
+def test_the_emulator_name_literals_match_the_core() -> None:
+    endpoints, kinds = _native._emulator_names()
+    assert list(typing.get_args(types.FaultEndpoint)) == endpoints
+    assert list(typing.get_args(types.FaultKind)) == kinds
+
+
 def test_docs_errors_md_lists_every_code() -> None:
     text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([A-Z][A-Z_]+)`", text))

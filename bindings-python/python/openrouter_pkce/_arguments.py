@@ -15,9 +15,6 @@ from openrouter_pkce import _native
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-#: Integers the core's parameters can hold at most (u64 and i64 ranges both end below this).
-_INT_LIMIT = 2**63
-
 
 def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Optional[Tuple[str, str]]:
     """The (parameter name, kind) that the conversion failed on, or None when it cannot be told."""
@@ -34,7 +31,7 @@ def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, An
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 return name, "text"
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT_LIMIT:
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _native._INT_LIMIT:
             return name, "range"
     return None
 

@@ -32,6 +32,8 @@ __all__ = [
     "_error_table",
     "_public_api",
     "_app_categories",
+    "_emulator_names",
+    "_INT_LIMIT",
     "_url_heading",
     "key_path",
     "_resolve_future",
@@ -684,6 +686,7 @@ class Emulator:
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
     ) -> str: ...
+    def approve(self, auth_url: str) -> str: ...
     def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str: ...
     def set_auto_approve(self, on: bool) -> None: ...
     def set_relay_state(self, on: bool) -> None: ...
@@ -771,6 +774,11 @@ def _error_table() -> List[Tuple[str, str, int]]:
     """The core's error-code table: ``(code, family, exit_code)`` rows, in the contract's order."""
 
 def _app_categories() -> List[str]: ...
+
+#: The smallest integer magnitude no parameter of the core holds (2**63).
+_INT_LIMIT: int
+def _emulator_names() -> Tuple[List[str], List[str]]:
+    """The core's emulator endpoints and fault kinds, as Python names them."""
 def _public_api() -> List[Tuple[str, str]]:
     """The core's public API names: ``(snake_case name, "function" | "network" | "class" | "record")``."""
 

@@ -18,12 +18,11 @@ own background runtime, so it works the same from plain scripts, pytest, asyncio
 
 from __future__ import annotations
 
-import http.client
-import urllib.parse
 from types import TracebackType
 from typing import Optional, Type, TypedDict, cast
 
 from openrouter_pkce import _native
+from openrouter_pkce.errors import OpenRouterPkceError
 from openrouter_pkce.types import FaultEndpoint, FaultKind
 
 __all__ = ["Emulator", "EmulatorEndpoint", "ReceivedAttribution"]
@@ -195,18 +194,11 @@ class Emulator:
 
         Only for flows with a callback URL; for headless flows use :meth:`issue_code`.
         """
-        target = urllib.parse.urlsplit(auth_url)
-        conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port or 80, timeout=10)
         try:
-            conn.request("GET", f"{target.path}?{target.query}")
-            resp = conn.getresponse()
-            resp.read()
-            location = resp.getheader("Location")
-        finally:
-            conn.close()
-        if resp.status not in (301, 302, 303, 307, 308) or not location:
-            raise RuntimeError(f"the emulator did not redirect (HTTP {resp.status}); is auto_approve on?")
-        return location
+            return self._running.approve(auth_url)
+        except OpenRouterPkceError as e:
+            # RuntimeError, as before the core did this: the emulator misbehaved, not the caller's input.
+            raise RuntimeError(str(e)) from e
 
     def __repr__(self) -> str:
         if self._native is None:

@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::channel::{Channel, Sender};
 use tokio::sync::watch;
 
+use crate::contract::Dialect;
+
 /// The endpoint a [`Fault`] targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -20,6 +22,42 @@ pub enum Endpoint {
     KeyInfo,
     /// `POST /api/v1/auth/keys/code`, creating an authorization code with a key.
     CreateAuthCode,
+}
+
+impl Endpoint {
+    /// Every endpoint, in the order the bindings list them.
+    pub const ALL: [Endpoint; 3] = [Endpoint::Exchange, Endpoint::KeyInfo, Endpoint::CreateAuthCode];
+
+    /// The endpoint's name as `dialect` spells it: `"key_info"` in Python and the CLI, `"keyInfo"` in
+    /// JavaScript.
+    pub const fn name(self, dialect: Dialect) -> &'static str {
+        let camel = matches!(dialect, Dialect::JavaScript);
+        match self {
+            Endpoint::Exchange => "exchange",
+            Endpoint::KeyInfo if camel => "keyInfo",
+            Endpoint::KeyInfo => "key_info",
+            Endpoint::CreateAuthCode if camel => "createAuthCode",
+            Endpoint::CreateAuthCode => "create_auth_code",
+        }
+    }
+
+    /// Parse an endpoint's name as `dialect` spells it; anything else is `INVALID_ARGUMENT` listing the names.
+    pub fn from_name(name: &str, dialect: Dialect) -> crate::Result<Endpoint> {
+        Endpoint::ALL
+            .into_iter()
+            .find(|e| e.name(dialect) == name)
+            .ok_or_else(|| unknown_name("endpoint must be", &Endpoint::ALL.map(|e| e.name(dialect))))
+    }
+}
+
+/// `"<what> "a", "b" or "c""`: the refusal of a name outside a list.
+fn unknown_name(what: &str, names: &[&str]) -> crate::Error {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let list = match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    };
+    crate::Error::InvalidArgument { reason: format!("{what} {list}") }
 }
 
 /// A misbehaviour for the next request to an [`Endpoint`]; each queued fault is used once.
@@ -59,8 +97,8 @@ pub enum Fault {
     Close,
 }
 
-/// The kinds of [`Fault`], for bindings that build one from loosely typed options (they map their own
-/// casing of the names onto these).
+/// The kinds of [`Fault`], for bindings that build one from loosely typed options ([`FaultKind::from_name`]
+/// reads each binding's spelling of the names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
     /// [`Fault::Status`].
@@ -77,6 +115,51 @@ pub enum FaultKind {
     Hang,
     /// [`Fault::Close`].
     Close,
+}
+
+impl FaultKind {
+    /// Every kind, in the order the bindings list them.
+    pub const ALL: [FaultKind; 7] = [
+        FaultKind::Status,
+        FaultKind::Delay,
+        FaultKind::Redirect,
+        FaultKind::Drip,
+        FaultKind::HugeBody,
+        FaultKind::Hang,
+        FaultKind::Close,
+    ];
+
+    /// The kind's name as `dialect` spells it (`"huge_body"` in Python and the CLI, `"hugeBody"` in
+    /// JavaScript; the others are one word).
+    pub const fn name(self, dialect: Dialect) -> &'static str {
+        match self {
+            FaultKind::Status => "status",
+            FaultKind::Delay => "delay",
+            FaultKind::Redirect => "redirect",
+            FaultKind::Drip => "drip",
+            FaultKind::HugeBody if matches!(dialect, Dialect::JavaScript) => "hugeBody",
+            FaultKind::HugeBody => "huge_body",
+            FaultKind::Hang => "hang",
+            FaultKind::Close => "close",
+        }
+    }
+
+    /// Parse a kind's name as `dialect` spells it; `None` is the default for `spec` ([`FaultKind::default_for`]).
+    /// An unknown name is `INVALID_ARGUMENT` listing the kinds.
+    pub fn from_name(name: Option<&str>, dialect: Dialect, spec: &FaultSpec) -> crate::Result<FaultKind> {
+        let Some(name) = name else {
+            return Ok(FaultKind::default_for(spec));
+        };
+        FaultKind::ALL
+            .into_iter()
+            .find(|k| k.name(dialect) == name)
+            .ok_or_else(|| unknown_name("kind must be one of", &FaultKind::ALL.map(|k| k.name(dialect))))
+    }
+
+    /// The kind a fault without one means: a delay when `spec` has a delay, else a status.
+    pub fn default_for(spec: &FaultSpec) -> FaultKind {
+        if spec.delay.is_some() { FaultKind::Delay } else { FaultKind::Status }
+    }
 }
 
 /// The optional parts of a fault; [`Fault::from_spec`] fills the defaults.

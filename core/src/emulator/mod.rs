@@ -195,6 +195,24 @@ impl Emulator {
         })
     }
 
+    /// Play the user's browser on an auto-approving emulator: open `auth_url` (this emulator's `/auth`) and
+    /// return the callback URL it redirects to, carrying the code (and `state` when relayed). For flows
+    /// with a callback URL; a headless flow's code comes from [`Emulator::issue_code`].
+    ///
+    /// Errors: `INVALID_ARGUMENT` when `auth_url` is not this emulator's `/auth`, when `/auth` would refuse
+    /// it (the reason is said) or would not redirect (auto-approve off, a headless flow).
+    pub fn approve(&self, auth_url: &str) -> Result<String> {
+        let not_ours = || Error::invalid_argument("the URL to approve is not this emulator's /auth URL");
+        let url = url::Url::parse(auth_url).map_err(|_| not_ours())?;
+        if url.scheme() != "http" || url.path() != "/auth" || url.port_or_known_default() != Some(self.port())
+        {
+            return Err(not_ours());
+        }
+        routes::approved_callback(&self.shared, url.query().unwrap_or(""))
+            .map(String::from)
+            .map_err(|reason| Error::invalid_argument(format!("the emulator did not redirect: {reason}")))
+    }
+
     /// Create an API key that `GET /api/v1/key` knows and `POST /api/v1/auth/keys/code` takes as its
     /// bearer (label defaults to `openrouter-pkce emulator`).
     pub fn create_key(&self, label: Option<&str>, limit: Option<f64>) -> String {

@@ -175,8 +175,7 @@ fn app_name(callback: Option<&Url>, grant: &Grant) -> String {
 }
 
 /// 302 to `url` with `pairs` appended to its query (existing parameters and encodings are kept).
-fn redirect_with(mut url: Url, pairs: &[(&str, &str)]) -> Response {
-    url.query_pairs_mut().extend_pairs(pairs);
+fn redirect_to(url: Url) -> Response {
     let mut resp = StatusCode::FOUND.into_response();
     if let Ok(loc) = HeaderValue::from_str(url.as_str()) {
         resp.headers_mut().insert(header::LOCATION, loc);
@@ -185,18 +184,20 @@ fn redirect_with(mut url: Url, pairs: &[(&str, &str)]) -> Response {
     resp
 }
 
+/// `url` with `pairs` appended, and the flow's `state` when the emulator relays it.
+fn callback_with(shared: &Shared, mut url: Url, pairs: &[(&str, &str)], state: Option<&str>) -> Url {
+    url.query_pairs_mut().extend_pairs(pairs);
+    if let (true, Some(state)) = (shared.settings().relay_state, state) {
+        url.query_pairs_mut().append_pair("state", state);
+    }
+    url
+}
+
 fn approve(shared: &Shared, pending: PendingAuth) -> Response {
     let app = app_name(pending.callback.as_ref(), &pending.grant);
     let code = shared.issue_code(pending.grant);
     match pending.callback {
-        Some(url) => {
-            let relay = shared.settings().relay_state;
-            let mut pairs = vec![("code", code.as_str())];
-            if let (true, Some(state)) = (relay, pending.state.as_deref()) {
-                pairs.push(("state", state));
-            }
-            redirect_with(url, &pairs)
-        }
+        Some(url) => redirect_to(callback_with(shared, url, &[("code", &code)], pending.state.as_deref())),
         None => pages::show_code(&code, &app),
     }
 }
@@ -204,16 +205,27 @@ fn approve(shared: &Shared, pending: PendingAuth) -> Response {
 fn deny(shared: &Shared, pending: PendingAuth) -> Response {
     match pending.callback {
         Some(url) => {
-            let relay = shared.settings().relay_state;
-            let mut pairs =
-                vec![("error", "access_denied"), ("error_description", "The user denied the request")];
-            if let (true, Some(state)) = (relay, pending.state.as_deref()) {
-                pairs.push(("state", state));
-            }
-            redirect_with(url, &pairs)
+            let pairs = [("error", "access_denied"), ("error_description", "The user denied the request")];
+            redirect_to(callback_with(shared, url, &pairs, pending.state.as_deref()))
         }
         None => pages::denied(&app_name(None, &pending.grant)),
     }
+}
+
+/// Where a browser that opens `/auth?{query}` ends up when the emulator approves at once: the callback URL
+/// with the code (and the relayed `state`). `Err`: why it would not redirect there.
+pub(crate) fn approved_callback(shared: &Shared, query: &str) -> Result<Url, String> {
+    let req = parse_auth(query)?;
+    if !shared.settings().auto_approve {
+        return Err("auto-approve is off, so /auth shows the Approve/Deny page".into());
+    }
+    let Some(url) = req.callback else {
+        return Err(
+            "a headless flow (no callback URL) shows its code on the page; issue a code instead".into()
+        );
+    };
+    let code = shared.issue_code(req.grant);
+    Ok(callback_with(shared, url, &[("code", &code)], req.state.as_deref()))
 }
 
 async fn auth(State(shared): Shr, RawQuery(query): RawQuery) -> Response {

@@ -1054,3 +1054,67 @@ async fn key_info_has_every_field_of_the_schema_and_the_sdks() {
     assert_eq!(info["allowed_data_regions"], json!(["global"]));
     assert_eq!(info["effective_budget"]["limit_usd"], 3.0);
 }
+
+#[tokio::test]
+async fn approve_plays_the_browser_in_process() {
+    let e = emu().await;
+    let auth = format!(
+        "{}/auth?callback_url={}&code_challenge={CHALLENGE}&code_challenge_method=S256&state=xyz",
+        e.base_url(),
+        enc("http://localhost:3000/cb")
+    );
+    let callback = Url::parse(&e.approve(&auth).unwrap()).unwrap();
+    assert_eq!(callback.path(), "/cb");
+    let pairs: Vec<(String, String)> = callback.query_pairs().into_owned().collect();
+    assert_eq!(pairs[1], ("state".to_owned(), "xyz".to_owned()));
+    let code = &pairs[0].1;
+    let (status, _) = exchange_json(
+        &client(),
+        &e,
+        json!({"code": code, "code_verifier": VERIFIER, "code_challenge_method": "S256"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Another emulator's URL, a headless flow, a refused query and a consent page are all refused.
+    let other = auth.replace(&format!(":{}/", e.port()), ":1/");
+    for (url, why) in [
+        (other.as_str(), "not this emulator's"),
+        (&format!("{}/auth?code_challenge={CHALLENGE}", e.base_url()), "headless"),
+        (&format!("{}/auth?callback_url=ftp%3A%2F%2Fx", e.base_url()), "did not redirect"),
+    ] {
+        let err = e.approve(url).unwrap_err();
+        assert_eq!(err.code(), "INVALID_ARGUMENT");
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    e.set_auto_approve(false);
+    assert!(e.approve(&auth).unwrap_err().to_string().contains("auto-approve is off"));
+    assert_eq!(e.request_count(Endpoint::Exchange), 1);
+    e.stop().await;
+}
+
+#[test]
+fn names_in_each_dialect() {
+    use crate::contract::Dialect;
+    for ep in Endpoint::ALL {
+        for d in [Dialect::Python, Dialect::JavaScript, Dialect::Cli] {
+            assert_eq!(Endpoint::from_name(ep.name(d), d).unwrap(), ep);
+        }
+    }
+    assert_eq!(Endpoint::KeyInfo.name(Dialect::JavaScript), "keyInfo");
+    let err = Endpoint::from_name("keyInfo", Dialect::Python).unwrap_err().to_string();
+    assert!(err.contains(r#"endpoint must be "exchange", "key_info" or "create_auth_code""#), "{err}");
+    let spec = FaultSpec { delay: Some(Duration::from_millis(5)), ..FaultSpec::default() };
+    assert_eq!(FaultKind::from_name(None, Dialect::JavaScript, &spec).unwrap(), FaultKind::Delay);
+    assert_eq!(
+        FaultKind::from_name(None, Dialect::Python, &FaultSpec::default()).unwrap(),
+        FaultKind::Status
+    );
+    assert_eq!(
+        FaultKind::from_name(Some("hugeBody"), Dialect::JavaScript, &spec).unwrap(),
+        FaultKind::HugeBody
+    );
+    assert!(FaultKind::from_name(Some("hugeBody"), Dialect::Python, &spec).is_err());
+    for k in FaultKind::ALL {
+        assert_eq!(FaultKind::from_name(Some(k.name(Dialect::Python)), Dialect::Python, &spec).unwrap(), k);
+    }
+}
