@@ -132,6 +132,12 @@ export declare class Emulator {
   lastAttribution(endpointName?: string | undefined | null): ReceivedAttribution | null
   /** Mint an authorization code as if the user had approved `/auth` with these parameters. */
   issueCode(options?: IssueCodeOpts | undefined | null): string
+  /**
+   * Play the user's browser: the callback URL (with the code, and `state` when relayed) that this
+   * emulator's auth URL redirects to when it approves at once. `INVALID_ARGUMENT` when the URL is not
+   * this emulator's `/auth`, or `/auth` would not redirect (auto-approve off, a headless flow).
+   */
+  approve(authUrl: string): string
   /** Create an API key that `keyInfo` knows. */
   createKey(options?: CreateKeyOpts | undefined | null): string
   /** Approve `/auth` at once (`true`) or show the Approve/Deny page (`false`). */
@@ -149,11 +155,14 @@ export declare function _aborted(): void
 export declare function _appCategories(): Array<string>
 
 /**
- * Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
- * `kind` `"text"` for a lone surrogate (napi would replace it with U+FFFD silently), `"range"` for an
- * integer of 2⁶³ or more.
+ * Throws the core's `INVALID_ARGUMENT` for an argument the JS layer refused before napi could alter or
+ * ignore it; `name` is the parameter (or option key) as JavaScript spells it. `kind`:
+ * `"text"` a lone surrogate (napi would replace it with U+FFFD silently), `"range"` an integer of 2⁶³ or
+ * more, `"type"` a value of the wrong type (`detail`: napi's code or the JS layer's kind of argument;
+ * without `name`, the kind only), `"options"` an options argument that is not an object (`detail`: the
+ * function), `"option"` a key the function does not know (`detail`: the function, `known`: its keys).
  */
-export declare function _argumentError(name: string, kind: string): void
+export declare function _argumentError(kind: string, name?: string | undefined | null, detail?: string | undefined | null, known?: Array<string> | undefined | null): void
 
 /**
  * End the running call `id` of this JS thread at once with `CANCELLED` (what it held is dropped: a
@@ -170,6 +179,9 @@ export declare function _cliCancel(): void
  */
 export declare function _cliMain(argv: Array<string>): Promise<number>
 
+/** Internal: the core's emulator names (see [`EmulatorNames`]). */
+export declare function _emulatorNames(): EmulatorNames
+
 /** Internal: the core's error-code table, in the contract's order. */
 export declare function _errorTable(): Array<ErrorRow>
 
@@ -178,6 +190,12 @@ export declare function _errorTable(): Array<ErrorRow>
  * `generatePkce()` from the package instead.
  */
 export declare function _generatePkce(length?: number | undefined | null, method?: string | undefined | null): Array<string>
+
+/**
+ * Internal: the smallest integer magnitude no parameter of the core holds (2⁶³, exact as a double); the JS
+ * layer refuses such numbers and bigints by name before napi would round or wrap them.
+ */
+export declare function _intLimit(): number
 
 /**
  * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
@@ -237,6 +255,9 @@ export declare function _sealFlow(request: AuthRequest, secretsList: Array<strin
 
 /** Internal: the current `process.env` values of `_runtimeEnvNames()`, in that order (`null`: unset). */
 export declare function _setRuntimeEnv(values: Array<string | undefined | null>): void
+
+/** Internal: napi's conversion codes the JS layer can name a parameter for (`EXPECTED`'s first rows). */
+export declare function _typeCodes(): Array<string>
 
 /**
  * Internal: open a sealed flow with any of `secrets`, refusing it after `maxAgeMs` (default: the core's
@@ -401,6 +422,17 @@ export interface CreateKeyOpts {
  * Throws `INVALID_VERIFIER` for a length outside 43–128.
  */
 export declare function createVerifier(length?: number | undefined | null): string
+
+/**
+ * Internal: the core's endpoint and fault-kind names as JavaScript spells them (the `FaultOpts` unions'
+ * drift test reads them).
+ */
+export interface EmulatorNames {
+  /** `endpoint`'s values. */
+  endpoints: Array<string>
+  /** `kind`'s values. */
+  kinds: Array<string>
+}
 
 /** Options of `new Emulator(...)`. */
 export interface EmulatorOpts {

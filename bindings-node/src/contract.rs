@@ -67,3 +67,10 @@ pub fn max_pasted_line() -> u32 {
 pub fn app_categories() -> Vec<&'static str> {
     openrouter_pkce::APP_CATEGORIES.to_vec()
 }
+
+/// Internal: the smallest integer magnitude no parameter of the core holds (2⁶³, exact as a double); the JS
+/// layer refuses such numbers and bigints by name before napi would round or wrap them.
+#[napi(js_name = "_intLimit")]
+pub fn int_limit() -> f64 {
+    contract::INTEGER_ARGUMENT_LIMIT as f64
+}

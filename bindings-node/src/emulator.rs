@@ -8,6 +8,8 @@ use openrouter_pkce::emulator::{
     Emulator as CoreEmulator, EmulatorConfig, Endpoint, Fault, FaultKind, FaultSpec,
 };
 
+use openrouter_pkce::contract::Dialect;
+
 use crate::error::{IntoNapi, invalid_argument, millis, port};
 use crate::settle::spawn_promise;
 
@@ -71,12 +73,28 @@ pub struct CreateKeyOpts {
     pub limit: Option<f64>,
 }
 
+/// An endpoint named as JavaScript names it (`"exchange"` when absent).
 fn endpoint(name: Option<&str>) -> Result<Endpoint> {
-    match name.unwrap_or("exchange") {
-        "exchange" => Ok(Endpoint::Exchange),
-        "keyInfo" => Ok(Endpoint::KeyInfo),
-        "createAuthCode" => Ok(Endpoint::CreateAuthCode),
-        _ => Err(invalid_argument("endpoint must be \"exchange\", \"keyInfo\" or \"createAuthCode\"")),
+    Endpoint::from_name(name.unwrap_or(Endpoint::Exchange.name(Dialect::JavaScript)), Dialect::JavaScript)
+        .napi()
+}
+
+/// Internal: the core's endpoint and fault-kind names as JavaScript spells them (the `FaultOpts` unions'
+/// drift test reads them).
+#[napi(object)]
+pub struct EmulatorNames {
+    /// `endpoint`'s values.
+    pub endpoints: Vec<String>,
+    /// `kind`'s values.
+    pub kinds: Vec<String>,
+}
+
+/// Internal: the core's emulator names (see [`EmulatorNames`]).
+#[napi(js_name = "_emulatorNames")]
+pub fn emulator_names() -> EmulatorNames {
+    EmulatorNames {
+        endpoints: Endpoint::ALL.iter().map(|e| e.name(Dialect::JavaScript).to_owned()).collect(),
+        kinds: FaultKind::ALL.iter().map(|k| k.name(Dialect::JavaScript).to_owned()).collect(),
     }
 }
 
@@ -202,17 +220,6 @@ impl Emulator {
         // SAFETY: `fault` is a live value of this call's scope, checked to be an object just above.
         let fault = unsafe { FaultOpts::from_napi_value(env.raw(), fault.raw()) }?;
         let ep = endpoint(fault.endpoint.as_deref())?;
-        let kind = fault.kind.as_deref().unwrap_or(if fault.delay_ms.is_some() { "delay" } else { "status" });
-        let kind = match kind {
-            "status" => FaultKind::Status,
-            "delay" => FaultKind::Delay,
-            "redirect" => FaultKind::Redirect,
-            "drip" => FaultKind::Drip,
-            "hugeBody" => FaultKind::HugeBody,
-            "hang" => FaultKind::Hang,
-            "close" => FaultKind::Close,
-            _ => return Err(invalid_argument("unknown fault kind")),
-        };
         let spec = FaultSpec {
             status: fault
                 .status
@@ -224,6 +231,7 @@ impl Emulator {
             location: fault.location.clone(),
             bytes: fault.bytes.filter(|b| b.is_finite() && *b >= 0.0).map(|b| b as usize),
         };
+        let kind = FaultKind::from_name(fault.kind.as_deref(), Dialect::JavaScript, &spec).napi()?;
         let f = Fault::from_spec(kind, spec).napi()?;
         self.with(|e| e.inject_fault(ep, f))
     }
@@ -257,6 +265,14 @@ impl Emulator {
         self.with(|e| {
             e.issue_code(o.code_challenge.as_deref(), o.method.as_deref(), o.key_label.as_deref(), o.limit)
         })
+    }
+
+    /// Play the user's browser: the callback URL (with the code, and `state` when relayed) that this
+    /// emulator's auth URL redirects to when it approves at once. `INVALID_ARGUMENT` when the URL is not
+    /// this emulator's `/auth`, or `/auth` would not redirect (auto-approve off, a headless flow).
+    #[napi]
+    pub fn approve(&self, auth_url: String) -> Result<String> {
+        self.with(|e| e.approve(&auth_url))?.napi()
     }
 
     /// Create an API key that `keyInfo` knows.

@@ -14,6 +14,7 @@ use std::ptr;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use openrouter_pkce::Error as CoreError;
+use openrouter_pkce::contract;
 
 /// Why an async call failed: an error of the core (with its code, status and OAuth fields), or one of
 /// napi's own (a value that could not be converted).
@@ -87,8 +88,13 @@ fn set(
 /// `err` as a JS error of the thread that owns `env`: an `OpenRouterPkceError` when `index.js` registered
 /// it, else a plain `Error` with the same properties.
 pub(crate) fn error_value(env: sys::napi_env, err: &CoreError) -> Result<sys::napi_value> {
+    build_error(env, err, &js_message(err))
+}
+
+/// `err` as [`error_value`] builds it, with `message` as its message.
+fn build_error(env: sys::napi_env, err: &CoreError, message: &str) -> Result<sys::napi_value> {
     let code = string(env, err.code())?;
-    let message = string(env, &js_message(err))?;
+    let message = string(env, message)?;
     let mut status = ptr::null_mut();
     // SAFETY (all calls below): JS thread, live env, live values.
     match err.status() {
@@ -128,25 +134,78 @@ pub(crate) fn error_value(env: sys::napi_env, err: &CoreError) -> Result<sys::na
 /// class, napi-rs throws the `OpenRouterPkceError` built here; elsewhere (no JS to build it with) a plain
 /// error with the contract's code as its `code`.
 pub(crate) fn to_napi(err: CoreError) -> napi::Error {
+    let message = js_message(&err);
+    thrown(err, message)
+}
+
+/// [`to_napi`] with the core's message as it is: for messages that quote the caller's own words.
+fn to_napi_verbatim(err: CoreError) -> napi::Error {
+    let message = err.chain_message();
+    thrown(err, message)
+}
+
+fn thrown(err: CoreError, message: String) -> napi::Error {
     let env = CLASS.with(|c| *c.borrow()).map(|(env, _)| env as sys::napi_env);
     if let Some(env) = env
-        && let Ok(value) = error_value(env, &err)
+        && let Ok(value) = build_error(env, &err, &message)
     {
         // SAFETY: `value` is a live value of this thread's env.
         return napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, value) });
     }
-    napi::Error::new(Status::GenericFailure, js_message(&err))
+    napi::Error::new(Status::GenericFailure, message)
 }
 
-/// Throws the core's `INVALID_ARGUMENT` naming a parameter the JS layer refused before napi could alter it:
-/// `kind` `"text"` for a lone surrogate (napi would replace it with U+FFFD silently), `"range"` for an
-/// integer of 2⁶³ or more.
+/// How a refusal names what the argument must be, in JavaScript's type names: napi's own conversion codes
+/// (`StringExpected`, …) and the JS layer's argument kinds.
+const EXPECTED: &[(&str, &str)] = &[
+    ("StringExpected", "a string"),
+    ("NumberExpected", "a number"),
+    ("BooleanExpected", "a boolean"),
+    ("ObjectExpected", "an object"),
+    ("FunctionExpected", "a function"),
+    ("BigintExpected", "a bigint"),
+    ("key", "a string or an ApiKey"),
+    ("secrets", "a string, a Uint8Array or an array of them"),
+    ("data", "a toDict() object or a JSON string"),
+    ("request", "an AuthRequest, its toDict() object or a sealed string"),
+    ("signal", "an AbortSignal"),
+];
+
+/// Internal: napi's conversion codes the JS layer can name a parameter for (`EXPECTED`'s first rows).
+#[napi_derive::napi(js_name = "_typeCodes")]
+pub fn type_codes() -> Vec<&'static str> {
+    EXPECTED.iter().map(|(c, _)| *c).filter(|c| c.ends_with("Expected")).collect()
+}
+
+/// Throws the core's `INVALID_ARGUMENT` for an argument the JS layer refused before napi could alter or
+/// ignore it; `name` is the parameter (or option key) as JavaScript spells it. `kind`:
+/// `"text"` a lone surrogate (napi would replace it with U+FFFD silently), `"range"` an integer of 2⁶³ or
+/// more, `"type"` a value of the wrong type (`detail`: napi's code or the JS layer's kind of argument;
+/// without `name`, the kind only), `"options"` an options argument that is not an object (`detail`: the
+/// function), `"option"` a key the function does not know (`detail`: the function, `known`: its keys).
 #[napi_derive::napi(js_name = "_argumentError")]
-pub fn argument_error(name: String, kind: String) -> napi::Result<()> {
-    Err(to_napi(match kind.as_str() {
-        "text" => CoreError::invalid_text(&name),
-        _ => CoreError::out_of_range(&name),
-    }))
+pub fn argument_error(
+    kind: String,
+    name: Option<String>,
+    detail: Option<String>,
+    known: Option<Vec<String>>,
+) -> napi::Result<()> {
+    let name = name.unwrap_or_default();
+    let detail = detail.unwrap_or_default();
+    let expected = EXPECTED.iter().find(|(c, _)| *c == detail).map(|(_, e)| *e);
+    Err(match (kind.as_str(), expected) {
+        ("text", _) => to_napi(CoreError::invalid_text(&name)),
+        ("range", _) => to_napi(CoreError::out_of_range(&name)),
+        ("type", Some(expected)) if !name.is_empty() => to_napi(CoreError::wrong_type(&name, expected)),
+        ("options", _) => to_napi(contract::options_not_an_object(&detail)),
+        // The key is the caller's own spelling: shown verbatim, never translated into JavaScript's names.
+        ("option", _) => {
+            let known = known.unwrap_or_default();
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            to_napi_verbatim(contract::unknown_option(&detail, &name, &known))
+        }
+        _ => invalid_argument(format!("wrong type ({detail})")),
+    })
 }
 
 /// `?`-friendly conversion of core results.
