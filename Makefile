@@ -26,6 +26,7 @@ demo: $(if $(wildcard mk/python.mk),python-demo) $(if $(wildcard mk/node.mk),nod
 	@echo "make demo: done"
 
 rust-test: ## Rust unit, vector and integration tests and doctests (the core, every feature)
+	$(CARGO) build -p openrouter-pkce --example fake_browser
 	$(CARGO) test -p openrouter-pkce --all-targets --all-features
 	$(CARGO) test -p openrouter-pkce --doc --all-features
 

@@ -427,6 +427,9 @@ mod tests {
             return;
         }
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // Unix: the variables empty the root store, the condition under test. Windows and macOS take their roots
+        // from the OS's own store, which no variable empties: there the test checks that every client builds.
+        #[cfg(all(unix, not(target_os = "macos")))]
         assert!(
             reqwest::Client::builder().build().is_err(),
             "the system verifier finds no roots here (the condition under test)"

@@ -5,16 +5,22 @@
 //! directory, `fsync`, `rename`, `fsync` of the directory), never read through a symlink, and refused when group
 //! or other users can read it. Storage never changes what it did not create: an existing config directory is
 //! used as it is when it belongs to the user and nobody else can write to it, and refused otherwise (never
-//! chmod-ed). Error messages name the path and never contain the key.
+//! chmod-ed). On Windows the same promises are kept with access lists instead of modes (see `store/windows.rs`):
+//! the file and the directories created for it get an owner-only DACL at creation, a file others may read is
+//! refused, and a symlink or junction at the path is refused from its own handle. Error messages name the path
+//! and never contain the key.
 //!
 //! The `*_in` / `*_from` functions take the directory explicitly; the public wrappers only read the environment.
 
 use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::api_key::{KEY_SHAPE, is_well_formed_key, trim_key};
+
+#[cfg(windows)]
+mod windows;
 use crate::{ApiKey, Error, Result};
 
 /// The environment variable whose value wins over the stored key.
@@ -269,7 +275,7 @@ fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
         return Err(Error::storage(format!("{} is not a regular file", path.display()), None));
     }
     if check_mode {
-        check_private_file(path, &meta)?;
+        check_private_file(path, &file, &meta)?;
     }
     let mut bytes = Vec::new();
     (&mut file)
@@ -302,18 +308,18 @@ fn read_key_file(path: &Path, check_mode: bool) -> Result<Option<String>> {
 fn open_no_follow(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // O_NONBLOCK: opening a FIFO planted at the path must not hang; it is refused as "not a regular file".
-    OpenOptions::new()
+    fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(path)
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+use windows::{create_new_private, is_symlink_refusal, open_no_follow};
+
+#[cfg(not(any(unix, windows)))]
 fn open_no_follow(path: &Path) -> io::Result<File> {
-    if fs::symlink_metadata(path)?.file_type().is_symlink() {
-        return Err(io::Error::other("symlink"));
-    }
-    OpenOptions::new().read(true).open(path)
+    fs::OpenOptions::new().read(true).open(path)
 }
 
 #[cfg(unix)]
@@ -321,15 +327,15 @@ fn is_symlink_refusal(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
 }
 
-#[cfg(not(unix))]
-fn is_symlink_refusal(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Other && e.to_string() == "symlink"
+#[cfg(not(any(unix, windows)))]
+fn is_symlink_refusal(_e: &io::Error) -> bool {
+    false
 }
 
 #[cfg(unix)]
 fn create_new_private(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
+    fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
@@ -337,13 +343,13 @@ fn create_new_private(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn create_new_private(path: &Path) -> io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).open(path)
+    fs::OpenOptions::new().write(true).create_new(true).open(path)
 }
 
 #[cfg(unix)]
-fn check_private_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
+fn check_private_file(path: &Path, _file: &File, meta: &fs::Metadata) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -360,8 +366,27 @@ fn check_private_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(unix))]
-fn check_private_file(_path: &Path, _meta: &fs::Metadata) -> Result<()> {
+/// Windows: the file's DACL lets nobody but the user, SYSTEM and the Administrators read or write it.
+#[cfg(windows)]
+fn check_private_file(path: &Path, file: &File, _meta: &fs::Metadata) -> Result<()> {
+    let who = windows::file_outsider(file)
+        .map_err(|e| Error::storage(format!("could not read who may open {}", path.display()), Some(e)))?;
+    if let Some(who) = who {
+        return Err(Error::storage(
+            format!(
+                "{} is readable or writable by {who}; run `icacls \"{}\" /inheritance:r /grant:r \"%USERNAME%:F\"`, \
+                 and consider revoking the key if others could have read it",
+                path.display(),
+                path.display()
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn check_private_file(_path: &Path, _file: &File, _meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
@@ -408,7 +433,34 @@ fn ensure_private_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(unix))]
+/// Windows: create `dir` (owner-only DACL, with any missing parents) if needed. An existing directory is never
+/// changed: it is refused (`STORAGE`) when an account other than the user, SYSTEM and the Administrators may
+/// add or delete files in it.
+#[cfg(windows)]
+fn ensure_private_dir(dir: &Path) -> Result<()> {
+    windows::create_private_dirs(dir)
+        .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))?;
+    let meta = fs::metadata(dir)
+        .map_err(|e| Error::storage(format!("could not inspect {}", dir.display()), Some(e)))?;
+    if !meta.is_dir() {
+        return Err(Error::storage(format!("{} is not a directory", dir.display()), None));
+    }
+    let who = windows::dir_outsider(dir)
+        .map_err(|e| Error::storage(format!("could not read who may write to {}", dir.display()), Some(e)))?;
+    if let Some(who) = who {
+        return Err(Error::storage(
+            format!(
+                "{} is writable by {who}, so the key cannot be kept there safely; set {ENV_CONFIG_DIR} to a \
+                 directory of your own",
+                dir.display()
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
 fn ensure_private_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir)
         .map_err(|e| Error::storage(format!("could not create {}", dir.display()), Some(e)))
@@ -424,15 +476,54 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
 
     const KEY: &str = "sk-or-v1-0123456789abcdef0123456789abcdef";
 
+    #[cfg(unix)]
     fn mode(p: &Path) -> u32 {
         fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// The store's promise for what it created: 0600 files and 0700 directories on Unix; on Windows a
+    /// protected DACL whose one entry is the user's full control (nothing inherited from `%APPDATA%`). Wine
+    /// keeps no DACL of its own: it shows one made from the Unix mode, which always adds SYSTEM, so SYSTEM is
+    /// the one other entry allowed.
+    fn assert_private(p: &Path) {
+        #[cfg(unix)]
+        assert_eq!(mode(p), if p.is_dir() { 0o700 } else { 0o600 }, "{}", p.display());
+        #[cfg(windows)]
+        {
+            let entries = windows::allow_entries(p);
+            let full = windows_sys::Win32::Storage::FileSystem::FILE_ALL_ACCESS;
+            assert!(entries.contains(&(me(), full)), "{}: {entries:?}", p.display());
+            assert!(
+                entries.iter().all(|(sid, _)| *sid == me() || sid == SYSTEM),
+                "{}: {entries:?}",
+                p.display()
+            );
+        }
+    }
+
+    #[cfg(windows)]
+    const SYSTEM: &str = "S-1-5-18";
+
+    /// Set a DACL for a Windows twin and say whether the platform kept it: Windows always does; wine keeps
+    /// only what its Unix modes can hold (the owner and Everyone), so a case it drops is reported as skipped.
+    #[cfg(windows)]
+    fn dacl_kept(path: &Path, sddl: &str, sids: &[&str]) -> bool {
+        windows::set_dacl(path, sddl);
+        let entries = windows::allow_entries(path);
+        let kept = sids.iter().all(|sid| entries.iter().any(|(s, _)| s == sid));
+        if !kept {
+            eprintln!("skipped: this platform does not keep the access list {sddl} (it shows {entries:?})");
+        }
+        kept
     }
 
     fn entries(dir: &Path) -> Vec<String> {
@@ -452,16 +543,18 @@ mod tests {
         let path = save_key_in(&dir, KEY).unwrap();
         assert_eq!(path, dir.join("api_key"));
         assert_eq!(fs::read_to_string(&path).unwrap(), format!("{KEY}\n"));
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(&dir), 0o700);
+        assert_private(&path);
+        assert_private(&dir);
         assert_eq!(load_stored_key_in(&dir).unwrap().as_deref(), Some(KEY));
         assert_eq!(load_key_from(None, &dir).unwrap().as_deref(), Some(KEY));
     }
 
+    #[cfg(unix)]
     fn full_mode(p: &Path) -> u32 {
         fs::metadata(p).unwrap().permissions().mode() & 0o7777
     }
 
+    #[cfg(unix)]
     #[test]
     fn existing_readable_dir_is_used_unchanged() {
         let tmp = tempfile::tempdir().unwrap();
@@ -473,6 +566,7 @@ mod tests {
         assert_eq!(mode(&dir.join("api_key")), 0o600);
     }
 
+    #[cfg(unix)]
     #[test]
     fn storage_never_changes_a_shared_dir() {
         // Issue 11 item 2: 1777 became 0700 (the sticky bit dropped) before.
@@ -490,6 +584,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn storage_never_chmods_through_a_symlinked_dir() {
         let tmp = tempfile::tempdir().unwrap();
@@ -514,8 +609,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("a").join("b");
         save_key_in(&dir, KEY).unwrap();
-        assert_eq!(mode(&dir), 0o700);
-        assert_eq!(mode(&tmp.path().join("a")), 0o700);
+        assert_private(&dir);
+        assert_private(&tmp.path().join("a"));
     }
 
     #[test]
@@ -528,6 +623,7 @@ mod tests {
         assert_eq!(entries(dir), vec!["api_key".to_owned()]);
     }
 
+    #[cfg(unix)]
     #[test]
     fn failed_write_leaves_no_temp_and_keeps_old_key() {
         let tmp = tempfile::tempdir().unwrap();
@@ -536,7 +632,7 @@ mod tests {
         // A read-only directory: the temp file cannot be created.
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).unwrap();
         let can_write_anyway =
-            OpenOptions::new().write(true).create_new(true).open(dir.join("probe")).is_ok();
+            fs::OpenOptions::new().write(true).create_new(true).open(dir.join("probe")).is_ok();
         if !can_write_anyway {
             let e = save_key_in(&dir, KEY);
             fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
@@ -575,10 +671,13 @@ mod tests {
         let path = tmp.path().join("api_key");
         let mut f = create_new_private(&path).unwrap();
         f.write_all(format!("\u{feff}{KEY}\n").as_bytes()).unwrap();
+        // Closed before reading: on Windows the file is created unshared (nobody opens it while it is written).
+        drop(f);
         assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some(KEY));
         fs::remove_file(&path).unwrap();
         let mut f = create_new_private(&path).unwrap();
         f.write_all(b"hello\n").unwrap();
+        drop(f);
         let e = load_stored_key_in(tmp.path()).unwrap_err();
         assert_eq!(e.code(), "STORAGE");
         assert!(e.to_string().contains(&path.display().to_string()), "{e}");
@@ -598,6 +697,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_at_the_path_is_refused_and_not_followed() {
         let tmp = tempfile::tempdir().unwrap();
@@ -625,6 +725,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n");
     }
 
+    #[cfg(unix)]
     #[test]
     fn loose_permissions_reported() {
         let tmp = tempfile::tempdir().unwrap();
@@ -648,11 +749,15 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("api_key")).unwrap();
         assert_eq!(load_stored_key_in(tmp.path()).unwrap_err().code(), "STORAGE");
-        let fifo = tempfile::tempdir().unwrap();
-        let p = std::ffi::CString::new(fifo.path().join("api_key").as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: mkfifo on a NUL-terminated path we own.
-        if unsafe { libc::mkfifo(p.as_ptr(), 0o600) } == 0 {
-            assert_eq!(load_stored_key_in(fifo.path()).unwrap_err().code(), "STORAGE");
+        #[cfg(unix)]
+        {
+            let fifo = tempfile::tempdir().unwrap();
+            let p =
+                std::ffi::CString::new(fifo.path().join("api_key").as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: mkfifo on a NUL-terminated path we own.
+            if unsafe { libc::mkfifo(p.as_ptr(), 0o600) } == 0 {
+                assert_eq!(load_stored_key_in(fifo.path()).unwrap_err().code(), "STORAGE");
+            }
         }
     }
 
@@ -689,6 +794,7 @@ mod tests {
         assert_eq!(logout_in(&tmp.path().join("never-created")).unwrap(), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn logout_removes_a_loose_file_too() {
         let tmp = tempfile::tempdir().unwrap();
@@ -723,6 +829,7 @@ mod tests {
         assert!(save_key(" ").is_err());
     }
 
+    #[cfg(unix)]
     #[test]
     fn foreign_or_shared_dir_refused_and_unchanged() {
         // /tmp-like directories owned by root with loose modes must not be used (unless we are root).
@@ -743,11 +850,33 @@ mod tests {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v))
         };
+        #[cfg(unix)]
         assert_eq!(
             config_dir_from(env(&[(ENV_CONFIG_DIR, "/custom"), ("HOME", "/home/u")])).unwrap(),
             PathBuf::from("/custom")
         );
-        #[cfg(not(target_os = "macos"))]
+        #[cfg(windows)]
+        {
+            assert_eq!(
+                config_dir_from(env(&[
+                    (ENV_CONFIG_DIR, r"D:\custom"),
+                    ("APPDATA", r"C:\Users\u\AppData\Roaming")
+                ]))
+                .unwrap(),
+                PathBuf::from(r"D:\custom")
+            );
+            assert_eq!(
+                config_dir_from(env(&[("APPDATA", r"C:\Users\u\AppData\Roaming"), ("HOME", "/home/u")]))
+                    .unwrap(),
+                PathBuf::from(r"C:\Users\u\AppData\Roaming\openrouter-pkce")
+            );
+            // A drive-relative or rooted-but-driveless path is not absolute on Windows.
+            for relative in [&[(ENV_CONFIG_DIR, r"\custom")], &[(ENV_CONFIG_DIR, r"C:custom")]] {
+                let e = config_dir_from(env(relative)).unwrap_err();
+                assert!(e.to_string().contains("absolute"), "{relative:?}: {e}");
+            }
+        }
+        #[cfg(all(unix, not(target_os = "macos")))]
         {
             assert_eq!(
                 config_dir_from(env(&[("XDG_CONFIG_HOME", "/xdg"), ("HOME", "/home/u")])).unwrap(),
@@ -772,5 +901,114 @@ mod tests {
             config_dir_from(env(&[(ENV_CONFIG_DIR, ""), ("HOME", "")])).unwrap_err().code(),
             "STORAGE"
         );
+    }
+
+    /// The current user's SID, for the Windows twins' access lists.
+    #[cfg(windows)]
+    fn me() -> String {
+        windows::User::current().unwrap().sid_string().unwrap()
+    }
+
+    /// Windows twin of `loose_permissions_reported` and `logout_removes_a_loose_file_too`: a key file whose
+    /// DACL lets Everyone read it is refused (naming the file and the account, with the `icacls` fix), never
+    /// echoing the key; logout still removes it; saving again makes it owner-only.
+    #[cfg(windows)]
+    #[test]
+    fn windows_a_key_file_others_may_read_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = save_key_in(tmp.path(), KEY).unwrap();
+        windows::set_dacl(&path, &format!("D:P(A;;FA;;;{})(A;;FR;;;WD)", me()));
+        let e = load_stored_key_in(tmp.path()).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        let msg = e.to_string();
+        assert!(msg.contains("icacls") && msg.contains(&path.display().to_string()), "{msg}");
+        assert!(msg.contains("Everyone"), "names the account: {msg}");
+        assert!(!e.chain_message().contains(KEY));
+        save_key_in(tmp.path(), KEY).unwrap();
+        assert_private(&path);
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some(KEY));
+        windows::set_dacl(&path, &format!("D:P(A;;FA;;;{})(A;;FA;;;BU)", me()));
+        assert_eq!(logout_in(tmp.path()).unwrap().unwrap().key(), KEY);
+        assert!(!path.exists());
+    }
+
+    /// A key file made by hand under `%APPDATA%` inherits the user, SYSTEM and the Administrators: accepted.
+    #[cfg(windows)]
+    #[test]
+    fn windows_a_hand_made_key_file_with_the_profile_acl_is_accepted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(KEY_FILE_NAME);
+        fs::write(&path, format!("{KEY}\n")).unwrap();
+        let sddl = format!("D:P(A;;FA;;;{})(A;;FA;;;SY)(A;;FA;;;BA)", me());
+        if !dacl_kept(&path, &sddl, &[&me(), SYSTEM, "S-1-5-32-544"]) {
+            return;
+        }
+        assert_eq!(load_stored_key_in(tmp.path()).unwrap().as_deref(), Some(KEY));
+    }
+
+    /// Windows twin of `storage_never_changes_a_shared_dir`: a directory others may write to is refused and
+    /// left exactly as it was; nothing is written into it.
+    #[cfg(windows)]
+    #[test]
+    fn windows_a_dir_others_may_write_is_refused_and_unchanged() {
+        for (other, sid) in [("WD", "S-1-1-0"), ("BU", "S-1-5-32-545"), ("AU", "S-1-5-11")] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("shared");
+            fs::create_dir(&dir).unwrap();
+            if !dacl_kept(&dir, &format!("D:P(A;OICI;FA;;;{})(A;OICI;0x1301bf;;;{other})", me()), &[sid]) {
+                continue;
+            }
+            let before = windows::allow_entries(&dir);
+            let e = save_key_in(&dir, KEY).unwrap_err();
+            assert_eq!(e.code(), "STORAGE", "{other}");
+            let msg = e.to_string();
+            assert!(msg.contains("is writable by") && msg.contains(ENV_CONFIG_DIR), "{msg}");
+            assert_eq!(windows::allow_entries(&dir), before, "{other}: the DACL is untouched");
+            assert_eq!(entries(&dir), Vec::<String>::new(), "nothing written");
+        }
+    }
+
+    /// Windows twin of `existing_readable_dir_is_used_unchanged`: an existing directory that others may only
+    /// read is used as it is; the key file inside is still owner-only.
+    #[cfg(windows)]
+    #[test]
+    fn windows_an_existing_readable_dir_is_used_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("readable");
+        fs::create_dir(&dir).unwrap();
+        windows::set_dacl(&dir, &format!("D:P(A;OICI;FA;;;{})(A;OICI;FA;;;SY)(A;OICI;FRFX;;;WD)", me()));
+        let before = windows::allow_entries(&dir);
+        let path = save_key_in(&dir, KEY).unwrap();
+        assert_eq!(windows::allow_entries(&dir), before, "an existing directory is never changed");
+        assert_private(&path);
+    }
+
+    /// Windows twin of `symlink_at_the_path_is_refused_and_not_followed`: a symlink at the key's path is opened
+    /// itself (FILE_FLAG_OPEN_REPARSE_POINT) and refused from its handle; save refuses it; logout removes the
+    /// link, never the target. Creating a symlink needs a privilege (or Developer Mode): without it the test
+    /// says so and checks nothing.
+    #[cfg(windows)]
+    #[test]
+    fn windows_a_symlink_at_the_path_is_refused_and_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cfg");
+        fs::create_dir(&dir).unwrap();
+        let target = tmp.path().join("target");
+        fs::write(&target, "sk-or-v1-target\n").unwrap();
+        let made = std::os::windows::fs::symlink_file(&target, dir.join(KEY_FILE_NAME));
+        // Wine 8 answers success and creates nothing.
+        if made.is_err() || fs::symlink_metadata(dir.join(KEY_FILE_NAME)).is_err() {
+            eprintln!("skipped: cannot create a symlink here ({made:?})");
+            return;
+        }
+        let e = load_stored_key_in(&dir).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains("refusing to follow a symlink"), "{e}");
+        assert!(!e.chain_message().contains("sk-or-v1-target"));
+        assert_eq!(save_key_in(&dir, KEY).unwrap_err().code(), "STORAGE");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n", "target untouched");
+        assert_eq!(logout_in(&dir).unwrap(), None);
+        assert!(fs::symlink_metadata(dir.join(KEY_FILE_NAME)).is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n");
     }
 }

@@ -1,6 +1,8 @@
 //! The `openrouter-pkce` command, run as a subprocess against the emulator.
 
-#![cfg(all(unix, feature = "cli"))]
+#![cfg(feature = "cli")]
+
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use std::process::{Child, Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_openrouter-pkce");
 
 fn fake_browser() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fake-browser.sh")
+    support::fake_browser()
 }
 
 /// The command with a clean, isolated environment.
@@ -63,10 +65,19 @@ impl RunningEmulator {
 impl Drop for RunningEmulator {
     fn drop(&mut self) {
         // SIGTERM stops it cleanly; it must exit 0.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let status = self.child.wait().unwrap();
-        if !std::thread::panicking() {
-            assert!(status.success(), "{status}");
+        #[cfg(unix)]
+        {
+            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+            let status = self.child.wait().unwrap();
+            if !std::thread::panicking() {
+                assert!(status.success(), "{status}");
+            }
+        }
+        // Windows has no SIGTERM; a console program is ended (TerminateProcess), as a service manager does.
+        #[cfg(windows)]
+        {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }
@@ -172,6 +183,10 @@ fn a_taken_port_is_exit_4_and_a_timeout_exit_5() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("[CALLBACK_TIMEOUT]"));
 }
 
+/// Unix only: Windows has no SIGINT to send. Its Ctrl-C (`CTRL_C_EVENT`) reaches only processes that share
+/// the sender's console (`GenerateConsoleCtrlEvent`), which a test harness under wine does not have; the
+/// handler is the same `tokio::signal::ctrl_c` on both.
+#[cfg(unix)]
 #[test]
 fn sigint_during_login_is_cancelled_130() {
     let dir = tempfile::tempdir().unwrap();
@@ -365,7 +380,6 @@ fn with_token_honours_no_save_and_print_key() {
 /// does not silently fall back to the stored key.
 #[test]
 fn token_refuses_a_malformed_environment_key() {
-    use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("api_key"), "sk-or-v1-stored\n").unwrap();
     let huge = format!("sk-or-v1-{}", "a".repeat(100_000));
@@ -379,7 +393,14 @@ fn token_refuses_a_malformed_environment_key() {
             "{err}"
         );
     }
-    let not_utf8 = std::ffi::OsStr::from_bytes(b"sk-or-v1-\xff");
+    #[cfg(unix)]
+    let not_utf8: std::ffi::OsString =
+        <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"sk-or-v1-\xff").to_owned();
+    // Windows: an unpaired surrogate, the UTF-16 twin of an invalid byte.
+    #[cfg(windows)]
+    let not_utf8: std::ffi::OsString = std::os::windows::ffi::OsStringExt::from_wide(
+        &"sk-or-v1-".encode_utf16().chain([0xD800]).collect::<Vec<u16>>(),
+    );
     let out = run(cmd(dir.path()).arg("token").env("OPENROUTER_API_KEY", not_utf8));
     assert_eq!(out.status.code(), Some(7));
     assert!(out.stdout.is_empty(), "fell back to the stored key");
@@ -391,7 +412,17 @@ fn token_refuses_a_malformed_environment_key() {
 fn stdin_is_read_with_a_bound() {
     let emu = RunningEmulator::start();
     let dir = tempfile::tempdir().unwrap();
+    // Unix: an endless stream of NULs. Windows has no /dev/zero: a 1 MiB file of NULs (256 times the bound).
+    #[cfg(unix)]
     let zero = || std::fs::File::open("/dev/zero").unwrap();
+    #[cfg(windows)]
+    let zeros = {
+        let path = dir.path().join("zeros");
+        std::fs::write(&path, vec![0u8; 1 << 20]).unwrap();
+        path
+    };
+    #[cfg(windows)]
+    let zero = || std::fs::File::open(&zeros).unwrap();
     let out = cmd(dir.path())
         .args(["login", "--with-token", "--base-url", &emu.base_url])
         .stdin(zero())

@@ -1,9 +1,10 @@
 //! The one-click login against the emulator: loopback with a fake browser, headless with a pasted code or
 //! callback URL, the automatic mode's fallbacks, timeouts, a taken port, denial, cancellation and saving.
 
-#![cfg(all(unix, feature = "emulator"))]
+#![cfg(feature = "emulator")]
 
-use std::path::PathBuf;
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,8 +63,9 @@ impl LoginUi for TestUi {
     }
 }
 
+/// The browser command: the fake browser's path as written (backslashes and all on Windows).
 fn fake_browser() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fake-browser.sh").display().to_string()
+    support::fake_browser().display().to_string()
 }
 
 fn http() -> reqwest::Client {
