@@ -92,11 +92,18 @@ export declare class Client {
   exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
   /** Finish a started flow (see the module-level `completeAuth`). */
   completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
-  /** Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`). */
+  /**
+   * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+   * another (`keyInfo(apiKey)` wraps this).
+   */
   _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
   /** Details of a key (see the module-level `keyInfo`). */
   keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
-  /** Create an authorization code with `key` (see the module-level `createAuthCode`). */
+  /**
+   * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way
+   * to mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id`
+   * like a callback's code. Sent at most once.
+   */
   createAuthCode(key: string, options: CreateAuthCodeOpts, cancelId?: number | undefined | null): Promise<AuthCode>
   /** The whole login with this client (the JS `Client#login` wraps this). */
   _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
@@ -179,6 +186,12 @@ export declare function _cliCancel(): void
  */
 export declare function _cliMain(argv: Array<string>): Promise<number>
 
+/**
+ * Internal: the default client itself, for the JS layer's `keyInfo(apiKey)`, `createAuthCode` and
+ * `login`, which call its methods.
+ */
+export declare function _defaultClient(): Client
+
 /** Internal: the core's emulator names (see [`EmulatorNames`]). */
 export declare function _emulatorNames(): EmulatorNames
 
@@ -196,15 +209,6 @@ export declare function _generatePkce(length?: number | undefined | null, method
  * layer refuses such numbers and bigints by name before napi would round or wrap them.
  */
 export declare function _intLimit(): number
-
-/**
- * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
- * another (`keyInfo(apiKey)` wraps this).
- */
-export declare function _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
-
-/** The whole login with the default client (the JS `login()` wraps this). */
-export declare function _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 
 /**
  * Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
@@ -360,13 +364,6 @@ export interface ClientOpts {
  * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
  */
 export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
-
-/**
- * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way to
- * mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id` like a
- * callback's code. Sent at most once.
- */
-export declare function createAuthCode(key: string, options: CreateAuthCodeOpts, cancelId?: number | undefined | null): Promise<AuthCode>
 
 /** Options of `createAuthCode`. */
 export interface CreateAuthCodeOpts {

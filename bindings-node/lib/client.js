@@ -1,7 +1,8 @@
 'use strict'
 /**
- * Steps 2 and 3 over HTTP, and the one-click login: `Client` and the module-level functions, which call
- * the same native code through the same argument handling (`run*` below, written once for both).
+ * Steps 2 and 3 over HTTP, and the one-click login: `Client`, and the module-level functions, which are
+ * its methods on a default client made on first use (`run*` below: each operation's argument handling,
+ * written once for both).
  * @module openrouter-pkce/client
  */
 
@@ -13,7 +14,16 @@ const { cancellable } = require('./cancel.js')
 const { asAuthRequest } = require('./flow.js')
 const { runLogin } = require('./login.js')
 
-/** `exchangeCode(options)` through the native `fn` of `self` (none, or a `Client`). */
+const methods = native.Client.prototype
+let defaultClient = null
+
+/** The module-level functions' client: the core's `Client::from_environment()`, made on first use. */
+function theDefault() {
+  if (defaultClient === null) defaultClient = native._defaultClient()
+  return defaultClient
+}
+
+/** `exchangeCode(options)` through the native `fn` of `self` (a `Client`). */
 async function runExchange(fn, self, options) {
   const [rest, signal] = withoutSignal(options)
   checkOptions('exchangeCode', rest)
@@ -66,7 +76,7 @@ async function runCreateAuthCode(fn, self, key, options) {
  * @returns {Promise<import('../native').ApiKey>}
  */
 function exchangeCode(options) {
-  return runExchange(native.exchangeCode, undefined, options)
+  return runExchange(methods.exchangeCode, theDefault(), options)
 }
 
 /**
@@ -79,7 +89,7 @@ function exchangeCode(options) {
  * @returns {Promise<import('../native').ApiKey>}
  */
 function completeAuth(request, response, options) {
-  return runComplete(native.completeAuth, undefined, request, response, options)
+  return runComplete(methods.completeAuth, theDefault(), request, response, options)
 }
 
 /**
@@ -90,7 +100,7 @@ function completeAuth(request, response, options) {
  * @returns {Promise<import('../native').KeyInfo>}
  */
 function keyInfo(key, options) {
-  return runKeyInfo(native, undefined, key, options)
+  return runKeyInfo(methods, theDefault(), key, options)
 }
 
 /**
@@ -102,7 +112,7 @@ function keyInfo(key, options) {
  * @returns {Promise<import('../native').AuthCode>}
  */
 function createAuthCode(key, options) {
-  return runCreateAuthCode(native.createAuthCode, undefined, key, options)
+  return runCreateAuthCode(methods.createAuthCode, theDefault(), key, options)
 }
 
 /**
@@ -112,7 +122,7 @@ function createAuthCode(key, options) {
  * @returns {Promise<import('../native').ApiKey>}
  */
 function login(options) {
-  return runLogin(native._login, undefined, options)
+  return runLogin(methods._login, theDefault(), options)
 }
 
 /**
@@ -144,7 +154,7 @@ class Client extends native.Client {
 
   /** Details of a key with this client (see the module-level `keyInfo`). */
   keyInfo(key, options) {
-    return runKeyInfo(native.Client.prototype, this, key, options)
+    return runKeyInfo(methods, this, key, options)
   }
 
   /** Create an authorization code with `key` and this client (see the module-level `createAuthCode`). */

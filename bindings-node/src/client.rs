@@ -1,6 +1,6 @@
-//! Steps 2 and 3: the exchange and key info, and the whole login, on a configured `Client` or the default
-//! one (the module-level functions). The login machinery itself is in `login`, which does not depend on
-//! this file.
+//! Steps 2 and 3: the exchange and key info, and the whole login, each written once, on `Client`. The
+//! module-level functions are one-line delegates to a default client made on first use. The login
+//! machinery itself is in `login`, which does not depend on this file.
 
 use std::sync::OnceLock;
 
@@ -13,7 +13,7 @@ use openrouter_pkce::{
 
 use crate::api_key::{ApiKey, AuthCode, KeyInfo};
 use crate::auth_url::AuthRequest;
-use crate::error::{Failure, IntoNapi, millis};
+use crate::error::{IntoNapi, millis};
 use crate::login::{AskFn, LoginOpts, ShowUrlFn};
 use crate::settle::spawn_promise;
 
@@ -66,75 +66,11 @@ fn call_options(o: Option<CallOpts>) -> CallOptions {
     .unwrap_or_default()
 }
 
-pub(crate) fn default_client() -> &'static openrouter_pkce::Client {
-    static DEFAULT: OnceLock<openrouter_pkce::Client> = OnceLock::new();
-    DEFAULT.get_or_init(openrouter_pkce::Client::from_environment)
-}
-
-async fn exchange(
-    client: openrouter_pkce::Client,
-    o: ExchangeCodeOpts,
-) -> std::result::Result<ApiKey, Failure> {
-    let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose()?;
-    let request = ExchangeRequest {
-        code: AuthorizationCode::new(o.code),
-        code_verifier: o.code_verifier.map(CodeVerifier::new).transpose()?,
-        code_challenge_method: method,
-    };
-    let inner = client
-        .exchange_code(
-            request,
-            &call_options(Some(CallOpts {
-                base_url: o.base_url,
-                timeout_ms: o.timeout_ms,
-                http_referer: o.http_referer,
-                app_title: o.app_title,
-                app_categories: o.app_categories,
-            })),
-        )
-        .await?;
-    Ok(ApiKey { inner })
-}
-
-async fn key_details(
-    client: openrouter_pkce::Client,
-    key: String,
-    o: Option<CallOpts>,
-) -> std::result::Result<KeyInfo, Failure> {
-    let call = call_options(o);
-    Ok(client.key_info(&key, &call).await.map(KeyInfo::from)?)
-}
-
-fn details_of<'env>(
-    env: &'env Env,
-    client: openrouter_pkce::Client,
-    key: &ApiKey,
-    o: Option<CallOpts>,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, KeyInfo>> {
-    let key = key.inner.clone();
-    let call = call_options(o);
-    spawn_promise(
-        env,
-        cancel_id,
-        async move { Ok(client.key_info_of(&key, &call).await.map(KeyInfo::from)?) },
-    )
-}
-
-fn complete<'env>(
-    env: &'env Env,
-    client: openrouter_pkce::Client,
-    request: &AuthRequest,
-    response: String,
-    o: Option<CallOpts>,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, ApiKey>> {
-    let request = request.inner.clone();
-    let call = call_options(o);
-    spawn_promise(env, cancel_id, async move {
-        let inner = client.complete_auth(&request, &response, &call).await?;
-        Ok(ApiKey { inner })
-    })
+/// The client of the module-level functions: made on first use, `https://openrouter.ai` (or
+/// `OPENROUTER_PKCE_BASE_URL`, read at each call) with the core's defaults.
+fn default_client() -> &'static Client {
+    static DEFAULT: OnceLock<Client> = OnceLock::new();
+    DEFAULT.get_or_init(|| Client { inner: openrouter_pkce::Client::from_environment() })
 }
 
 /// Exchange an authorization code (and the flow's verifier) for the user's API key
@@ -150,7 +86,7 @@ pub fn exchange_code<'env>(
     options: ExchangeCodeOpts,
     cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
-    spawn_promise(env, cancel_id, exchange(default_client().clone(), options))
+    default_client().exchange_code(env, options, cancel_id)
 }
 
 /// Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
@@ -163,19 +99,7 @@ pub fn complete_auth<'env>(
     options: Option<CallOpts>,
     cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, ApiKey>> {
-    complete(env, default_client().clone(), request, response, options, cancel_id)
-}
-
-/// Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
-/// another (`keyInfo(apiKey)` wraps this).
-#[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
-pub fn key_info_of<'env>(
-    env: &'env Env,
-    key: &ApiKey,
-    options: Option<CallOpts>,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, KeyInfo>> {
-    details_of(env, default_client().clone(), key, options, cancel_id)
+    default_client().complete_auth(env, request, response, options, cancel_id)
 }
 
 /// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
@@ -187,24 +111,14 @@ pub fn key_info<'env>(
     options: Option<CallOpts>,
     cancel_id: Option<u32>,
 ) -> Result<PromiseRaw<'env, KeyInfo>> {
-    spawn_promise(env, cancel_id, key_details(default_client().clone(), key, options))
+    default_client().key_info(env, key, options, cancel_id)
 }
 
-/// The whole login with the default client (the JS `login()` wraps this).
-#[napi(js_name = "_login", ts_return_type = "Promise<ApiKey>")]
-pub fn login<'env>(
-    env: &'env Env,
-    options: Option<LoginOpts>,
-    #[napi(ts_arg_type = "((url: string, headless: boolean) => void) | null | undefined")] show_url: Option<
-        ShowUrlFn,
-    >,
-    #[napi(ts_arg_type = "((prompt: string) => Promise<string | null>) | null | undefined")] ask: Option<
-        AskFn,
-    >,
-    can_paste: bool,
-    cancel_id: u32,
-) -> Result<PromiseRaw<'env, ApiKey>> {
-    crate::login::start(env, default_client().clone(), options, show_url, ask, can_paste, cancel_id)
+/// Internal: the default client itself, for the JS layer's `keyInfo(apiKey)`, `createAuthCode` and
+/// `login`, which call its methods.
+#[napi(js_name = "_defaultClient")]
+pub fn default_client_object() -> Client {
+    Client { inner: default_client().inner.clone() }
 }
 
 /// Options of `createAuthCode`.
@@ -238,56 +152,6 @@ pub struct CreateAuthCodeOpts {
     pub app_title: Option<String>,
     /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
     pub app_categories: Option<Vec<String>>,
-}
-
-fn create_code<'env>(
-    env: &'env Env,
-    client: openrouter_pkce::Client,
-    key: String,
-    o: CreateAuthCodeOpts,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, AuthCode>> {
-    let expires_at = o.expires_at.map(|ms| ms / 1000.0);
-    let options = AuthCodeOptions {
-        callback_url: o.callback_url,
-        code_challenge: o.code_challenge,
-        code_challenge_method: o
-            .code_challenge_method
-            .as_deref()
-            .map(ChallengeMethod::parse)
-            .transpose()
-            .napi()?
-            .unwrap_or_default(),
-        expires_at,
-        key_label: o.key_label,
-        limit: o.limit,
-        usage_limit_type: o.usage_limit_type.as_deref().map(UsageLimitType::parse).transpose().napi()?,
-        workspace_id: o.workspace_id,
-    };
-    let call = call_options(Some(CallOpts {
-        base_url: o.base_url,
-        timeout_ms: o.timeout_ms,
-        http_referer: o.http_referer,
-        app_title: o.app_title,
-        app_categories: o.app_categories,
-    }));
-    spawn_promise(env, cancel_id, async move {
-        let inner = client.create_auth_code(&key, &options, &call).await?;
-        Ok(AuthCode { inner })
-    })
-}
-
-/// Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way to
-/// mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id` like a
-/// callback's code. Sent at most once.
-#[napi(ts_return_type = "Promise<AuthCode>")]
-pub fn create_auth_code<'env>(
-    env: &'env Env,
-    key: String,
-    options: CreateAuthCodeOpts,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, AuthCode>> {
-    create_code(env, default_client().clone(), key, options, cancel_id)
 }
 
 /// Options of `new Client(...)`.
@@ -357,7 +221,25 @@ impl Client {
         options: ExchangeCodeOpts,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
-        spawn_promise(env, cancel_id, exchange(self.inner.clone(), options))
+        let o = options;
+        let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
+        let verifier = o.code_verifier.map(CodeVerifier::new).transpose().napi()?;
+        let request = ExchangeRequest {
+            code: AuthorizationCode::new(o.code),
+            code_verifier: verifier,
+            code_challenge_method: method,
+        };
+        let call = call_options(Some(CallOpts {
+            base_url: o.base_url,
+            timeout_ms: o.timeout_ms,
+            http_referer: o.http_referer,
+            app_title: o.app_title,
+            app_categories: o.app_categories,
+        }));
+        let client = self.inner.clone();
+        spawn_promise(env, cancel_id, async move {
+            Ok(ApiKey { inner: client.exchange_code(request, &call).await? })
+        })
     }
 
     /// Finish a started flow (see the module-level `completeAuth`).
@@ -370,10 +252,14 @@ impl Client {
         options: Option<CallOpts>,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
-        complete(env, self.inner.clone(), request, response, options, cancel_id)
+        let (client, request, call) = (self.inner.clone(), request.inner.clone(), call_options(options));
+        spawn_promise(env, cancel_id, async move {
+            Ok(ApiKey { inner: client.complete_auth(&request, &response, &call).await? })
+        })
     }
 
-    /// Internal: details of an `ApiKey` with this client (see the module-level `_keyInfoOf`).
+    /// Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
+    /// another (`keyInfo(apiKey)` wraps this).
     #[napi(js_name = "_keyInfoOf", ts_return_type = "Promise<KeyInfo>")]
     pub fn key_info_of<'env>(
         &self,
@@ -382,7 +268,12 @@ impl Client {
         options: Option<CallOpts>,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, KeyInfo>> {
-        details_of(env, self.inner.clone(), key, options, cancel_id)
+        let (client, key, call) = (self.inner.clone(), key.inner.clone(), call_options(options));
+        spawn_promise(
+            env,
+            cancel_id,
+            async move { Ok(client.key_info_of(&key, &call).await.map(KeyInfo::from)?) },
+        )
     }
 
     /// Details of a key (see the module-level `keyInfo`).
@@ -394,10 +285,17 @@ impl Client {
         options: Option<CallOpts>,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, KeyInfo>> {
-        spawn_promise(env, cancel_id, key_details(self.inner.clone(), key, options))
+        let (client, call) = (self.inner.clone(), call_options(options));
+        spawn_promise(
+            env,
+            cancel_id,
+            async move { Ok(client.key_info(&key, &call).await.map(KeyInfo::from)?) },
+        )
     }
 
-    /// Create an authorization code with `key` (see the module-level `createAuthCode`).
+    /// Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way
+    /// to mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id`
+    /// like a callback's code. Sent at most once.
     #[napi(ts_return_type = "Promise<AuthCode>")]
     pub fn create_auth_code<'env>(
         &self,
@@ -406,7 +304,29 @@ impl Client {
         options: CreateAuthCodeOpts,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, AuthCode>> {
-        create_code(env, self.inner.clone(), key, options, cancel_id)
+        let o = options;
+        let method = o.code_challenge_method.as_deref().map(ChallengeMethod::parse).transpose().napi()?;
+        let options = AuthCodeOptions {
+            callback_url: o.callback_url,
+            code_challenge: o.code_challenge,
+            code_challenge_method: method.unwrap_or_default(),
+            expires_at: o.expires_at.map(|ms| ms / 1000.0),
+            key_label: o.key_label,
+            limit: o.limit,
+            usage_limit_type: o.usage_limit_type.as_deref().map(UsageLimitType::parse).transpose().napi()?,
+            workspace_id: o.workspace_id,
+        };
+        let call = call_options(Some(CallOpts {
+            base_url: o.base_url,
+            timeout_ms: o.timeout_ms,
+            http_referer: o.http_referer,
+            app_title: o.app_title,
+            app_categories: o.app_categories,
+        }));
+        let client = self.inner.clone();
+        spawn_promise(env, cancel_id, async move {
+            Ok(AuthCode { inner: client.create_auth_code(&key, &options, &call).await? })
+        })
     }
 
     /// The whole login with this client (the JS `Client#login` wraps this).
