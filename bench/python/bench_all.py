@@ -116,12 +116,23 @@ def import_cost() -> Dict[str, Any]:
         "if sys.argv[1] == '1': import openrouter_pkce\n"
         "print(a, rss())\n"
     )
+    # Wall time of a fresh interpreter that imports the package, over one that does not (issue 18 item 7:
+    # within 10 ms of a bare interpreter), the two alternated so that load on the machine hits both alike.
+    deltas = []
+    for _ in range(5 if QUICK else 31):
+        walls = []
+        for code in ("pass", "import openrouter_pkce"):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            walls.append(time.perf_counter() - t0)
+        deltas.append((walls[1] - walls[0]) * 1e3)
     base = subprocess.run([sys.executable, "-c", rss_code, "0"], capture_output=True, text=True).stdout.split()
     after = subprocess.run([sys.executable, "-c", rss_code, "1"], capture_output=True, text=True).stdout.split()
     return {
         "import_us_median": statistics.median(runs),
         "import_us_min": min(runs),
         "import_runs": runs,
+        "wall_over_bare_ms_median": statistics.median(deltas),
         "rss_kib_bare_python": int(base[1]),
         "rss_kib_after_import": int(after[1]),
     }

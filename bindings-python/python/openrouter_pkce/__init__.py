@@ -48,14 +48,30 @@ save_key = checked(_native.save_key)
 start_auth = checked(_native.start_auth)
 verify_challenge = checked(_native.verify_challenge)
 from openrouter_pkce._storage import logout
-from openrouter_pkce.types import (
-    AppCategory,
-    AuthRequestDict,
-    ChallengeMethod,
-    ErrorCode,
-    LoginMode,
-    UsageLimitType,
-)
+
+# The typing vocabulary is loaded on first use (`orp.ErrorCode`, `from openrouter_pkce import LoginMode`):
+# its Literal aliases need `typing`, which would be most of what `import openrouter_pkce` costs.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from openrouter_pkce.types import (
+        AppCategory,
+        AuthRequestDict,
+        ChallengeMethod,
+        ErrorCode,
+        LoginMode,
+        UsageLimitType,
+    )
+_TYPES = ("AppCategory", "AuthRequestDict", "ChallengeMethod", "ErrorCode", "LoginMode", "UsageLimitType")
+
+
+def __getattr__(name: str) -> object:
+    if name in _TYPES:
+        from openrouter_pkce import types
+
+        value = getattr(types, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,

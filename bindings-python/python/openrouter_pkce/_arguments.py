@@ -8,12 +8,18 @@ same input gets the same answer in Python and Node.
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, cast
-
 from openrouter_pkce import _native
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+# Neither `typing` nor `functools` at run time: together they are most of what `import openrouter_pkce`
+# would cost (issue 18 item 7). Type checkers treat any `TYPE_CHECKING` as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: What `functools.wraps` copies, without importing functools.
+_WRAPPED = ("__module__", "__name__", "__qualname__", "__doc__")
 
 
 def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Optional[Tuple[str, str]]:
@@ -39,14 +45,17 @@ def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, An
 def checked(fn: _F) -> _F:
     """``fn`` with argument-conversion failures turned into the core's ``InvalidArgumentError``."""
 
-    @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (UnicodeEncodeError, OverflowError) as exc:
+        except (UnicodeEncodeError, OverflowError):
             culprit = _culprit(fn, args, kwargs)
             if culprit is None:
                 raise
             raise _native._argument_error(*culprit) from None
 
-    return cast(_F, wrapper)
+    for name in _WRAPPED:
+        if hasattr(fn, name):
+            setattr(wrapper, name, getattr(fn, name))
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
