@@ -24,7 +24,7 @@ pub fn logout() -> Result<String> {
     (|| {
         let path = openrouter_pkce::store::key_path()?.to_string_lossy().into_owned();
         let removed = openrouter_pkce::store::logout()?;
-        Ok(openrouter_pkce::contract::logout_message(removed.as_ref(), &path))
+        Ok(openrouter_pkce::store::logout_message(removed.as_ref(), &path))
     })()
     .napi()
 }

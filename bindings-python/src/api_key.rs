@@ -90,7 +90,7 @@ pub(crate) fn key_arg(key: &Bound<'_, PyAny>) -> PyResult<String> {
 fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = key.py();
     let s = key.cast::<PyString>().map_err(|_| to_py_err(py, &core::Error::wrong_type("key", KEY_TYPE)))?;
-    Ok(crate::seal::text_arg(py, s, "key")?.into_owned())
+    Ok(crate::arguments::text_arg(py, s, "key")?.into_owned())
 }
 
 const KEY_TYPE: &str = "a str or an ApiKey";

@@ -135,7 +135,7 @@ impl AuthRequest {
     /// list of them) into an opaque, expiring (10 minutes), cookie- and URL-safe string (JWE ``dir`` +
     /// ``A256GCM``) that ``AuthRequest.unseal`` opens, here or in Node.
     fn seal(&self, py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<String> {
-        self.inner.seal(&crate::seal::secrets_arg(py, Some(secrets))?).py(py)
+        self.inner.seal(&crate::arguments::secrets_arg(py, Some(secrets))?).py(py)
     }
 
     /// Open a flow sealed by ``seal()`` (in Python or Node) with any of ``secrets``. ``max_age`` (seconds)
@@ -151,7 +151,7 @@ impl AuthRequest {
         max_age: Option<f64>,
     ) -> PyResult<AuthRequest> {
         let max_age = max_age.map(crate::runtime::duration_arg).unwrap_or(core::DEFAULT_SEAL_MAX_AGE);
-        let keys = crate::seal::secrets_arg(py, Some(secrets))?;
+        let keys = crate::arguments::secrets_arg(py, Some(secrets))?;
         Ok(AuthRequest { inner: core::AuthRequest::unseal(sealed, &keys, max_age).py(py)? })
     }
 

@@ -4,7 +4,7 @@ use openrouter_pkce as core;
 use openrouter_pkce::runtime::Poll;
 use pyo3::prelude::*;
 
-use crate::runtime::SLICE;
+use crate::runtime::{SLICE, in_slices};
 
 /// Run the `openrouter-pkce` command line with `argv` (program name first) and return its exit code.
 ///
@@ -14,22 +14,14 @@ use crate::runtime::SLICE;
 fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
     let core::cli::Spawned { cancel, exit } = core::cli::spawn(argv.into_iter().map(Into::into).collect())
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the command: {e}")))?;
-    let mut pending = core::runtime::spawn(exit);
     let mut cancel = Some(cancel);
     let mut raised: Option<PyErr> = None;
-    loop {
-        let (p, poll) = py.detach(move || {
-            let poll = pending.wait_for(SLICE);
-            (pending, poll)
-        });
-        pending = p;
-        match poll {
-            Poll::Ready(code) => {
-                return match raised {
-                    Some(e) => Err(e),
-                    None => Ok(code),
-                };
-            }
+    in_slices(
+        py,
+        core::runtime::spawn(exit),
+        |p| p.wait_for(SLICE),
+        |_, poll| match poll {
+            Poll::Ready(code) => Some(raised.take().map_or(Ok(code), Err)),
             Poll::NotYet => {
                 if let Err(e) = py.check_signals() {
                     if let Some(tx) = cancel.take() {
@@ -41,9 +33,10 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
                         raised = Some(e);
                     }
                 }
+                None
             }
-        }
-    }
+        },
+    )
 }
 
 /// Register this file's function.

@@ -4,6 +4,7 @@
 //! the emulator context manager and the Jupyter helpers live in the pure-Python package beside this crate.
 
 mod api_key;
+mod arguments;
 mod auth_code;
 mod auth_url;
 mod cli;

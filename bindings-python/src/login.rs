@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 
 use crate::api_key::ApiKey;
 use crate::error::{IntoPyResult, interrupted};
-use crate::runtime::{SLICE, duration_arg, future};
+use crate::runtime::{SLICE, duration_arg, future, in_slices};
 
 static DISPLAY: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -218,46 +218,43 @@ impl LoginArgs {
 pub fn login_sync(py: Python<'_>, client: core::Client, args: LoginArgs) -> PyResult<ApiKey> {
     let ctx = context(py)?;
     let options = args.options(py, ctx)?;
-    let (tx, mut rx) = mpsc::channel();
+    let (tx, rx) = mpsc::channel();
     let ui = Arc::new(PyUi { sink: Sink::Sync(tx.clone()), ctx });
     let pending = runtime::spawn(async move {
         let result = core::login(&client, &options, ui).await;
         let _ = tx.send(UiEvent::Done(result));
     });
     let d = display(py)?;
-    let cancel = |py: Python<'_>, err: PyErr| {
-        pending.cancel();
-        interrupted(py, err)
-    };
-    loop {
-        let (r, event) = py.detach(move || {
-            let event = rx.recv_timeout(SLICE);
-            (rx, event)
-        });
-        rx = r;
-        let outcome = match event {
-            Ok(UiEvent::Done(result)) => return result.map(|inner| ApiKey { inner }).py(py),
-            Ok(UiEvent::ShowUrl(url, headless)) => {
-                d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop)
-            }
-            Ok(UiEvent::Message(text)) => d.call_method1("message", (text, ctx.notebook)).map(drop),
-            Ok(UiEvent::ReadLine(prompt, reply)) => {
-                let reply = Bound::new(py, reply)?;
-                d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
-                    .and_then(|line| line.extract::<Option<Bound<'_, PyString>>>().map_err(PyErr::from))
-                    .map(|line| reply.get().send(line.as_ref()))
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "openrouter-pkce: the login ended without a result",
-                ));
-            }
-        };
-        if let Err(e) = outcome {
-            return Err(cancel(py, e));
-        }
-    }
+    in_slices(
+        py,
+        rx,
+        |rx| rx.recv_timeout(SLICE),
+        |_, event| {
+            let outcome = match event {
+                Ok(UiEvent::Done(result)) => return Some(result.map(|inner| ApiKey { inner }).py(py)),
+                Ok(UiEvent::ShowUrl(url, headless)) => {
+                    d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop)
+                }
+                Ok(UiEvent::Message(text)) => d.call_method1("message", (text, ctx.notebook)).map(drop),
+                Ok(UiEvent::ReadLine(prompt, reply)) => Bound::new(py, reply).and_then(|reply| {
+                    d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
+                        .and_then(|line| line.extract::<Option<Bound<'_, PyString>>>().map_err(PyErr::from))
+                        .map(|line| reply.get().send(line.as_ref()))
+                }),
+                Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Some(Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "openrouter-pkce: the login ended without a result",
+                    )));
+                }
+            };
+            // Ctrl-C (or a UI call that raised) drops the login, closing its port.
+            outcome.err().map(|e| {
+                pending.cancel();
+                Err(interrupted(py, e))
+            })
+        },
+    )
 }
 
 /// The async login: an asyncio future of the running loop; the UI runs on that loop.

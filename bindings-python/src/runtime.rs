@@ -22,6 +22,31 @@ pub(crate) fn duration_arg(seconds: f64) -> Duration {
 /// How long a sync call waits with the GIL released before it checks for Ctrl-C again.
 pub const SLICE: Duration = Duration::from_millis(50);
 
+/// The binding's one GIL-free wait: `wait` runs with the GIL released (at most about one [`SLICE`]) on
+/// `state`, then `handle` gets what it returned, with the GIL held (to check for Ctrl-C, run a UI event),
+/// until `handle` answers. `state` travels into each slice and back, so it needs only be `Send`.
+pub fn in_slices<S, E, R>(
+    py: Python<'_>,
+    mut state: S,
+    wait: impl Fn(&mut S) -> E + Sync,
+    mut handle: impl FnMut(&mut S, E) -> Option<PyResult<R>>,
+) -> PyResult<R>
+where
+    S: Send,
+    E: Send,
+{
+    loop {
+        let (s, event) = py.detach(|| {
+            let event = wait(&mut state);
+            (state, event)
+        });
+        state = s;
+        if let Some(done) = handle(&mut state, event) {
+            return done;
+        }
+    }
+}
+
 /// Run `fut` on the core's runtime and wait for it with the GIL released, checking for signals between
 /// short slices. On Ctrl-C the core future is aborted (dropping the `Pending`) and CANCELLED is raised.
 pub fn wait<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
@@ -29,24 +54,18 @@ where
     F: Future<Output = openrouter_pkce::Result<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let mut pending = runtime::spawn(fut);
-    loop {
-        let (p, poll) = py.detach(move || {
-            let poll = pending.wait_for(SLICE);
-            (pending, poll)
-        });
-        pending = p;
-        match poll {
-            Poll::Ready(result) => return result.py(py),
-            Poll::NotYet => {
-                if let Err(e) = py.check_signals() {
-                    pending.cancel();
-                    drop(pending);
-                    return Err(interrupted(py, e));
-                }
-            }
-        }
-    }
+    in_slices(
+        py,
+        runtime::spawn(fut),
+        |p| p.wait_for(SLICE),
+        |pending, poll| match poll {
+            Poll::Ready(result) => Some(result.py(py)),
+            Poll::NotYet => py.check_signals().err().map(|e| {
+                pending.cancel();
+                Err(interrupted(py, e))
+            }),
+        },
+    )
 }
 
 /// Resolves an asyncio future on its loop's thread, unless it was cancelled meanwhile.

@@ -27,7 +27,7 @@ fn _logout(py: Python<'_>) -> PyResult<String> {
     py.detach(|| -> core::Result<_> {
         let path = core::store::key_path()?.display().to_string();
         let removed = core::store::logout()?;
-        Ok(core::contract::logout_message(removed.as_ref(), &path))
+        Ok(core::store::logout_message(removed.as_ref(), &path))
     })
     .py(py)
 }

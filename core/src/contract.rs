@@ -1,9 +1,8 @@
 //! What the bindings must publish the same way: the error-code table, the names of the public API, and the
-//! sentences shown to users. The Python and Node packages read these from the core (never copy them), and
+//! sentences shown to users. Pure: nothing here reads the environment or touches a file. The Python and Node packages read these from the core (never copy them), and
 //! their drift tests compare their exports, stubs and type declarations against [`error_table`] and
 //! [`PUBLIC_API`].
 
-use crate::api_key::ApiKey;
 use crate::error::{Error, ErrorClass, ErrorCode};
 
 /// One row of the error-code table, as the bindings and their drift tests see it.
@@ -89,22 +88,10 @@ pub const fn url_heading(headless: bool, notebook: bool) -> &'static str {
     }
 }
 
-/// What `logout` tells the user: the key it deleted (masked) and where to revoke it, or that there was none;
-/// plus a note when `OPENROUTER_API_KEY` is still set (it is not touched).
-pub fn logout_message(removed: Option<&ApiKey>, path: &str) -> String {
-    let mut text = match removed {
-        Some(key) => format!(
-            "Deleted the stored key {} ({path}).\nIt still works until you revoke it: {}",
-            key.masked(),
-            key.settings_url()
-        ),
-        None => format!("No stored key to delete ({path})."),
-    };
-    if crate::env::var_os(crate::store::ENV_KEY).is_some_and(|v| !v.to_string_lossy().trim().is_empty()) {
-        text.push_str(&format!("\nNote: {} is still set in your environment.", crate::store::ENV_KEY));
-    }
-    text
-}
+/// Moved to [`crate::store::logout_message`] (it reads the environment, which this file never does); kept
+/// here for the CLI until it calls the store's.
+#[doc(hidden)]
+pub use crate::store::logout_message;
 
 /// Whose words a message is shown in: the core writes its messages with the Python (snake_case) names of
 /// the parameters, and each binding shows them in its own ([`in_dialect`]).
@@ -269,6 +256,8 @@ mod tests {
 
     #[test]
     fn logout_message_names_the_revocation_page() {
+        use crate::ApiKey;
+        use crate::store::logout_message;
         let key = ApiKey::new("sk-or-v1-".to_owned() + &"a".repeat(64), None);
         let text = logout_message(Some(&key), "/tmp/k");
         assert!(text.contains(key.masked().as_str()) && text.contains(key.settings_url().as_str()));

@@ -52,6 +52,7 @@ mod error;
 mod exchange;
 pub mod login;
 pub mod pkce;
+mod query;
 mod response;
 pub(crate) mod rng;
 pub mod runtime;

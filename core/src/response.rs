@@ -4,9 +4,9 @@
 use url::Url;
 
 use crate::auth_url::AuthRequest;
-use crate::callback::{CallbackParams, parse_callback_query_strict};
 use crate::error::{Error, Result};
 use crate::pkce::ct_eq_str;
+use crate::query::{CallbackParams, parse_callback_query_strict};
 
 /// Longest response (URL, query or code) accepted.
 pub const MAX_RESPONSE_LEN: usize = 8192;

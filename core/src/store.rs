@@ -154,6 +154,24 @@ pub fn logout() -> Result<Option<ApiKey>> {
     logout_in(&config_dir()?)
 }
 
+/// What `logout` tells the user: the key it deleted (masked) and where to revoke it, or that there was none;
+/// plus a note when `OPENROUTER_API_KEY` is still set (it is not touched). The one sentence of every
+/// binding and the CLI.
+pub fn logout_message(removed: Option<&ApiKey>, path: &str) -> String {
+    let mut text = match removed {
+        Some(key) => format!(
+            "Deleted the stored key {} ({path}).\nIt still works until you revoke it: {}",
+            key.masked(),
+            key.settings_url()
+        ),
+        None => format!("No stored key to delete ({path})."),
+    };
+    if crate::env::var_os(ENV_KEY).is_some_and(|v| !v.to_string_lossy().trim().is_empty()) {
+        text.push_str(&format!("\nNote: {ENV_KEY} is still set in your environment."));
+    }
+    text
+}
+
 /// The environment's key: `None` when unset or blank, an error when set to something that is not a key.
 fn env_key(value: Option<&str>) -> Result<Option<String>> {
     let Some(key) = value.map(trim_key).filter(|v| !v.is_empty()) else {

@@ -18,12 +18,11 @@
 //! ([`CallbackServer::wait_for_callback`], [`Callback::answer`]).
 //!
 //! The parts: `listen.rs` binds the loopback listeners and accepts; `request.rs` checks each request (host,
-//! method, path nonce, query) and decides its answer; `page.rs` renders the answer pages; `query.rs` parses
-//! a callback query — the one parser [`crate::extract_code`] uses too.
+//! method, path nonce, query) and decides its answer; `page.rs` renders the answer pages. The callback
+//! query is parsed by [`crate::query`], the one parser below both this receiver and [`crate::extract_code`].
 
 mod listen;
 mod page;
-mod query;
 mod request;
 #[cfg(test)]
 mod tests;
@@ -41,12 +40,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
 
+pub use crate::query::{CallbackParams, parse_callback_query};
 use crate::{Error, Result};
 use listen::{Family, accept_any, bind_both, bind_error, parse_host, v4, v6};
 #[cfg(any(feature = "emulator", test))]
 pub(crate) use page::html_escape;
-pub(crate) use query::parse_callback_query_strict;
-pub use query::{CallbackParams, parse_callback_query};
 pub(crate) use request::Outcome;
 use request::{Claimed, ConnState, Shared, serve_connection};
 

@@ -5,9 +5,9 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 
-use super::query::CallbackParams;
 use super::request::Outcome;
 use crate::ErrorCode;
+use crate::query::CallbackParams;
 
 /// Escape text for HTML element content and attribute values.
 pub(crate) fn html_escape(s: &str) -> String {

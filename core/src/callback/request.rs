@@ -24,8 +24,8 @@ use tokio::sync::mpsc;
 
 use super::OUTCOME_WAIT;
 use super::page::{not_found, outcome_page, page};
-use super::query::{CallbackParams, parse_callback_query_strict};
 use crate::ErrorCode;
+use crate::query::{CallbackParams, parse_callback_query_strict};
 
 /// What the app reports about a claimed callback; the page the browser gets follows from it.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 use super::listen::{v4, v6};
 use super::request::nonce_matches;
 use super::*;
+use crate::query::parse_callback_query_strict;
 
 const T: Duration = Duration::from_secs(10);
 
@@ -455,8 +456,24 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
-/// File descriptors are counted in a child process so the other tests' sockets do not blur the count.
-#[cfg(target_os = "linux")]
+/// Windows twin: the process's open handles (sockets included).
+#[cfg(windows)]
+fn open_fds() -> usize {
+    let mut n = 0u32;
+    // SAFETY: the current-process pseudo-handle and a valid out-pointer.
+    let ok = unsafe {
+        windows_sys::Win32::System::Threading::GetProcessHandleCount(
+            windows_sys::Win32::System::Threading::GetCurrentProcess(),
+            &mut n,
+        )
+    };
+    assert!(ok != 0, "GetProcessHandleCount");
+    n as usize
+}
+
+/// File descriptors (handles on Windows) are counted in a child process so the other tests' sockets do not
+/// blur the count.
+#[cfg(any(target_os = "linux", windows))]
 #[test]
 fn no_fd_leak() {
     let exe = std::env::current_exe().unwrap();
@@ -470,7 +487,7 @@ fn no_fd_leak() {
     assert!(stdout.contains("1 passed"), "{stdout}");
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 #[test]
 #[ignore = "run by no_fd_leak in a child process"]
 fn fd_leak_child() {

@@ -1,5 +1,6 @@
-//! The callback query (`code=…&state=…` or `error=…&error_description=…`): the one parser shared by the
-//! loopback receiver and [`crate::extract_code`].
+//! The callback query (`code=…&state=…` or `error=…&error_description=…`): the one parser, below both the
+//! loopback receiver ([`crate::callback`]) and the reading of pasted answers ([`crate::extract_code`]),
+//! which depend on it and never on each other.
 
 use std::fmt;
 
