@@ -261,6 +261,7 @@ operations! {
     run run_login / run_login_async: |this, py| {
         let _ = py;
         let attribution = Attribution { http_referer, app_title, app_categories };
-        PyResult::Ok((this.inner.clone(), LoginArgs::new(mode, host, port, open_browser, timeout, key_label, limit, save, base_url, attribution)))
+        let args = LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url, attribution };
+        PyResult::Ok((this.inner.clone(), args))
     };
 }

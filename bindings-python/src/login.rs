@@ -149,38 +149,21 @@ impl LoginUi for PyUi {
     }
 }
 
-/// The arguments of `login`, as Python passed them.
+/// The arguments of `login` / `Client.login` (and their async twins), as Python passed them.
 pub struct LoginArgs {
-    mode: Option<String>,
-    host: Option<String>,
-    port: Option<i64>,
-    open_browser: Option<bool>,
-    timeout: Option<f64>,
-    key_label: Option<String>,
-    limit: Option<f64>,
-    save: Option<bool>,
-    base_url: Option<String>,
-    attribution: core::Attribution,
+    pub mode: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<i64>,
+    pub open_browser: Option<bool>,
+    pub timeout: Option<f64>,
+    pub key_label: Option<String>,
+    pub limit: Option<f64>,
+    pub save: Option<bool>,
+    pub base_url: Option<String>,
+    pub attribution: core::Attribution,
 }
 
 impl LoginArgs {
-    /// From the arguments of `login` / `Client.login` (and their async twins), which share one signature.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        mode: Option<String>,
-        host: Option<String>,
-        port: Option<i64>,
-        open_browser: Option<bool>,
-        timeout: Option<f64>,
-        key_label: Option<String>,
-        limit: Option<f64>,
-        save: Option<bool>,
-        base_url: Option<String>,
-        attribution: core::Attribution,
-    ) -> Self {
-        LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url, attribution }
-    }
-
     fn options(self, py: Python<'_>, ctx: Context) -> PyResult<LoginOptions> {
         let defaults = LoginOptions::default();
         let mode = self.mode.as_deref().map_or(Ok(defaults.mode), LoginMode::parse).py(py)?;
