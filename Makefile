@@ -12,6 +12,8 @@ export CARGO_TERM_COLOR ?= never
 -include mk/scale.mk
 -include mk/fuzz.mk
 -include mk/docs.mk
+-include mk/windows.mk
+-include mk/platforms.mk
 
 .PHONY: help test demo rust-test rust-lint fmt bench clean
 
@@ -19,7 +21,7 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-test: rust-test rust-lint $(if $(wildcard mk/dist.mk),lint-workflows) $(if $(wildcard mk/scale.mk),redis-server) $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/scale.mk),scale-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, Python, Node, real browser, multi-instance web scale test, the docs' code blocks)
+test: rust-test rust-lint $(if $(wildcard mk/platforms.mk),platform-check) $(if $(wildcard mk/dist.mk),lint-workflows) $(if $(wildcard mk/scale.mk),redis-server) $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/scale.mk),scale-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, compile checks for macOS and Windows msvc, Python, Node, real browser, multi-instance web scale test, the docs' code blocks)
 	@echo "make test: all suites passed"
 
 demo: $(if $(wildcard mk/python.mk),python-demo) $(if $(wildcard mk/node.mk),node-demo) rust-demo ## One-click login against the embedded emulator
