@@ -113,7 +113,8 @@ mod tests {
         assert_eq!(all.len(), 8);
     }
 
-    /// A real fork: the child must not produce what the parent produces next.
+    /// A real fork: the child must not produce what the parent produces next. Unix only: Windows has no
+    /// fork (a new process starts with a fresh generator).
     #[cfg(unix)]
     #[test]
     fn child_after_fork_does_not_repeat_parent() {

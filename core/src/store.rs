@@ -572,6 +572,7 @@ mod tests {
         fs::metadata(p).unwrap().permissions().mode() & 0o7777
     }
 
+    /// Unix modes; Windows twin: `windows_an_existing_readable_dir_is_used_unchanged`.
     #[cfg(unix)]
     #[test]
     fn existing_readable_dir_is_used_unchanged() {
@@ -584,6 +585,7 @@ mod tests {
         assert_eq!(mode(&dir.join("api_key")), 0o600);
     }
 
+    /// Unix modes; Windows twin: `windows_a_dir_others_may_write_is_refused_and_unchanged`.
     #[cfg(unix)]
     #[test]
     fn storage_never_changes_a_shared_dir() {
@@ -602,6 +604,8 @@ mod tests {
         }
     }
 
+    /// Unix only: creating a directory symlink needs a privilege on Windows and wine 8 creates none;
+    /// the Windows store sets no DACL on an existing directory at all, symlinked or not (see the twins above).
     #[cfg(unix)]
     #[test]
     fn storage_never_chmods_through_a_symlinked_dir() {
@@ -641,6 +645,7 @@ mod tests {
         assert_eq!(entries(dir), vec!["api_key".to_owned()]);
     }
 
+    /// Unix only: a read-only directory by mode. On Windows that takes a deny ACE, which wine does not keep.
     #[cfg(unix)]
     #[test]
     fn failed_write_leaves_no_temp_and_keeps_old_key() {
@@ -715,6 +720,7 @@ mod tests {
         );
     }
 
+    /// Unix symlinks; Windows twin: `windows_a_symlink_at_the_path_is_refused_and_not_followed`.
     #[cfg(unix)]
     #[test]
     fn symlink_at_the_path_is_refused_and_not_followed() {
@@ -743,6 +749,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "sk-or-v1-target\n");
     }
 
+    /// Unix modes; Windows twin: `windows_a_key_file_others_may_read_is_refused`.
     #[cfg(unix)]
     #[test]
     fn loose_permissions_reported() {
@@ -812,6 +819,7 @@ mod tests {
         assert_eq!(logout_in(&tmp.path().join("never-created")).unwrap(), None);
     }
 
+    /// Unix modes; Windows twin: `windows_a_key_file_others_may_read_is_refused`.
     #[cfg(unix)]
     #[test]
     fn logout_removes_a_loose_file_too() {
@@ -847,6 +855,7 @@ mod tests {
         assert!(save_key(" ").is_err());
     }
 
+    /// Unix owners and modes; Windows twin: `windows_a_dir_others_may_write_is_refused_and_unchanged`.
     #[cfg(unix)]
     #[test]
     fn foreign_or_shared_dir_refused_and_unchanged() {
