@@ -286,7 +286,7 @@ export interface LoginOptions {
   port?: number
   /** Open the browser (default `true`; `BROWSER` is honoured, no shell). `false` only shows the URL. */
   openBrowser?: boolean
-  /** How long the user has to approve, in milliseconds (default 300000); then `CALLBACK_TIMEOUT`. */
+  /** How long the user has to approve, in milliseconds (default 600000); then `CALLBACK_TIMEOUT`. */
   timeoutMs?: number
   /** Label of the minted key. */
   keyLabel?: string

@@ -609,7 +609,7 @@ export interface LoginOpts {
   port?: number
   /** Open the browser (default `true`); `false` only shows the URL. */
   openBrowser?: boolean
-  /** How long the user has to approve, in milliseconds (default 300000). */
+  /** How long the user has to approve, in milliseconds (default 600000). */
   timeoutMs?: number
   /** Label of the minted key. */
   keyLabel?: string

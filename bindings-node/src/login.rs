@@ -28,7 +28,7 @@ pub struct LoginOpts {
     pub port: Option<u32>,
     /// Open the browser (default `true`); `false` only shows the URL.
     pub open_browser: Option<bool>,
-    /// How long the user has to approve, in milliseconds (default 300000).
+    /// How long the user has to approve, in milliseconds (default 600000).
     pub timeout_ms: Option<f64>,
     /// Label of the minted key.
     pub key_label: Option<String>,

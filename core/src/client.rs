@@ -17,6 +17,10 @@ use crate::urls::{base_is_loopback, default_base_url, normalize_base_url};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Deadline for establishing a connection (DNS + TCP + TLS).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a login waits to learn that OpenRouter (or the emulator) answers at all, before it sends the user
+/// to a page there and waits minutes for a callback that could never come.
+pub const REACHABILITY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most body bytes we read from any answer; the documented ones are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Longest `Retry-After` we honour with our single 429 retry.
@@ -242,6 +246,32 @@ impl Client {
         Ok((base, timeout))
     }
 
+    /// Whether `base_url` answers HTTP at all (any status counts): a `HEAD` of its root, through the same
+    /// client (and proxies) as every call. `NETWORK` naming the host when it cannot be reached within
+    /// [`REACHABILITY_TIMEOUT`]: a wrong base URL or a stopped emulator fails in seconds, not at the end of the
+    /// login's wait.
+    pub(crate) async fn check_reachable(&self, base_url: &str) -> Result<()> {
+        let host = url::Url::parse(base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| u.port().map_or_else(|| h.to_owned(), |p| format!("{h}:{p}"))))
+            .unwrap_or_else(|| base_url.to_owned());
+        let http = self.http(base_is_loopback(base_url), false)?;
+        let probe = http.head(base_url).timeout(REACHABILITY_TIMEOUT).send();
+        let failed = |why: &str, source: Option<reqwest::Error>| Error::Network {
+            detail: format!("cannot reach {host} ({why}); check the base URL, or that the server is running"),
+            source: source.map(|e| Box::new(e.without_url()) as crate::error::BoxError),
+        };
+        match tokio::time::timeout(REACHABILITY_TIMEOUT, probe).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_timeout() => Err(failed(&no_answer(), Some(e))),
+            Ok(Err(e)) if e.is_connect() => {
+                Err(failed("the connection failed: DNS, refused or TLS", Some(e)))
+            }
+            Ok(Err(e)) => Err(failed("the request failed", Some(e))),
+            Err(_) => Err(failed(&no_answer(), None)),
+        }
+    }
+
     /// Send one request under the retry policy and read its capped body.
     ///
     /// Retries when the request provably never left (connect failure: at most twice), on a 429 with a short
@@ -330,6 +360,10 @@ impl Client {
             }
         }
     }
+}
+
+fn no_answer() -> String {
+    format!("no answer within {} s", REACHABILITY_TIMEOUT.as_secs())
 }
 
 /// The attribution headers of a request (values sent as their UTF-8 bytes: titles may be non-ASCII).

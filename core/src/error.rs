@@ -196,7 +196,7 @@ impl ErrorClass {
     }
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The library's error. `code()` is the stable contract; the message says what happened and what to do.
 ///

@@ -71,7 +71,8 @@ pub use auth_url::{
 };
 pub use callback::{Callback, CallbackParams, CallbackServer};
 pub use client::{
-    CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES, default_user_agent,
+    CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES,
+    REACHABILITY_TIMEOUT, default_user_agent,
 };
 pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
 pub use exchange::{

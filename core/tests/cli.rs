@@ -170,15 +170,20 @@ fn exit_codes() {
 
 #[test]
 fn a_taken_port_is_exit_4_and_a_timeout_exit_5() {
+    let emu = RunningEmulator::start();
     let dir = tempfile::tempdir().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out =
-        run(cmd(dir.path()).args(["login", "--mode", "loopback", "--host", "127.0.0.1", "--port", &port]));
+    let base = ["--base-url", emu.base_url.as_str()];
+    let out = run(cmd(dir.path())
+        .args(["login", "--mode", "loopback", "--host", "127.0.0.1", "--port", &port])
+        .args(base));
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[PORT_IN_USE]"));
 
-    let out = run(cmd(dir.path()).args(["login", "--mode", "loopback", "--no-browser", "--timeout", "0.3"]));
+    let out = run(cmd(dir.path())
+        .args(["login", "--mode", "loopback", "--no-browser", "--timeout", "0.3"])
+        .args(base));
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[CALLBACK_TIMEOUT]"));
 }
@@ -189,9 +194,19 @@ fn a_taken_port_is_exit_4_and_a_timeout_exit_5() {
 #[cfg(unix)]
 #[test]
 fn sigint_during_login_is_cancelled_130() {
+    let emu = RunningEmulator::start();
     let dir = tempfile::tempdir().unwrap();
     let mut child = cmd(dir.path())
-        .args(["login", "--mode", "loopback", "--no-browser", "--host", "127.0.0.1"])
+        .args([
+            "login",
+            "--mode",
+            "loopback",
+            "--no-browser",
+            "--host",
+            "127.0.0.1",
+            "--base-url",
+            &emu.base_url,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -313,10 +328,20 @@ fn errors_use_the_cli_words() {
     let out = run(cmd(dir.path()).args(["login", "--port", "70000"]));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--port must be between 0 and 65535"));
 
+    let emu = RunningEmulator::start();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out =
-        run(cmd(dir.path()).args(["login", "--mode", "loopback", "--host", "127.0.0.1", "--port", &port]));
+    let out = run(cmd(dir.path()).args([
+        "login",
+        "--mode",
+        "loopback",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--base-url",
+        &emu.base_url,
+    ]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("pass --port 0") && !err.contains("port=0"), "{err}");
 }
@@ -490,4 +515,27 @@ fn loopback_http_needs_no_ca_certificates() {
     status.args(["status", "--base-url", &emu.base_url]);
     no_ca(&mut status);
     assert!(run(&mut status).status.success());
+}
+
+/// Issue 20: a base URL nobody answers at (a typo, a stopped emulator) is `NETWORK` naming the host within
+/// seconds, before any URL is shown; before, the login showed a dead page's URL and waited the whole timeout
+/// for a callback that could not come, ending in CALLBACK_TIMEOUT.
+#[test]
+fn an_unreachable_base_url_fails_fast_naming_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    for mode in ["loopback", "headless"] {
+        let started = std::time::Instant::now();
+        let out =
+            run(cmd(dir.path()).args(["login", "--mode", mode, "--timeout", "60", "--base-url", &base]));
+        assert_eq!(out.status.code(), Some(4), "{mode}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("[NETWORK]") && err.contains(&format!("cannot reach 127.0.0.1:{port}")),
+            "{err}"
+        );
+        assert!(!err.contains("/auth?"), "no URL of a dead page is shown: {err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(15), "{mode}: {:?}", started.elapsed());
+    }
 }

@@ -710,7 +710,7 @@ def login(
 ) -> ApiKey:
     """The whole login in one call: returns a new user-controlled API key.
 
-    Defaults: ``mode="auto"``, ``host="localhost"``, ``port=0``, ``open_browser=True``, ``timeout=300``
+    Defaults: ``mode="auto"``, ``host="localhost"``, ``port=0``, ``open_browser=True``, ``timeout=600``
     seconds, ``save=False``.
 
     ``mode="loopback"`` listens on ``host``:``port`` (0 = a free port), opens the browser (``BROWSER`` is

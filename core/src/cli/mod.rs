@@ -75,8 +75,8 @@ struct LoginArgs {
     /// Loopback port for the callback; 0 lets the OS choose.
     #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     port: i64,
-    /// Seconds to wait for the approval.
-    #[arg(long, value_name = "SECS", default_value_t = 300.0, allow_negative_numbers = true)]
+    /// Seconds to wait for the approval (the default is the life of an OpenRouter code).
+    #[arg(long, value_name = "SECS", default_value_t = crate::login::DEFAULT_LOGIN_TIMEOUT.as_secs_f64(), allow_negative_numbers = true)]
     timeout: f64,
     /// Label of the new key.
     #[arg(long)]

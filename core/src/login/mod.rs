@@ -31,7 +31,7 @@ use crate::pkce::ChallengeMethod;
 use crate::response::extract_code;
 
 /// Default time the user has to approve.
-pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The prompt of headless mode.
 pub const HEADLESS_PROMPT: &str = "Paste the code shown by OpenRouter: ";
@@ -110,7 +110,8 @@ pub struct LoginOptions {
     pub port: u16,
     /// Open the browser (default true). When false the URL is only shown.
     pub open_browser: bool,
-    /// How long the user has to approve (more than 0, at most a day). Default 300 s.
+    /// How long the user has to approve (more than 0, at most a day). Default [`DEFAULT_LOGIN_TIMEOUT`]: 600 s,
+    /// the life of an OpenRouter authorization code.
     pub timeout: Duration,
     /// Label of the minted key.
     pub key_label: Option<String>,
@@ -184,7 +185,9 @@ impl LoginOptions {
 /// Run the whole login: open a loopback port or go headless, show the URL (and open the browser), wait for
 /// the callback or a pasted code, exchange it, optionally store the key, return it.
 ///
-/// Errors: `INVALID_ARGUMENT` for bad options; `PORT_IN_USE` before any browser opens; `CALLBACK_TIMEOUT`
+/// Errors: `INVALID_ARGUMENT` for bad options; `NETWORK` (naming the host, within
+/// [`crate::REACHABILITY_TIMEOUT`]) when the base URL does not answer, before any URL is shown;
+/// `PORT_IN_USE` before any browser opens; `CALLBACK_TIMEOUT`
 /// after `timeout`; `ACCESS_DENIED` when the user declines; `CANCELLED` when no input can come in headless
 /// mode; the exchange's own errors; `STORAGE` when `save` fails. Dropping the future cancels everything and
 /// closes the port.
@@ -194,6 +197,12 @@ pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>
         // Find the config directory now, not after a key was minted.
         crate::store::config_dir()?;
     }
+    // A base URL nobody answers at fails now, before the user is sent to a dead page.
+    let base_url = match &options.base_url {
+        Some(b) => crate::urls::normalize_base_url(b)?,
+        None => client.effective_base_url(),
+    };
+    client.check_reachable(&base_url).await?;
     let deadline = Instant::now() + options.timeout;
     let key = match options.mode {
         LoginMode::Headless => headless(client, options, ui.as_ref(), deadline).await?,
