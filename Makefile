@@ -15,7 +15,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/windows.mk
 -include mk/platforms.mk
 
-.PHONY: help test demo rust-test rust-lint fmt bench clean
+.PHONY: help test demo rust-test rust-lint fmt bench clean cli-reference
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
@@ -37,6 +37,9 @@ rust-lint: ## clippy (warnings are errors) and rustfmt --check on the workspace
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	$(CARGO) clippy -p openrouter-pkce --lib --no-default-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p openrouter-pkce --all-features --no-deps
+
+cli-reference: ## Rewrite docs/cli.md from the command's own --help (a test fails when it drifts)
+	OPENROUTER_PKCE_WRITE_CLI_REFERENCE=1 $(CARGO) test -q -p openrouter-pkce --features cli --lib cli::tests
 
 rust-demo: ## The login round in Rust against the emulator
 	$(CARGO) run -q -p openrouter-pkce --features emulator --example demo

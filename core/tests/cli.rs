@@ -539,3 +539,55 @@ fn an_unreachable_base_url_fails_fast_naming_the_host() {
         assert!(started.elapsed() < std::time::Duration::from_secs(15), "{mode}: {:?}", started.elapsed());
     }
 }
+
+/// Issue 20: `whoami` shows the budget that matters in one line (what is left of the limit, when it resets,
+/// what was used, where the key came from); `--json` has every field. Before, it printed every field on a
+/// line of its own.
+#[test]
+fn whoami_is_one_line_with_the_budget() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let emu = rt.block_on(openrouter_pkce::emulator::Emulator::start(Default::default())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = emu.base_url();
+    for (label, limit, want) in
+        [("capped", Some(5.0), "$5.00 of $5.00 left"), ("open", None, "no credit limit")]
+    {
+        let key = emu.create_key(Some(label), limit);
+        let out = run(cmd(dir.path()).args(["whoami", "--base-url", &base]).env("OPENROUTER_API_KEY", &key));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains(&format!("\"{label}\": {want}")) && text.contains("from OPENROUTER_API_KEY"),
+            "{text}"
+        );
+        assert!(!text.contains(&key), "{text}");
+        let out = run(cmd(dir.path())
+            .args(["whoami", "--json", "--base-url", &base])
+            .env("OPENROUTER_API_KEY", &key));
+        let v = json(&out);
+        assert_eq!(v["label"], label);
+        assert_eq!(v["limit"].as_f64(), limit);
+        assert!(v.get("limit_remaining").is_some() && v.get("settings_url").is_some(), "{v}");
+    }
+}
+
+/// Issue 20: `status --json` shows the key masked only; `--show-token` adds it, as `gh auth status` does.
+#[test]
+fn status_shows_the_token_only_when_asked() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(cmd(dir.path()).args(["login", "--base-url", &emu.base_url]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = std::fs::read_to_string(dir.path().join("api_key")).unwrap().trim().to_owned();
+    let status =
+        |extra: &[&str]| run(cmd(dir.path()).args(["status", "--base-url", &emu.base_url]).args(extra));
+    let plain = status(&["--json"]);
+    assert!(plain.status.success());
+    assert!(json(&plain).get("token").is_none() && !String::from_utf8_lossy(&plain.stdout).contains(&key));
+    let shown = status(&["--json", "--show-token"]);
+    assert_eq!(json(&shown)["token"], key.as_str());
+    let text = status(&["--show-token"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&format!("token: {key}")));
+    assert!(!String::from_utf8_lossy(&status(&[]).stdout).contains(&key));
+}

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{
     Cli, Command, CompletionArgs, EMULATOR_READY, EXIT_NO_KEY, EmulatorArgs, LoginArgs, LogoutArgs, PkceArgs,
-    WhoamiArgs,
+    StatusArgs, WhoamiArgs,
 };
 use crate::api_key::ApiKey;
 use crate::attribution::Attribution;
@@ -232,12 +232,12 @@ fn token() -> Result<i32> {
 }
 
 /// `status`: one line (or `--json`) about the key in use.
-async fn status(args: WhoamiArgs) -> Result<i32> {
+async fn status(args: StatusArgs) -> Result<i32> {
     let Some((secret, source)) = current_key()? else {
         return Ok(no_key());
     };
     let key = ApiKey::new(secret, None);
-    let client = client_for(args.base_url)?;
+    let client = client_for(args.common.base_url)?;
     let info = client.key_info(key.key(), &CallOptions::default()).await;
     let (valid, detail) = match &info {
         Ok(info) => {
@@ -257,17 +257,26 @@ async fn status(args: WhoamiArgs) -> Result<i32> {
         }
         Err(_) => return info.map(|_| 0),
     };
-    if args.json {
-        print_json(&json!({
+    if args.common.json {
+        let mut obj = json!({
             "logged_in": valid,
             "masked": key.masked(),
             "source": source,
             "base_url": client.base_url(),
-        }));
-    } else if valid {
-        stdout_line(&format!("Logged in to {} ({detail}; from {source})", client.base_url()));
+        });
+        if args.show_token {
+            obj["token"] = Value::String(key.key().to_owned());
+        }
+        print_json(&obj);
     } else {
-        stdout_line(&format!("Not logged in: {detail}; from {source}"));
+        if valid {
+            stdout_line(&format!("Logged in to {} ({detail}; from {source})", client.base_url()));
+        } else {
+            stdout_line(&format!("Not logged in: {detail}; from {source}"));
+        }
+        if args.show_token {
+            stdout_line(&format!("token: {}", key.key()));
+        }
     }
     Ok(if valid { 0 } else { EXIT_NO_KEY })
 }
@@ -288,7 +297,7 @@ async fn whoami(args: WhoamiArgs) -> Result<i32> {
     let info = client_for(args.base_url)?.key_info(key.key(), &CallOptions::default()).await?;
     let mut obj = Map::new();
     obj.insert("masked".into(), key.masked().into());
-    obj.insert("source".into(), source.into());
+    obj.insert("source".into(), source.clone().into());
     if let Value::Object(fields) = serde_json::to_value(&info).unwrap_or(Value::Null) {
         obj.extend(fields);
     }
@@ -298,17 +307,47 @@ async fn whoami(args: WhoamiArgs) -> Result<i32> {
         print_json(&Value::Object(obj));
         return Ok(0);
     }
-    let mut lines = Vec::new();
-    for (name, value) in &obj {
-        let shown = match value {
-            Value::Null => continue,
-            Value::String(s) => terminal_safe(s),
-            other => terminal_safe(&other.to_string()),
-        };
-        lines.push(format!("{name}: {shown}"));
-    }
-    stdout_line(&lines.join("\n"));
+    stdout_line(&budget_line(&key, &info, &source));
     Ok(0)
+}
+
+/// `whoami` in one line: the key, its label, the budget that matters (what is left of the limit and when
+/// it resets, or that there is none), what it used, and where the key came from.
+fn budget_line(key: &ApiKey, info: &crate::KeyInfo, source: &str) -> String {
+    let mut line = key.masked();
+    if let Some(label) = &info.label {
+        line.push_str(&format!(" \"{}\"", terminal_safe(label)));
+    }
+    line.push_str(": ");
+    match (info.limit, info.limit_remaining) {
+        (Some(limit), remaining) => {
+            let left = remaining.unwrap_or_else(|| (limit - info.usage.unwrap_or(0.0)).max(0.0));
+            line.push_str(&format!("{} of {} left", credits(left), credits(limit)));
+            if let Some(reset) = &info.limit_reset {
+                line.push_str(&format!(" (the limit resets {})", terminal_safe(reset)));
+            }
+        }
+        (None, _) => line.push_str("no credit limit"),
+    }
+    if let Some(usage) = info.usage {
+        line.push_str(&format!("; used {}", credits(usage)));
+        if let Some(today) = info.usage_daily.filter(|d| *d > 0.0) {
+            line.push_str(&format!(" ({} today)", credits(today)));
+        }
+    }
+    if info.is_free_tier == Some(true) {
+        line.push_str("; free tier");
+    }
+    if let Some(expires) = &info.expires_at {
+        line.push_str(&format!("; expires {}", terminal_safe(expires)));
+    }
+    line.push_str(&format!("; from {source}"));
+    line
+}
+
+/// Credits are US dollars: cents, or four decimals for amounts below a cent.
+fn credits(amount: f64) -> String {
+    if amount == 0.0 || amount.abs() >= 0.01 { format!("${amount:.2}") } else { format!("${amount:.4}") }
 }
 
 fn logout(args: LogoutArgs) -> Result<i32> {

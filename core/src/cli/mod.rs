@@ -40,20 +40,47 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Log in through the browser (or by pasting a code) and get an API key.
+    #[command(after_help = "Examples:
+  openrouter-pkce login                            # the browser, or a pasted code; stores the key
+  openrouter-pkce login --mode headless            # on a server: paste the code OpenRouter shows
+  openrouter-pkce login --label 'my tool' --limit 5
+  export OPENROUTER_API_KEY=$(openrouter-pkce login --print-key --no-save)
+  openrouter-pkce login --with-token < key.txt     # store a key you already have (checked first)")]
     Login(LoginArgs),
-    /// Show details of the key in use (OPENROUTER_API_KEY, else the stored key).
+    /// Show the key in use (OPENROUTER_API_KEY, else the stored key) and its budget; --json for every field.
+    #[command(after_help = "Examples:
+  openrouter-pkce whoami                           # key, label, credits left and when the limit resets
+  openrouter-pkce whoami --json | jq .limit_remaining")]
     Whoami(WhoamiArgs),
     /// One line: which key is in use, where it comes from, and whether OpenRouter accepts it.
-    Status(WhoamiArgs),
+    #[command(after_help = "Examples:
+  openrouter-pkce status                           # exit 0 when logged in, 1 when not
+  openrouter-pkce status --json                    # the key masked; add --show-token for the key itself")]
+    Status(StatusArgs),
     /// Print the key in use (OPENROUTER_API_KEY, else the stored key) alone on stdout, for `$(…)`.
+    #[command(after_help = "Examples:
+  export OPENROUTER_API_KEY=$(openrouter-pkce token)
+  curl -H \"Authorization: Bearer $(openrouter-pkce token)\" https://openrouter.ai/api/v1/key")]
     Token,
     /// Delete the stored key and show where to revoke it.
+    #[command(after_help = "Examples:
+  openrouter-pkce logout                           # the key keeps working until revoked at the URL shown")]
     Logout(LogoutArgs),
     /// Print a fresh PKCE verifier and challenge.
+    #[command(after_help = "Examples:
+  openrouter-pkce pkce
+  openrouter-pkce pkce --json --length 128")]
     Pkce(PkceArgs),
     /// Run the OpenRouter emulator in the foreground (first stdout line: its base URL).
+    #[command(after_help = "Examples:
+  openrouter-pkce emulator --port 8787 &           # then, in another shell:
+  OPENROUTER_PKCE_BASE_URL=http://127.0.0.1:8787 openrouter-pkce login")]
     Emulator(EmulatorArgs),
     /// Print a shell completion script: `source <(openrouter-pkce completion bash)`.
+    #[command(after_help = "Examples:
+  source <(openrouter-pkce completion bash)        # in ~/.bashrc
+  openrouter-pkce completion zsh > \"${fpath[1]}/_openrouter-pkce\"
+  openrouter-pkce completion fish > ~/.config/fish/completions/openrouter-pkce.fish")]
     Completion(CompletionArgs),
 }
 
@@ -104,7 +131,7 @@ struct LoginArgs {
     #[arg(long)]
     print_key: bool,
     /// Where OpenRouter lives (e.g. an emulator's URL).
-    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL")]
+    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL", hide_env_values = true)]
     base_url: Option<String>,
     /// Your app's URL, sent as HTTP-Referer (OpenRouter makes an app page only from it).
     #[arg(long, value_name = "URL")]
@@ -123,8 +150,17 @@ struct WhoamiArgs {
     #[arg(long)]
     json: bool,
     /// Where OpenRouter lives (e.g. an emulator's URL).
-    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL")]
+    #[arg(long, env = "OPENROUTER_PKCE_BASE_URL", hide_env_values = true)]
     base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    #[command(flatten)]
+    common: WhoamiArgs,
+    /// Also print the key itself (as "token" with --json); without it the key is only shown masked.
+    #[arg(long)]
+    show_token: bool,
 }
 
 #[derive(Debug, Args)]
@@ -256,5 +292,50 @@ async fn interrupted() {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
+    }
+}
+
+/// The command's reference as Markdown, from its own help texts: `docs/cli.md` is this, written by
+/// `make cli-reference` and checked by a test, so the docs cannot fall behind the flags.
+pub fn reference_markdown() -> String {
+    use clap::CommandFactory;
+    let mut root = Cli::command();
+    root.build();
+    let mut out = String::from(
+        "# The `openrouter-pkce` command\n\n\
+         <!-- Generated from the command's own `--help` by `make cli-reference`; a test fails when it drifts. -->\n\n\
+         The same command comes with the Python package (also `python -m openrouter_pkce`), the npm package \
+         (`npx openrouter-pkce`) and the Rust crate (`cargo install openrouter-pkce --features cli`). Results go \
+         to stdout, prompts and progress to stderr; see [login.md](login.md#exit-codes) for the exit codes.\n",
+    );
+    let mut section = |title: &str, help: String| {
+        out.push_str(&format!("\n## `{title}`\n\n```\n{}\n```\n", help.trim_end()));
+    };
+    section("openrouter-pkce", root.render_long_help().to_string());
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    for name in names.iter().filter(|n| *n != "help") {
+        let sub = root.find_subcommand_mut(name).expect("listed just above");
+        section(&format!("openrouter-pkce {name}"), sub.render_long_help().to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// `docs/cli.md` is the command's help as it is (issue 20: the hand-written reference had fallen behind:
+    /// no `status`, `token`, `completion`). `OPENROUTER_PKCE_WRITE_CLI_REFERENCE=1` rewrites it.
+    #[test]
+    fn the_cli_reference_in_docs_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/cli.md");
+        let want = super::reference_markdown();
+        if std::env::var_os("OPENROUTER_PKCE_WRITE_CLI_REFERENCE").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "{} is out of date: run `make cli-reference`", path.display());
+        for command in ["login", "whoami", "status", "token", "logout", "pkce", "emulator", "completion"] {
+            assert!(want.contains(&format!("## `openrouter-pkce {command}`")), "{command}");
+        }
+        assert_eq!(want.matches("Examples:").count(), 8, "every command shows examples");
     }
 }
