@@ -2,26 +2,17 @@
  * openrouter-pkce: OAuth PKCE for OpenRouter (Rust core, napi-rs binding).
  *
  * The types of the native classes and option bags come from the generated `native.d.ts` (whose JSDoc is
- * the Rust doc comments); this file declares what the hand-written JS layer (`index.js`) adds or reshapes.
+ * the Rust doc comments); this file declares what the hand-written JS layer (`index.js`, `lib/`) adds
+ * or reshapes.
  * @packageDocumentation
  */
 
 import type {
-  ApiKey,
-  AuthCode,
-  AuthRequest as NativeAuthRequest,
-  AuthRequestData,
-  AuthUrlOpts as NativeAuthUrlOpts,
-  Client as NativeClient,
-  ClientOpts as NativeClientOpts,
-  CreateAuthCodeOpts as NativeCreateAuthCodeOpts,
-  Emulator as NativeEmulator,
-  ExchangeCodeOpts as NativeExchangeCodeOpts,
-  FaultOpts as NativeFaultOpts,
-  IssueCodeOpts as NativeIssueCodeOpts,
-  CallOpts as NativeCallOpts,
-  KeyInfo,
-  StartAuthOpts as NativeStartAuthOpts,
+  ApiKey, AuthCode, AuthRequest as NativeAuthRequest, AuthRequestData, AuthUrlOpts as NativeAuthUrlOpts,
+  Client as NativeClient, ClientOpts as NativeClientOpts, CreateAuthCodeOpts as NativeCreateAuthCodeOpts,
+  Emulator as NativeEmulator, ExchangeCodeOpts as NativeExchangeCodeOpts, FaultOpts as NativeFaultOpts,
+  IssueCodeOpts as NativeIssueCodeOpts, CallOpts as NativeCallOpts, KeyInfo,
+  StartAuthOpts as NativeStartAuthOpts
 } from './native'
 
 export { ApiKey, AuthCode } from './native'
@@ -29,21 +20,9 @@ export type { AuthRequestData, KeyInfo } from './native'
 
 /** OpenRouter's app categories (`appCategories`, at most 2 per request), checked against the core's list. */
 export type AppCategory =
-  | 'cli-agent'
-  | 'ide-extension'
-  | 'cloud-agent'
-  | 'programming-app'
-  | 'native-app-builder'
-  | 'creative-writing'
-  | 'video-gen'
-  | 'image-gen'
-  | 'audio-gen'
-  | 'writing-assistant'
-  | 'general-chat'
-  | 'personal-agent'
-  | 'legal'
-  | 'roleplay'
-  | 'game'
+  | 'cli-agent' | 'ide-extension' | 'cloud-agent' | 'programming-app' | 'native-app-builder'
+  | 'creative-writing' | 'video-gen' | 'image-gen' | 'audio-gen' | 'writing-assistant' | 'general-chat'
+  | 'personal-agent' | 'legal' | 'roleplay' | 'game'
 
 /** Attribution fields with OpenRouter's category names. */
 interface WithCategories {
@@ -118,30 +97,11 @@ export interface IssueCodeOpts extends Omit<NativeIssueCodeOpts, 'method'> {
 
 /** The stable error codes of the contract, the same in Rust, Python and Node. */
 export type ErrorCode =
-  | 'INVALID_VERIFIER'
-  | 'INVALID_METHOD'
-  | 'INVALID_CALLBACK_URL'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_CODE_CHALLENGE_METHOD'
-  | 'INVALID_CODE'
-  | 'CODE_EXPIRED'
-  | 'METHOD_NOT_ALLOWED'
-  | 'UNAUTHORIZED'
-  | 'RATE_LIMITED'
-  | 'SERVER_ERROR'
-  | 'UNEXPECTED_STATUS'
-  | 'MALFORMED_RESPONSE'
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'ACCESS_DENIED'
-  | 'STATE_MISMATCH'
-  | 'CALLBACK_TIMEOUT'
-  | 'CANCELLED'
-  | 'PORT_IN_USE'
-  | 'STORAGE'
-  | 'AUTHORIZATION_FAILED'
-  | 'SEALED_FLOW_INVALID'
-  | 'SEALED_FLOW_EXPIRED'
+  | 'INVALID_VERIFIER' | 'INVALID_METHOD' | 'INVALID_CALLBACK_URL' | 'INVALID_ARGUMENT'
+  | 'INVALID_CODE_CHALLENGE_METHOD' | 'INVALID_CODE' | 'CODE_EXPIRED' | 'METHOD_NOT_ALLOWED' | 'UNAUTHORIZED'
+  | 'RATE_LIMITED' | 'SERVER_ERROR' | 'UNEXPECTED_STATUS' | 'MALFORMED_RESPONSE' | 'NETWORK' | 'TIMEOUT'
+  | 'ACCESS_DENIED' | 'STATE_MISMATCH' | 'CALLBACK_TIMEOUT' | 'CANCELLED' | 'PORT_IN_USE' | 'STORAGE'
+  | 'AUTHORIZATION_FAILED' | 'SEALED_FLOW_INVALID' | 'SEALED_FLOW_EXPIRED'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.

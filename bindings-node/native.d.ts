@@ -601,25 +601,33 @@ export declare function loadKey(): string | null
 
 /** Options of `login()`. */
 export interface LoginOpts {
-  /** `"auto"` (default), `"loopback"` or `"headless"`. */
+  /**
+   * `'auto'` (default): loopback where a local browser can reach this process, headless where it
+   * cannot (an SSH session, no display, a hosted notebook, or the browser fails to open). `'loopback'`:
+   * listen on a loopback port for the browser's redirect. `'headless'`: the user pastes the code
+   * OpenRouter shows (read from stdin with readline).
+   */
   mode?: string
-  /** Loopback host: `"localhost"` (default), `"127.0.0.1"` or `"::1"`. */
+  /** Loopback host: `'localhost'` (default; both 127.0.0.1 and ::1), `'127.0.0.1'` or `'::1'`. */
   host?: string
-  /** Loopback port; 0 (default) lets the OS choose a free one. */
+  /**
+   * Loopback port; 0 (default) lets the OS choose. A taken port fails with `PORT_IN_USE` before any
+   * browser opens.
+   */
   port?: number
-  /** Open the browser (default `true`); `false` only shows the URL. */
+  /** Open the browser (default `true`; `BROWSER` is honoured, no shell). `false` only shows the URL. */
   openBrowser?: boolean
-  /** How long the user has to approve, in milliseconds (default 600000). */
+  /** How long the user has to approve, in milliseconds (default 600000); then `CALLBACK_TIMEOUT`. */
   timeoutMs?: number
   /** Label of the minted key. */
   keyLabel?: string
   /** Credit limit of the minted key. */
   limit?: number
-  /** Store the key (see `saveKey`) before returning it. */
+  /** Store the key (see `saveKey`) before resolving. */
   save?: boolean
-  /** Where OpenRouter lives; default the client's base URL. */
+  /** Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL. */
   baseUrl?: string
-  /** Your app's URL, sent as `HTTP-Referer` on the exchange. */
+  /** Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's). */
   httpReferer?: string
   /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange. */
   appTitle?: string

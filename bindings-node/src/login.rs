@@ -20,25 +20,29 @@ use crate::settle::spawn_promise;
 /// Options of `login()`.
 #[napi(object)]
 pub struct LoginOpts {
-    /// `"auto"` (default), `"loopback"` or `"headless"`.
+    /// `'auto'` (default): loopback where a local browser can reach this process, headless where it
+    /// cannot (an SSH session, no display, a hosted notebook, or the browser fails to open). `'loopback'`:
+    /// listen on a loopback port for the browser's redirect. `'headless'`: the user pastes the code
+    /// OpenRouter shows (read from stdin with readline).
     pub mode: Option<String>,
-    /// Loopback host: `"localhost"` (default), `"127.0.0.1"` or `"::1"`.
+    /// Loopback host: `'localhost'` (default; both 127.0.0.1 and ::1), `'127.0.0.1'` or `'::1'`.
     pub host: Option<String>,
-    /// Loopback port; 0 (default) lets the OS choose a free one.
+    /// Loopback port; 0 (default) lets the OS choose. A taken port fails with `PORT_IN_USE` before any
+    /// browser opens.
     pub port: Option<u32>,
-    /// Open the browser (default `true`); `false` only shows the URL.
+    /// Open the browser (default `true`; `BROWSER` is honoured, no shell). `false` only shows the URL.
     pub open_browser: Option<bool>,
-    /// How long the user has to approve, in milliseconds (default 600000).
+    /// How long the user has to approve, in milliseconds (default 600000); then `CALLBACK_TIMEOUT`.
     pub timeout_ms: Option<f64>,
     /// Label of the minted key.
     pub key_label: Option<String>,
     /// Credit limit of the minted key.
     pub limit: Option<f64>,
-    /// Store the key (see `saveKey`) before returning it.
+    /// Store the key (see `saveKey`) before resolving.
     pub save: Option<bool>,
-    /// Where OpenRouter lives; default the client's base URL.
+    /// Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL.
     pub base_url: Option<String>,
-    /// Your app's URL, sent as `HTTP-Referer` on the exchange.
+    /// Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's).
     pub http_referer: Option<String>,
     /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange.
     pub app_title: Option<String>,
