@@ -19,7 +19,8 @@
 //!
 //! The parts: `listen.rs` binds the loopback listeners and accepts; `request.rs` checks each request (host,
 //! method, path nonce, query) and decides its answer; `page.rs` renders the answer pages. The callback
-//! query is parsed by [`crate::query`], the one parser below both this receiver and [`crate::extract_code`].
+//! query is parsed by `query.rs` in the crate root, the one parser below both this receiver and
+//! [`crate::extract_code`].
 
 mod listen;
 mod page;
