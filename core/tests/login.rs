@@ -202,9 +202,52 @@ async fn auto_falls_back_to_headless_when_the_browser_fails() {
     };
     login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
     let urls = ui.urls.lock().unwrap().clone();
-    assert_eq!(urls.len(), 1, "only the headless URL is shown");
-    assert!(urls[0].1);
+    // Issue 20: the loopback URL is shown at once, before the browser is tried; when it fails and nobody can
+    // paste into the loopback wait, the headless URL follows.
+    assert_eq!(urls.len(), 2, "{urls:?}");
+    assert!(!urls[0].1 && urls[1].1, "{urls:?}");
     assert!(ui.messages().contains("headless"));
+}
+
+/// Issue 20: the URL is shown at once, not after the browser launcher answers (up to 3 s of blank terminal
+/// before); a callback that arrives while the launcher still runs wins.
+#[tokio::test]
+async fn the_url_is_shown_before_the_browser_starts() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (ui, mut urls) = ui_with_urls();
+    let slow = format!("{} --sleep-ms 2500 --exit 0", fake_browser());
+    let opts = LoginOptions { browser_command: Some(slow), ..options(&emu, LoginMode::Loopback) };
+    let started = std::time::Instant::now();
+    let client = Client::openrouter();
+    let login = tokio::spawn({
+        let ui = ui.clone();
+        async move { login(&client, &opts, ui).await }
+    });
+    let url =
+        tokio::time::timeout(Duration::from_secs(2), urls.recv()).await.expect("shown at once").unwrap();
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    browse(&url, "approve").await;
+    let key = login.await.unwrap().unwrap();
+    assert!(key.key().starts_with("sk-or-v1-"));
+    assert!(started.elapsed() < Duration::from_millis(2500), "the callback did not wait for the launcher");
+}
+
+/// Issue 20: with someone to paste, a browser that fails to open leaves the loopback flow waiting (the URL
+/// already shown works in any browser) and a pasted callback URL finishes it: no second flow, no new URL.
+#[tokio::test]
+async fn a_failed_browser_keeps_the_one_prompt_when_the_user_can_paste() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let paste: Paste = Arc::new(|url| Box::pin(async move { Some(approved_callback(&url).await) }));
+    let ui = TestUi::new(true, paste);
+    let opts = LoginOptions {
+        browser_command: Some("/nonexistent/browser".into()),
+        ..options(&emu, LoginMode::Auto)
+    };
+    login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    let urls = ui.urls.lock().unwrap().clone();
+    assert_eq!(urls.len(), 1, "one flow, one URL: {urls:?}");
+    assert!(!urls[0].1);
+    assert!(ui.messages().contains("paste the address it ends on"), "{}", ui.messages());
 }
 
 #[tokio::test]
@@ -373,25 +416,31 @@ async fn headless_asks_again_after_a_malformed_paste_then_gives_up_after_three()
     assert_eq!(emu.request_count(openrouter_pkce::emulator::Endpoint::Exchange), 1);
 }
 
+/// Issue 20: a well-formed code that OpenRouter refuses (INVALID_CODE) does not end the flow: its verifier is
+/// still good, so the same URL's code, pasted next, works (one URL shown). Before, the login ended, or asked
+/// "Start a new login? [Y/n]", where a pasted code counted as "no".
 #[tokio::test]
-async fn headless_after_invalid_code_says_the_flow_must_restart_and_offers_to() {
+async fn headless_asks_again_in_the_same_flow_after_a_refused_code() {
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    // A well-formed code OpenRouter does not know: INVALID_CODE; "y" starts a new flow, whose code works.
-    let (paste, _) = scripted(vec![Some("never-issued-code"), Some("y"), None]);
+    let (paste, asked) = scripted(vec![Some("never-issued-code"), None]);
     let ui = TestUi::new(false, paste);
     login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap();
-    assert!(ui.messages().contains("must restart"), "{}", ui.messages());
-    let urls = ui.urls.lock().unwrap().clone();
-    assert_eq!(urls.len(), 2, "a new URL for the new flow");
-    assert_ne!(urls[0].0, urls[1].0);
+    assert_eq!(*asked.lock().unwrap(), 2);
+    assert!(
+        ui.messages().contains("refused the code") && ui.messages().contains("2 tries left"),
+        "{}",
+        ui.messages()
+    );
+    assert_eq!(ui.urls.lock().unwrap().len(), 1, "the same flow, the same URL");
 
-    // "n": the INVALID_CODE error, after the same note.
-    let (paste, _) = scripted(vec![Some("never-issued-code"), Some("n")]);
+    // Three refusals (or malformed pastes) in all: the last refusal's error.
+    let (paste, asked) =
+        scripted(vec![Some("never-issued-1"), Some("not a code at all ?!"), Some("never-issued-2")]);
     let ui = TestUi::new(false, paste);
     let err =
         login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap_err();
-    assert_eq!(err.code(), "INVALID_CODE");
-    assert!(ui.messages().contains("must restart"));
+    assert_eq!(err.code(), "INVALID_CODE", "{err}");
+    assert_eq!(*asked.lock().unwrap(), 3);
 }
 
 /// A scripted UI whose shown URLs go to the test (which plays the browser).

@@ -36,15 +36,14 @@ pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
 /// The prompt of headless mode.
 pub const HEADLESS_PROMPT: &str = "Paste the code shown by OpenRouter: ";
 
-/// How many malformed pastes headless mode takes (asking again after each) before it gives up.
+/// How many pastes headless mode takes that hold no usable code — malformed, or refused by OpenRouter —
+/// asking again after each, before it gives up.
 pub const MAX_PASTE_ATTEMPTS: u32 = 3;
 
-/// The question asked after OpenRouter refused a pasted code in headless mode.
-pub const RESTART_PROMPT: &str = "Start a new login? [Y/n]: ";
-
-/// What headless mode says when OpenRouter refused the pasted code: the flow cannot continue.
-pub const RESTART_NOTE: &str = "A code works once, and only for the login that showed it: this login must \
-                                restart with a new URL.";
+/// What headless mode says when OpenRouter refused a pasted code: the flow itself is still good (its
+/// verifier was never used), so the user pastes again or approves the same URL again for a new code.
+pub const REFUSED_CODE_NOTE: &str = "If it was mistyped, paste it again; if it was used or has expired, open the \
+                                     URL above again and approve for a new code.";
 
 /// The prompt shown while a loopback login waits, when the user can paste.
 pub const LOOPBACK_PROMPT: &str = "Waiting for your browser… (or paste the callback URL or code here): ";
@@ -245,48 +244,49 @@ async fn loopback(
     let request = start_auth(&options.start_options(client, Some(server.callback_url())))?;
     let timed_out = || Error::CallbackTimeout { after: options.timeout };
 
-    // Serving starts now, while the browser launches: a fast browser's redirect must not wait for the
-    // launcher to return. Boxed so it can be dropped (closing the port) at any point below. The callback's
-    // browser gets its page once the outcome is known (`answered`).
+    // Serving starts now, and the URL is shown at once: the browser may take seconds to start (or fail), and
+    // the terminal is never blank meanwhile. Boxed so it can be dropped (closing the port) at any point below.
+    // The callback's browser gets its page once the outcome is known (`answered`).
     let mut wait = Box::pin(server.wait_for_callback());
-    if options.open_browser {
-        let launch = launch_browser(options, request.url());
-        tokio::pin!(launch);
-        let launched = tokio::select! {
-            opened = &mut launch => opened,
-            callback = &mut wait => {
-                ui.show_url(request.url(), false);
-                return answered(client, ui.as_ref(), &request, callback?, &options.call_options()).await;
-            }
-            _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
-        };
-        match launched {
-            Ok(()) => {
-                ui.show_url(request.url(), false);
-                ui.message("Opened your browser: approve the request there.");
-            }
-            Err(reason) if auto => {
-                drop(wait); // the port closes now
-                ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
-                return headless(client, options, ui.as_ref(), deadline).await;
-            }
-            Err(reason) => {
-                ui.show_url(request.url(), false);
-                ui.message(&format!("Could not open a browser ({reason}): open the URL above by hand."));
-            }
-        }
-    } else {
-        ui.show_url(request.url(), false);
-    }
-
+    ui.show_url(request.url(), false);
     let can_paste = ui.can_paste();
-    if !can_paste {
-        ui.message("Waiting for your browser…");
-    }
-    let response = tokio::select! {
-        callback = &mut wait => Received::Callback(callback?),
-        line = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline) => Received::Pasted(line?),
-        _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+    let launch = async {
+        if options.open_browser { Some(launch_browser(options, request.url()).await) } else { None }
+    };
+    tokio::pin!(launch);
+    // The paste prompt comes once the launcher has answered (it prints its own line first); a callback that
+    // arrives meanwhile wins as soon as it arrives.
+    let paste = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline);
+    tokio::pin!(paste);
+    let mut launched = false;
+    let response = loop {
+        tokio::select! {
+            opened = &mut launch, if !launched => {
+                launched = true;
+                match opened {
+                    Some(Ok(())) => ui.message("Opened your browser: approve the request there."),
+                    Some(Err(reason)) if auto && !can_paste => {
+                        drop(wait); // the port closes now
+                        ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
+                        return headless(client, options, ui.as_ref(), deadline).await;
+                    }
+                    Some(Err(reason)) if can_paste => ui.message(&format!(
+                        "Could not open a browser ({reason}): open the URL above in any browser; after approving, \
+                         paste the address it ends on, or the code it shows."
+                    )),
+                    Some(Err(reason)) => {
+                        ui.message(&format!("Could not open a browser ({reason}): open the URL above by hand."));
+                    }
+                    None => {}
+                }
+                if !can_paste {
+                    ui.message("Waiting for your browser…");
+                }
+            }
+            callback = &mut wait => break Received::Callback(callback?),
+            line = &mut paste, if launched => break Received::Pasted(line?),
+            _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+        }
     };
     drop(wait); // closed before the exchange, whichever way the code came
     match response {
@@ -369,44 +369,50 @@ async fn headless(
     ui: &dyn LoginUi,
     deadline: Instant,
 ) -> Result<ApiKey> {
+    let request = start_auth(&options.start_options(client, None))?;
+    ui.show_url(request.url(), true);
+    let mut attempts = 0;
     loop {
-        let request = start_auth(&options.start_options(client, None))?;
-        ui.show_url(request.url(), true);
-        let reading = read_response(ui, &request, HEADLESS_PROMPT, deadline, Some(MAX_PASTE_ATTEMPTS));
+        let reading = read_response(ui, &request, HEADLESS_PROMPT, deadline, Some(&mut attempts));
         let response = match tokio::time::timeout_at(deadline, reading).await {
             Ok(r) => r?,
             Err(_) => return Err(Error::CallbackTimeout { after: options.timeout }),
         };
         match client.complete_auth(&request, &response, &options.call_options()).await {
-            Err(e) if matches!(e.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired) => {
-                // The code is spent (or was never this flow's): only a new flow can give another.
-                ui.message(&format!("OpenRouter refused the code: {e}. {RESTART_NOTE}"));
-                match tokio::time::timeout_at(deadline, ui.read_line(RESTART_PROMPT)).await {
-                    Ok(Some(answer)) if wants_restart(&answer) => continue,
-                    _ => return Err(e),
-                }
+            // A wrong or spent code does not end the flow: its verifier was never used, so another paste (or
+            // a new code from the same URL) still works, within the same tries as malformed pastes.
+            Err(e)
+                if matches!(e.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired)
+                    && attempts + 1 < MAX_PASTE_ATTEMPTS =>
+            {
+                attempts += 1;
+                ui.message(&format!(
+                    "OpenRouter refused the code: {e}. {REFUSED_CODE_NOTE} {}",
+                    tries_left(attempts)
+                ));
             }
             other => return other,
         }
     }
 }
 
-/// `Y`, `yes` or an empty answer (the default) to [`RESTART_PROMPT`].
-fn wants_restart(answer: &str) -> bool {
-    matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes")
+/// "(2 tries left)" after `used` of [`MAX_PASTE_ATTEMPTS`].
+fn tries_left(used: u32) -> String {
+    let left = MAX_PASTE_ATTEMPTS.saturating_sub(used);
+    format!("({left} {} left)", if left == 1 { "try" } else { "tries" })
 }
 
 /// Read lines until one holds a code for `request`: empty lines and input mistakes (a malformed paste, the
-/// URL of another flow) ask again, up to `max_attempts` mistakes (then `INVALID_ARGUMENT`); end of input is
-/// `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`. The shape is checked here, before a code is spent.
+/// URL of another flow) ask again; with `attempts`, each mistake counts there and [`MAX_PASTE_ATTEMPTS`] of
+/// them end it (`INVALID_ARGUMENT`). End of input is `CANCELLED`; a pasted `error=` is `ACCESS_DENIED`. The
+/// shape is checked here, before a code is spent.
 async fn read_response(
     ui: &dyn LoginUi,
     request: &AuthRequest,
     prompt: &str,
     deadline: Instant,
-    max_attempts: Option<u32>,
+    mut attempts: Option<&mut u32>,
 ) -> Result<String> {
-    let mut mistakes = 0;
     loop {
         let line = match tokio::time::timeout_at(deadline, ui.read_line(prompt)).await {
             Ok(line) => line,
@@ -422,17 +428,16 @@ async fn read_response(
         match extract_code(request, line) {
             Ok(_) => return Ok(line.to_owned()),
             Err(e) if e.class() == ErrorClass::Input || matches!(e, Error::StateMismatch { .. }) => {
-                mistakes += 1;
-                match max_attempts {
-                    Some(max) if mistakes >= max => {
-                        return Err(Error::invalid_argument(format!(
-                            "{max} pastes held no code for this login (the last: {e}); run the login again"
-                        )));
-                    }
-                    Some(max) => {
-                        let left = max - mistakes;
-                        let tries = if left == 1 { "try" } else { "tries" };
-                        ui.message(&format!("That did not work: {e}. Try again ({left} {tries} left)."));
+                match attempts.as_deref_mut() {
+                    Some(used) => {
+                        *used += 1;
+                        if *used >= MAX_PASTE_ATTEMPTS {
+                            return Err(Error::invalid_argument(format!(
+                                "{MAX_PASTE_ATTEMPTS} pastes held no code for this login (the last: {e}); run \
+                                 the login again"
+                            )));
+                        }
+                        ui.message(&format!("That did not work: {e}. Try again {}.", tries_left(*used)));
                     }
                     None => ui.message(&format!("That did not work: {e}. Try again.")),
                 }
