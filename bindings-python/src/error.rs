@@ -74,12 +74,15 @@ pub fn interrupted(py: Python<'_>, signal_err: PyErr) -> PyErr {
 }
 
 /// The core's `INVALID_ARGUMENT` for an argument Python could not hand over: `kind` is `"text"` (a lone
-/// surrogate in a str) or `"range"` (an integer too large). The Python layer raises it in place of the bare
-/// `UnicodeEncodeError` / `OverflowError` of the argument conversion, naming the parameter.
+/// surrogate in a str), `"range"` (an integer too large) or `"type"` (a value of another type; `expected`
+/// says which, in Python's words). The Python layer raises it in place of the bare `UnicodeEncodeError` /
+/// `OverflowError` / `TypeError` of the argument conversion, naming the parameter.
 #[pyfunction]
-pub fn _argument_error(py: Python<'_>, name: &str, kind: &str) -> PyErr {
-    let err = match kind {
-        "text" => Error::invalid_text(name),
+#[pyo3(signature = (name, kind, expected = None))]
+pub fn _argument_error(py: Python<'_>, name: &str, kind: &str, expected: Option<&str>) -> PyErr {
+    let err = match (kind, expected) {
+        ("text", _) => Error::invalid_text(name),
+        ("type", Some(expected)) => Error::wrong_type(name, expected),
         _ => Error::out_of_range(name),
     };
     to_py_err(py, &err)

@@ -75,6 +75,7 @@ def __getattr__(name: str) -> object:
 from openrouter_pkce.errors import (
     ERRORS_BY_CODE,
     AccessDeniedError,
+    ArgumentTypeError,
     AuthorizationError,
     AuthorizationFailedError,
     CallbackTimeoutError,
@@ -155,6 +156,7 @@ __all__ = [
     "InvalidMethodError",
     "InvalidCallbackUrlError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
     "InvalidCodeChallengeMethodError",
     "InvalidCodeError",
     "CodeExpiredError",

@@ -1,14 +1,16 @@
 """Arguments Python cannot hand to the Rust core unchanged become the core's ``INVALID_ARGUMENT``.
 
-pyo3 converts a ``str`` holding a lone surrogate with a bare ``UnicodeEncodeError`` and an ``int`` of 2**63
-or more with a bare ``OverflowError``. :func:`checked` finds the parameter that caused it and raises the
-core's error naming it instead (the message is the core's, built by ``_native._argument_error``), so the
+pyo3 converts a ``str`` holding a lone surrogate with a bare ``UnicodeEncodeError``, an ``int`` of 2**63
+or more with a bare ``OverflowError`` and a value of another type with a ``TypeError`` that does not name
+the parameter. :func:`checked` finds the parameter that caused it and raises the core's error naming it
+instead (for a type, :class:`~openrouter_pkce.ArgumentTypeError`, which is still a ``TypeError``) (the message is the core's, built by ``_native._argument_error``), so the
 same input gets the same answer in Python and Node.
 """
 
 from __future__ import annotations
 
 from openrouter_pkce import _native
+from openrouter_pkce.errors import ArgumentTypeError
 
 # Neither `typing` nor `functools` at run time: together they are most of what `import openrouter_pkce`
 # would cost (issue 18 item 7). Type checkers treat any `TYPE_CHECKING` as true.
@@ -22,8 +24,37 @@ if TYPE_CHECKING:
 _WRAPPED = ("__module__", "__name__", "__qualname__", "__doc__")
 
 
-def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Optional[Tuple[str, str]]:
-    """The (parameter name, kind) that the conversion failed on, or None when it cannot be told."""
+#: pyo3's conversion refusals (which do not name the parameter): what the message says, the type it
+#: wanted, how the core's message says it, and the word for it in the stubs' annotations.
+_WANTED = (
+    ("an instance of 'str'", str, "a str", "str"),
+    ("an instance of 'bool'", bool, "a bool", "bool"),
+    ("interpreted as an integer", int, "an int", "int"),
+    ("must be real number", (int, float), "a number", "float"),
+)
+
+
+def _annotations(fn: Callable[..., Any]) -> Dict[str, str]:
+    """The parameters' annotations of ``fn`` as ``_native.pyi`` writes them (read on this error path only)."""
+    import ast
+    import pathlib
+
+    try:
+        stub = pathlib.Path(__file__).with_name("_native.pyi").read_text(encoding="utf-8")
+    except OSError:  # an install without the stubs: the TypeError stays as it was
+        return {}
+    for node in ast.parse(stub).body:
+        if isinstance(node, ast.FunctionDef) and node.name == getattr(fn, "__name__", None):
+            params = node.args.args + node.args.kwonlyargs
+            return {a.arg: ast.unparse(a.annotation) for a in params if a.annotation is not None}
+    return {}
+
+
+def _culprit(
+    fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any], wanted: Any = None
+) -> Optional[Tuple[str, str]]:
+    """The (parameter name, kind) that the conversion failed on, or None when it cannot be told; with
+    ``wanted`` (a type and its word in the stubs), the first argument declared as that type that is not."""
     import inspect  # only on this error path: it costs ~12 ms at import time
 
     try:
@@ -31,8 +62,16 @@ def _culprit(fn: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, An
         items = list(bound.arguments.items())
     except (TypeError, ValueError):
         items = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+    import re  # only on this error path
+
+    declared = _annotations(fn) if wanted is not None else {}
     for name, value in items:
-        if isinstance(value, str):
+        if wanted is not None:
+            # The first argument declared as the wanted type that is not of it (pyo3 converts in order).
+            kind, word = wanted
+            if value is not None and not isinstance(value, kind) and re.search(rf"\b{word}\b", declared.get(name, "")):
+                return name, "type"
+        elif isinstance(value, str):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
@@ -53,6 +92,12 @@ def checked(fn: _F) -> _F:
             if culprit is None:
                 raise
             raise _native._argument_error(*culprit) from None
+        except TypeError as exc:
+            match = next((w for w in _WANTED if w[0] in str(exc)), None)
+            culprit = None if match is None else _culprit(fn, args, kwargs, (match[1], match[3]))
+            if match is None or culprit is None:
+                raise
+            raise ArgumentTypeError(str(_native._argument_error(culprit[0], "type", match[2]))) from None
 
     for name in _WRAPPED:
         if hasattr(fn, name):

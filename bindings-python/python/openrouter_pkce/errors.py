@@ -24,6 +24,7 @@ __all__ = [
     "InvalidMethodError",
     "InvalidCallbackUrlError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
     "InvalidCodeChallengeMethodError",
     "InvalidCodeError",
     "CodeExpiredError",
@@ -110,6 +111,11 @@ class InvalidArgumentError(InputError):
     """Any other bad argument (negative limit, bad base URL, bad timeout, tampered AuthRequest, …)."""
 
     code = "INVALID_ARGUMENT"
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (``create_challenge(123)``): ``INVALID_ARGUMENT`` naming the parameter,
+    as in Node, and still a :class:`TypeError`, as Python's own conversion raised before."""
 
 
 class InvalidCodeChallengeMethodError(HttpError):
