@@ -117,6 +117,8 @@ class ArgumentTypeError(InvalidArgumentError, TypeError):
     """An argument of the wrong type (``create_challenge(123)``): ``INVALID_ARGUMENT`` naming the parameter,
     as in Node, and still a :class:`TypeError`, as Python's own conversion raised before."""
 
+    code = "INVALID_ARGUMENT"
+
 
 class InvalidCodeChallengeMethodError(HttpError):
     """The exchange answered 400: the method differs between the URL and the exchange."""
