@@ -62,12 +62,16 @@ impl<T> IntoPyResult<T> for Result<T, Error> {
 }
 
 /// A pending signal error becomes the CANCELLED error when it is a KeyboardInterrupt (Ctrl-C, a Jupyter
-/// interrupt); anything else a signal handler raised passes through unchanged.
+/// interrupt): one error, not chained to the KeyboardInterrupt, that ends an uncaught script as Ctrl-C does
+/// (`openrouter_pkce._interrupt`). Anything else a signal handler raised passes through unchanged.
 pub fn interrupted(py: Python<'_>, signal_err: PyErr) -> PyErr {
     if signal_err.is_instance_of::<PyKeyboardInterrupt>(py) {
         let cancelled = to_py_err(py, &Error::Cancelled { detail: "interrupted (Ctrl-C)".into() });
-        cancelled.set_cause(py, Some(signal_err));
-        cancelled
+        let value = cancelled.value(py).clone().into_any();
+        match py.import("openrouter_pkce._interrupt").and_then(|m| m.call_method1("interrupted", (value,))) {
+            Ok(_) => cancelled,
+            Err(e) => e,
+        }
     } else {
         signal_err
     }

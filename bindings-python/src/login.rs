@@ -79,6 +79,8 @@ enum UiEvent {
     ReadLine(String, LineReply),
     /// The sync login's result (only on the sync channel).
     Done(core::Result<core::ApiKey>),
+    /// How the async login ended, for the notebook's link (only on the async sink).
+    Finished(String),
 }
 
 enum Sink {
@@ -117,6 +119,10 @@ impl PyUi {
                         UiEvent::ReadLine(prompt, reply) => lp.call_method1(
                             "call_soon_threadsafe",
                             (d.getattr("read_line_in_thread")?, prompt, tty, reply),
+                        )?,
+                        UiEvent::Finished(outcome) => lp.call_method1(
+                            "call_soon_threadsafe",
+                            (d.getattr("finish")?, outcome, notebook),
                         )?,
                         UiEvent::Done(_) => return Ok(()),
                     };
@@ -214,11 +220,16 @@ pub fn login_sync(py: Python<'_>, client: core::Client, args: LoginArgs) -> PyRe
         |rx| rx.recv_timeout(SLICE),
         |_, event| {
             let outcome = match event {
-                Ok(UiEvent::Done(result)) => return Some(result.map(|inner| ApiKey { inner }).py(py)),
+                Ok(UiEvent::Done(result)) => {
+                    // The notebook's link leads to a closed port from now on: it says how the login ended.
+                    let _ = d.call_method1("finish", (core::login::outcome_line(&result), ctx.notebook));
+                    return Some(result.map(|inner| ApiKey { inner }).py(py));
+                }
                 Ok(UiEvent::ShowUrl(url, headless)) => {
                     d.call_method1("show_url", (url, headless, ctx.notebook)).map(drop)
                 }
                 Ok(UiEvent::Message(text)) => d.call_method1("message", (text, ctx.notebook)).map(drop),
+                Ok(UiEvent::Finished(_)) => Ok(()),
                 Ok(UiEvent::ReadLine(prompt, reply)) => Bound::new(py, reply).and_then(|reply| {
                     d.call_method1("read_line", (prompt, ctx.tty, reply.getattr("abandoned")?))
                         .and_then(|line| line.extract::<Option<Bound<'_, PyString>>>().map_err(PyErr::from))
@@ -250,7 +261,11 @@ pub fn login_async<'py>(
     let options = args.options(py, ctx)?;
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
     let ui = Arc::new(PyUi { sink: Sink::Async { event_loop }, ctx });
-    future(py, async move { core::login(&client, &options, ui).await.map(|inner| ApiKey { inner }) })
+    future(py, async move {
+        let result = core::login(&client, &options, ui.clone()).await;
+        ui.emit(UiEvent::Finished(core::login::outcome_line(&result)));
+        result.map(|inner| ApiKey { inner })
+    })
 }
 
 /// Register this file's class.

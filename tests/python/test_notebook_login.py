@@ -54,7 +54,7 @@ def run_cell(kc: Any, source: str, prompts: List[str]) -> List[Dict[str, Any]]:
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         kind, content = msg["msg_type"], msg["content"]
-        if kind in ("stream", "display_data", "execute_result", "error"):
+        if kind in ("stream", "display_data", "update_display_data", "execute_result", "error"):
             outputs.append({"output_type": kind, **content})
         elif kind == "status" and content["execution_state"] == "idle":
             return outputs
@@ -89,6 +89,9 @@ def test_headless_login_in_a_kernel(tmp_path: pathlib.Path) -> None:
     html = [o["data"]["text/html"] for o in login_outs if o["output_type"] == "display_data"]
     assert html and "Connect OpenRouter" in html[0] and 'href="http://127.0.0.1:' in html[0]
     assert "logged in: sk-or-v1-" in text and "\u2026" in text
+    # Issue 20: once the login ended, its link (to a closed port) became "Connected as …" in place.
+    updates = [o["data"]["text/plain"] for o in login_outs if o["output_type"] == "update_display_data"]
+    assert updates and updates[-1].startswith("Connected as user_") and "sk-or-v1-" in updates[-1], login_outs
     assert "label:" in json.dumps(info_outs)
     secret = secrets_file.read_text()
     assert secret.startswith("sk-or-v1-")

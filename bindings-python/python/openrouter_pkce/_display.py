@@ -1,7 +1,7 @@
 """How the login talks to its user from Python: Jupyter display or stderr, and lines through ``input()``.
 
 Called by the native login (never directly): ``context()`` tells it where it runs, ``show_url`` /
-``message`` show things, ``read_line`` asks for a pasted line.
+``message`` show things, ``read_line`` asks for a pasted line, ``finish`` says how it ended.
 """
 
 from __future__ import annotations
@@ -58,19 +58,44 @@ def context() -> Tuple[bool, bool, bool]:
     return notebook, hosted, tty
 
 
+#: The notebook link of the login in progress on each thread, to be replaced when the login ends (it would
+#: lead to a closed port) or when a new link supersedes it.
+_links = threading.local()
+
+
+def _replace_link(text: str) -> None:
+    handle = getattr(_links, "handle", None)
+    _links.handle = None
+    if handle is not None:
+        markup = f"<p>{html.escape(text)}</p>"
+        handle.update({"text/html": markup, "text/plain": text}, raw=True)
+
+
 def _show_html(url: str, headless: bool) -> bool:
     try:
         from IPython.display import display
     except ImportError:
         return False
+    _replace_link("(This link was replaced by the one below.)")
     what = _native._url_heading(headless, True)
     escaped = html.escape(url, quote=True)
     markup = (
         f"<p>{html.escape(what)}</p><p>{auth_link_html(url)}</p>"
         f'<p style="font-size:smaller;word-break:break-all"><code>{escaped}</code></p>'
     )
-    display({"text/html": markup, "text/plain": f"{what}\n{url}"}, raw=True)  # type: ignore[no-untyped-call]
+    _links.handle = display(  # type: ignore[no-untyped-call]
+        {"text/html": markup, "text/plain": f"{what}\n{url}"}, raw=True, display_id=True
+    )
     return True
+
+
+def finish(outcome: str, notebook: bool) -> None:
+    """The login ended: in a notebook its link is replaced by ``outcome`` ("Connected as …" or the error)."""
+    if notebook:
+        try:
+            _replace_link(outcome)
+        except Exception:  # noqa: BLE001 - a display that cannot update must not hide the login's result
+            _links.handle = None
 
 
 def show_url(url: str, headless: bool, notebook: bool) -> None:

@@ -20,7 +20,7 @@ pub use environment::{Environment, HOSTED_NOTEBOOK_VARS, SSH_VARS};
 pub use terminal::TerminalUi;
 #[cfg(feature = "cli")]
 pub(crate) use terminal::read_line_bounded;
-pub use ui::{LineFuture, LoginUi, SilentUi};
+pub use ui::{LineFuture, LoginUi, SilentUi, outcome_line};
 
 use crate::api_key::ApiKey;
 use crate::auth_url::{AuthRequest, StartAuthOptions, start_auth};

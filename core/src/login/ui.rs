@@ -46,3 +46,32 @@ impl LoginUi for SilentUi {
         Box::pin(async { None })
     }
 }
+
+/// The one line that says how a login ended, for a front end that replaces what it showed (a notebook's
+/// "Connect OpenRouter" link, which leads to a closed port once the login is over): "Connected as …" with
+/// the masked key, or the error. Never the key itself.
+pub fn outcome_line(result: &crate::Result<crate::ApiKey>) -> String {
+    match result {
+        Ok(key) => match key.user_id() {
+            Some(user) => format!("Connected as {user}: key {}.", key.masked()),
+            None => format!("Connected: key {}.", key.masked()),
+        },
+        Err(e) => format!("The login ended without a key: {e} [{}].", e.code()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outcome_line;
+
+    #[test]
+    fn the_outcome_line_masks_the_key_and_names_the_error() {
+        let key = crate::ApiKey::new("sk-or-v1-0123456789abcdef0123456789abcdef", Some("user_1".to_owned()));
+        let line = outcome_line(&Ok(key));
+        assert!(
+            line.starts_with("Connected as user_1: key sk-or-v1-") && !line.contains("0123456789abcdef0123")
+        );
+        let line = outcome_line(&Err(crate::Error::cancelled("interrupted (Ctrl-C)")));
+        assert!(line.contains("CANCELLED") && line.contains("interrupted"), "{line}");
+    }
+}
