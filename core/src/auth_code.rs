@@ -6,12 +6,16 @@ use std::fmt;
 
 use serde_json::Value;
 
+#[cfg(feature = "net")]
 use crate::auth_url::now_unix;
 use crate::auth_url::{check_challenge, check_limit, check_text};
-use crate::client::{CallOptions, Client, Delivery, attribution_headers, bearer};
+#[cfg(feature = "net")]
+use crate::client::{CallOptions, Client};
 use crate::error::{Error, Result};
-use crate::exchange::{AuthorizationCode, Endpoint, check_key_arg, malformed, status_error};
+use crate::exchange::AuthorizationCode;
 use crate::pkce::ChallengeMethod;
+#[cfg(feature = "net")]
+use crate::protocol;
 use crate::urls::validate_callback_url;
 
 /// The longest `key_label` OpenRouter takes for a created code.
@@ -130,7 +134,7 @@ pub(crate) fn is_uuid(s: &str) -> bool {
 
 impl AuthCodeOptions {
     /// Check every field, then the JSON body OpenRouter documents.
-    fn body(&self, now: u64) -> Result<Value> {
+    pub(crate) fn body(&self, now: u64) -> Result<Value> {
         validate_callback_url(&self.callback_url)?;
         let mut body = serde_json::Map::new();
         body.insert("callback_url".into(), self.callback_url.clone().into());
@@ -167,33 +171,7 @@ impl AuthCodeOptions {
     }
 }
 
-/// `{"data": {"id": "<code>", "app_id": <int>, "created_at": "<date-time>"}}`.
-fn parse_auth_code(status: u16, body: &[u8]) -> Result<AuthCode> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| malformed(status, "the auth code answer is not JSON"))?;
-    let data = value
-        .get("data")
-        .and_then(Value::as_object)
-        .ok_or_else(|| malformed(status, "the auth code answer has no `data` object"))?;
-    let id = match data.get("id") {
-        Some(Value::String(id)) if crate::response::check_code(id).is_ok() => id.clone(),
-        _ => return Err(malformed(status, "the auth code answer's `id` is missing or malformed")),
-    };
-    let app_id = match data.get("app_id") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_i64()
-                .ok_or_else(|| malformed(status, "the auth code answer's `app_id` is not an integer"))?,
-        ),
-    };
-    let created_at = match data.get("created_at") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(malformed(status, "the auth code answer's `created_at` is not a string")),
-    };
-    Ok(AuthCode { id: AuthorizationCode::new(id), app_id, created_at })
-}
-
+#[cfg(feature = "net")]
 impl Client {
     /// Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer). Sent at
     /// most once, like the exchange: a code created twice is a code nobody holds.
@@ -203,37 +181,19 @@ impl Client {
         options: &AuthCodeOptions,
         call: &CallOptions,
     ) -> Result<AuthCode> {
-        check_key_arg(key)?;
-        let body = serde_json::to_vec(&options.body(now_unix())?).expect("a JSON value always serialises");
+        protocol::check_key(key)?;
+        let now = now_unix();
         let (base, timeout) = self.resolve(call)?;
-        let attribution = attribution_headers(&self.attribution_of(call)?);
-        let url = format!("{base}/api/v1/auth/keys/code");
-        let answer = self
-            .send(
-                &base,
-                |http| {
-                    http.post(&url)
-                        .headers(attribution.clone())
-                        .header(reqwest::header::AUTHORIZATION, bearer(key))
-                        .header(reqwest::header::CONTENT_TYPE, "application/json")
-                        .header(reqwest::header::ACCEPT, "application/json")
-                        .body(body.clone())
-                },
-                timeout,
-                Delivery::AtMostOnce,
-            )
-            .await?;
-        if (200..300).contains(&answer.status) {
-            parse_auth_code(answer.status, &answer.body)
-        } else {
-            Err(status_error(Endpoint::CreateAuthCode, &answer))
-        }
+        let http = protocol::create_auth_code_request(&self.context(&base, call)?, key, options, now)?;
+        let answer = self.send(&http, timeout).await?;
+        protocol::process_create_auth_code_response(&answer)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::parse_auth_code;
 
     #[test]
     fn dates_carry_seconds() {

@@ -5,31 +5,23 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::attribution::Attribution;
 use crate::error::{Error, Result};
+use crate::protocol::{
+    DEFAULT_TIMEOUT, Failure, HttpRequest, HttpResponse, MAX_BODY_BYTES, Method, RequestContext, Retries,
+    Retry, body_too_large, default_user_agent, failure_error, reachability_request, timeout_error,
+};
 use crate::rng::fork_generation;
 use crate::urls::{base_is_loopback, default_base_url, normalize_base_url};
 
-/// Default total deadline of one HTTP call.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Deadline for establishing a connection (DNS + TCP + TLS).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a login waits to learn that OpenRouter (or the emulator) answers at all, before it sends the user
 /// to a page there and waits minutes for a callback that could never come.
 pub const REACHABILITY_TIMEOUT: Duration = Duration::from_secs(5);
-/// The most body bytes we read from any answer; the documented ones are a few hundred bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Longest `Retry-After` we honour with our single 429 retry.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
-
-/// The User-Agent every request carries.
-pub fn default_user_agent() -> String {
-    format!("openrouter-pkce/{} (+https://github.com/openrouter-pkce/openrouter-pkce)", crate::VERSION)
-}
 
 /// How a [`Client`] is configured.
 #[derive(Debug, Clone)]
@@ -93,18 +85,6 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .finish_non_exhaustive()
     }
-}
-
-/// Which connection a request may ride, and what may be sent again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Delivery {
-    /// Not idempotent (the exchange spends a single-use code): always a new connection, so the request is
-    /// never written into a pooled socket the server may already have closed; resent only when the
-    /// connection could not be made (the request provably never left).
-    AtMostOnce,
-    /// Idempotent (a GET): a pooled connection, and one resend on a fresh connection when the pooled one
-    /// failed before an answer arrived (a server may close an idle keep-alive connection at any time).
-    Idempotent,
 }
 
 fn pool_index(loopback: bool, pooled: bool) -> usize {
@@ -235,6 +215,16 @@ impl Client {
         Ok(attribution)
     }
 
+    /// What the protocol layer's builders need for one call to `base_url`: the checked attribution (the
+    /// call's fields over the client's) and the User-Agent.
+    pub(crate) fn context(&self, base_url: &str, call: &CallOptions) -> Result<RequestContext> {
+        Ok(RequestContext {
+            base_url: base_url.to_owned(),
+            user_agent: self.inner.user_agent.clone(),
+            attribution: self.attribution_of(call)?,
+        })
+    }
+
     /// Resolve the base URL and deadline of one call.
     pub(crate) fn resolve(&self, call: &CallOptions) -> Result<(String, Duration)> {
         let base = match &call.base_url {
@@ -255,8 +245,9 @@ impl Client {
             .ok()
             .and_then(|u| u.host_str().map(|h| u.port().map_or_else(|| h.to_owned(), |p| format!("{h}:{p}"))))
             .unwrap_or_else(|| base_url.to_owned());
-        let http = self.http(base_is_loopback(base_url), false)?;
-        let probe = http.head(base_url).timeout(REACHABILITY_TIMEOUT).send();
+        let request = reachability_request(base_url, &self.inner.user_agent)?;
+        let http = self.http(base_is_loopback(base_url), request.delivery.pooled())?;
+        let probe = to_reqwest(&http, &request).timeout(REACHABILITY_TIMEOUT).send();
         let failed = |why: &str, source: Option<reqwest::Error>| Error::Network {
             detail: format!("cannot reach {host} ({why}); check the base URL, or that the server is running"),
             source: source.map(|e| Box::new(e.without_url()) as crate::error::BoxError),
@@ -272,34 +263,29 @@ impl Client {
         }
     }
 
-    /// Send one request under the retry policy and read its capped body.
+    /// Send one request of the protocol layer and read its capped body, under the retry policy that layer
+    /// states ([`Retries`]): this is the transport, it decides nothing about the protocol.
     ///
-    /// Retries when the request provably never left (connect failure: at most twice), on a 429 with a short
-    /// `Retry-After` (once), and — only for [`Delivery::Idempotent`] requests — once on a fresh connection
-    /// when a pooled one failed before any answer. For [`Delivery::AtMostOnce`] a timeout, a 5xx or a reset
-    /// after sending is final.
-    pub(crate) async fn send(
-        &self,
-        base_url: &str,
-        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
-        timeout: Duration,
-        delivery: Delivery,
-    ) -> Result<HttpAnswer> {
-        let loopback = base_is_loopback(base_url);
-        let mut http = self.http(loopback, delivery == Delivery::Idempotent)?;
+    /// An at-most-once request ([`crate::protocol::Delivery`]) always rides a new connection; a pooled one is
+    /// used only for idempotent ones. Redirects are never followed: a 3xx is the answer.
+    pub(crate) async fn send(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
+        let loopback = base_is_loopback(&request.url);
+        let mut http = self.http(loopback, request.delivery.pooled())?;
         let deadline = tokio::time::Instant::now() + timeout;
-        let mut connect_retries = 0;
-        let mut rate_retries = 0;
-        let mut fresh_retries = 0;
+        let mut retries = Retries::new(request.delivery);
         loop {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             if remaining.is_zero() {
                 return Err(timeout_error(timeout));
             }
             let attempt = async {
-                let resp = build(&http).timeout(remaining).send().await?;
+                let resp = to_reqwest(&http, request).timeout(remaining).send().await?;
                 let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
+                let headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect();
                 let body = read_capped(resp).await?;
                 Ok::<_, reqwest::Error>((status, headers, body))
             };
@@ -307,58 +293,68 @@ impl Client {
                 Ok(r) => r,
                 Err(_) => return Err(timeout_error(timeout)),
             };
-            match outcome {
+            let (failure, error) = match outcome {
                 Ok((status, headers, Some(body))) => {
-                    if status == 429
-                        && rate_retries == 0
-                        && let Some(wait) = retry_after(&headers).filter(|w| *w <= MAX_RETRY_AFTER)
-                        && tokio::time::Instant::now() + wait < deadline
-                    {
-                        rate_retries += 1;
-                        tokio::time::sleep(wait).await;
-                        continue;
+                    let response = HttpResponse { status, headers, body };
+                    let time_left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    match retries.after_answer(&response, time_left) {
+                        Retry::After(wait) => {
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        Retry::OnFreshConnection | Retry::No => return Ok(response),
                     }
-                    return Ok(HttpAnswer { status, retry_after: retry_after(&headers), body });
                 }
-                Ok((status, _, None)) => {
-                    return Err(Error::MalformedResponse {
-                        status: Some(status),
-                        detail: format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
-                    });
-                }
-                Err(e) if e.is_timeout() => return Err(timeout_error(timeout)),
-                Err(e) if e.is_connect() && connect_retries < 2 => {
-                    connect_retries += 1;
-                    let backoff = Duration::from_millis(100 * 3u64.pow(connect_retries - 1));
-                    tokio::time::sleep(backoff.min(remaining)).await;
-                    continue;
-                }
-                Err(e)
-                    if delivery == Delivery::Idempotent
-                        && fresh_retries == 0
-                        && !e.is_connect()
-                        && e.status().is_none() =>
-                {
-                    // The pooled connection died under us (closed by the server after its last answer).
-                    fresh_retries += 1;
-                    http = self.http(loopback, false)?;
-                    continue;
-                }
-                Err(e) => {
-                    let detail = if e.is_connect() {
-                        "could not connect to OpenRouter (DNS, connection or TLS failure)"
-                    } else if e.is_body() || e.is_decode() {
-                        "the connection failed while reading the answer"
-                    } else {
-                        "the request failed"
-                    };
-                    return Err(Error::Network {
-                        detail: detail.into(),
-                        source: Some(Box::new(e.without_url())),
-                    });
+                Ok((status, _, None)) => return Err(body_too_large(status)),
+                Err(e) => (failure_of(&e), e),
+            };
+            match retries.after_failure(failure) {
+                Retry::After(backoff) => tokio::time::sleep(backoff.min(remaining)).await,
+                // The pooled connection died under us (closed by the server after its last answer).
+                Retry::OnFreshConnection => http = self.http(loopback, false)?,
+                Retry::No => {
+                    return Err(failure_error(failure, timeout, Some(Box::new(error.without_url()))));
                 }
             }
         }
+    }
+}
+
+/// How a reqwest attempt failed, in the protocol layer's terms.
+fn failure_of(e: &reqwest::Error) -> Failure {
+    if e.is_timeout() {
+        Failure::Timeout
+    } else if e.is_connect() {
+        Failure::Connect
+    } else if e.is_body() || e.is_decode() {
+        Failure::Body
+    } else {
+        Failure::Send
+    }
+}
+
+/// The protocol layer's request as reqwest's. Header values are sent as their UTF-8 bytes (titles may be
+/// non-ASCII); `Authorization` is marked sensitive (never shown by reqwest's or hyper's debug output).
+fn to_reqwest(http: &reqwest::Client, request: &HttpRequest) -> reqwest::RequestBuilder {
+    let method = match request.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Head => reqwest::Method::HEAD,
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in &request.headers {
+        let (Ok(name), Ok(mut value)) =
+            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value.as_bytes()))
+        else {
+            continue;
+        };
+        value.set_sensitive(name == reqwest::header::AUTHORIZATION);
+        headers.append(name, value);
+    }
+    let builder = http.request(method, &request.url).headers(headers);
+    match &request.body {
+        Some(body) => builder.body(body.clone()),
+        None => builder,
     }
 }
 
@@ -366,62 +362,24 @@ fn no_answer() -> String {
     format!("no answer within {} s", REACHABILITY_TIMEOUT.as_secs())
 }
 
-/// The attribution headers of a request (values sent as their UTF-8 bytes: titles may be non-ASCII).
-pub(crate) fn attribution_headers(attribution: &Attribution) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    for (name, value) in attribution.headers() {
-        if let Ok(v) = reqwest::header::HeaderValue::from_bytes(value.as_bytes()) {
-            headers.insert(name, v);
-        }
-    }
-    headers
-}
-
-/// `Authorization: Bearer <key>`, marked sensitive (never shown by reqwest's or hyper's debug output).
-pub(crate) fn bearer(key: &str) -> reqwest::header::HeaderValue {
-    let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}"))
-        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer invalid"));
-    value.set_sensitive(true);
-    value
-}
-
 /// Mozilla's root certificates, for a machine without its own.
 fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
     webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|c| reqwest::Certificate::from_der(c).ok())
 }
 
-fn timeout_error(timeout: Duration) -> Error {
-    Error::Timeout {
-        detail: format!("no complete answer from OpenRouter within {:.1}s", timeout.as_secs_f64()),
-    }
-}
-
-/// A status and a body of at most [`MAX_BODY_BYTES`].
-pub(crate) struct HttpAnswer {
-    pub status: u16,
-    pub retry_after: Option<Duration>,
-    pub body: Bytes,
-}
-
 /// Read the body up to the cap; `None` if it is larger (we stop reading, the connection is dropped).
-async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Option<Bytes>, reqwest::Error> {
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Option<Vec<u8>>, reqwest::Error> {
     if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Ok(None);
     }
-    let mut buf = BytesMut::new();
+    let mut buf = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         if buf.len() + chunk.len() > MAX_BODY_BYTES {
             return Ok(None);
         }
         buf.extend_from_slice(&chunk);
     }
-    Ok(Some(buf.freeze()))
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is treated as absent).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    v.parse::<u64>().ok().map(Duration::from_secs)
+    Ok(Some(buf))
 }
 
 #[cfg(test)]
@@ -473,14 +431,5 @@ mod tests {
             c.http(loopback, pooled).unwrap_or_else(|e| panic!("loopback={loopback}: {e}"));
         }
         assert!(bundled_roots().count() > 100);
-    }
-
-    #[test]
-    fn parses_retry_after() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, "3".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
-        h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
-        assert_eq!(retry_after(&h), None);
     }
 }

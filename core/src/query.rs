@@ -36,6 +36,7 @@ impl fmt::Debug for CallbackParams {
 /// Parse a callback query string (`code=…&state=…` or `error=…&error_description=…`).
 ///
 /// The first occurrence of each parameter wins; unknown parameters are ignored.
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // the callback server's (feature `net`)
 pub fn parse_callback_query(query: &str) -> CallbackParams {
     // A lenient parse never refuses.
     parse(query, false).unwrap_or_default()

@@ -58,6 +58,7 @@ thread_local! {
 
 /// A number that changes in a child process after every `fork` (0 in a process that never forked after
 /// this library first ran). Caches of threads, runtimes and connections compare it to know they are stale.
+#[cfg(feature = "net")]
 pub fn fork_generation() -> u64 {
     register_fork_handler();
     FORK_GENERATION.load(Ordering::SeqCst)

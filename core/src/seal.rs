@@ -444,6 +444,7 @@ impl AuthRequest {
     }
 }
 
+#[cfg(feature = "net")]
 impl crate::Client {
     /// Finish a flow from its sealed form: open `sealed` with `secrets` (refused after
     /// [`DEFAULT_SEAL_MAX_AGE`]), then [`crate::Client::complete_auth`].

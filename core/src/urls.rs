@@ -145,6 +145,7 @@ pub fn normalize_base_url(base_url: &str) -> Result<String> {
 }
 
 /// Whether a (normalised) base URL points at a loopback host.
+#[cfg(feature = "net")]
 pub(crate) fn base_is_loopback(base_url: &str) -> bool {
     Url::parse(base_url).ok().and_then(|u| u.host().map(|h| is_loopback_host(&h))).unwrap_or(false)
 }
