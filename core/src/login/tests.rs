@@ -16,7 +16,8 @@ fn modes_parse_exactly() {
 fn defaults_are_the_contract() {
     let o = LoginOptions::default();
     assert_eq!((o.mode, o.host.as_str(), o.port, o.open_browser), (LoginMode::Auto, "localhost", 0, true));
-    assert_eq!(o.timeout, Duration::from_secs(300));
+    assert_eq!(o.timeout, DEFAULT_LOGIN_TIMEOUT);
+    assert_eq!(DEFAULT_LOGIN_TIMEOUT, Duration::from_secs(600), "the life of an OpenRouter code");
     assert!(!o.save && o.key_label.is_none() && o.limit.is_none() && o.base_url.is_none());
 }
 
