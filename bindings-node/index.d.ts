@@ -262,6 +262,10 @@ export interface LoginOptions {
   appTitle?: string
   /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
   appCategories?: AppCategory[]
+  /** The profile `save` stores the key in (default: `OPENROUTER_PKCE_PROFILE`, else the active one, else `'default'`). */
+  profile?: string
+  /** Where `save` stores it (default: `OPENROUTER_PKCE_STORAGE`, else where the profile's key is, else the file). */
+  storage?: Storage
   /** Aborting ends the login at once with `CANCELLED` and closes the port; an aborted signal rejects immediately. */
   signal?: AbortSignal
   /**
@@ -280,21 +284,38 @@ export interface LoginOptions {
  */
 export declare function login(options?: LoginOptions): Promise<ApiKey>
 
-/** The key to use: `OPENROUTER_API_KEY` when set (trimmed), else the stored key, else `null`. Throws `STORAGE`. */
-export declare function loadKey(): string | null
+/** Where keys are kept: the 0600 key file (default) or the OS keyring (Secret Service, Keychain, Credential Manager). */
+export type Storage = 'file' | 'keyring'
+
+/** Which profile's key a storage call uses, and where it is kept. */
+export interface StoreOptions {
+  /** A profile name: 1–64 ASCII letters, digits, `-`, `_`, `.` (default: `OPENROUTER_PKCE_PROFILE`, else the active one, else `'default'`). */
+  profile?: string
+  /** `'file'` or `'keyring'` (default: `OPENROUTER_PKCE_STORAGE`, else where the profile's key is, else the file). */
+  storage?: Storage
+}
+
 /**
- * Store a key in the key file (`$OPENROUTER_PKCE_CONFIG_DIR/api_key`, else the user's config directory):
- * mode 0600 in a 0700 directory, written atomically. Returns the file's path. Throws `STORAGE` or
- * `INVALID_ARGUMENT` (empty, whitespace, over 4096 bytes).
+ * The key to use, as an `ApiKey` (masked when printed; the secret in `.key`): `OPENROUTER_API_KEY` when set
+ * (trimmed), else the profile's stored key, else `null`. `.source` is `'env'`, `'file'` or `'keyring'`.
+ * Throws `STORAGE` (a keyring that is absent, locked or silent for 30 s names the file fallback) or
+ * `INVALID_ARGUMENT`.
  */
-export declare function saveKey(key: string | ApiKey): string
+export declare function loadKey(options?: StoreOptions): ApiKey | null
 /**
- * Delete the stored key and print its settings URL on stderr, where it can be revoked (deleting the file
+ * Store a key for the profile: in its key file (`$OPENROUTER_PKCE_CONFIG_DIR/api_key` for `'default'`,
+ * `…/profiles/<name>/api_key` for the others; mode 0600 in a 0700 directory, written atomically) or in the OS
+ * keyring (`storage: 'keyring'`). Returns where. Throws `STORAGE` or `INVALID_ARGUMENT` (empty, whitespace,
+ * over 4096 bytes, a bad profile name).
+ */
+export declare function saveKey(key: string | ApiKey, options?: StoreOptions): string
+/**
+ * Delete the profile's stored key and print its settings URL on stderr, where it can be revoked (deleting it
  * does not revoke it). `OPENROUTER_API_KEY` is not touched. Throws `STORAGE`.
  */
-export declare function logout(): void
-/** The key file's path (whether or not it exists). Throws `STORAGE` when no config directory can be found. */
-export declare function keyPath(): string
+export declare function logout(options?: StoreOptions): void
+/** The profile's key file path (whether or not it exists). Throws `STORAGE` when no config directory can be found. */
+export declare function keyPath(options?: { profile?: string }): string
 
 /** A configured client: one pooled HTTP client, its own base URL, deadline and User-Agent. */
 export declare class Client extends NativeClient {

@@ -18,6 +18,8 @@ export declare class ApiKey {
   get key(): string
   /** The OpenRouter user id, when the exchange returned one; else `null`. */
   get userId(): string | null
+  /** Where `loadKey()` found the key: `'env'`, `'file'` or `'keyring'`; `null` for a key not loaded. */
+  get source(): 'env' | 'file' | 'keyring' | null
   /** The key with its middle hidden, e.g. `sk-or-v1-ab…9f3e`: safe to print. */
   get masked(): string
   /** The key's settings page on OpenRouter (where its owner can revoke it). */
@@ -211,10 +213,10 @@ export declare function _generatePkce(length?: number | undefined | null, method
 export declare function _intLimit(): number
 
 /**
- * Delete the stored key; returns the core's text for the user (what was deleted and where to revoke it,
- * or that nothing was stored). `logout()` prints it on stderr.
+ * Delete the profile's stored key; returns the core's text for the user (what was deleted and where to
+ * revoke it, or that nothing was stored). `logout()` prints it on stderr.
  */
-export declare function _logout(): string
+export declare function _logout(options?: StoreOpts | undefined | null): string
 
 /**
  * Internal: the longest pasted line the core looks at (`openrouter_pkce::MAX_RESPONSE_LEN`); the JS layer's
@@ -251,8 +253,11 @@ export declare function _registerErrorClass(errorClass: unknown): void
  */
 export declare function _runtimeEnvNames(): Array<string>
 
-/** Store `key` (mode 0600 in a 0700 directory, atomically); returns the file's path. */
-export declare function _saveKey(key: string): string
+/**
+ * Store `key` for the profile (mode 0600 in a 0700 directory, atomically, or in the OS keyring); returns
+ * where.
+ */
+export declare function _saveKey(key: string, options?: StoreOpts | undefined | null): string
 
 /** Internal: seal `request` with the first of `secrets`. Use `request.seal(secrets)` from the package. */
 export declare function _sealFlow(request: AuthRequest, secretsList: Array<string | Uint8Array>): string
@@ -593,11 +598,20 @@ export interface KeyInfo {
   limitUsed: number | null
 }
 
-/** The key file's path (whether or not it exists). */
-export declare function keyPath(): string
+/** The profile's key file path (whether or not it exists). */
+export declare function keyPath(options?: KeyPathOpts | undefined | null): string
 
-/** The key to use: `OPENROUTER_API_KEY` when set, else the stored key, else `null`. */
-export declare function loadKey(): string | null
+/** Options of `keyPath`. */
+export interface KeyPathOpts {
+  /** The profile (default as for `loadKey`). */
+  profile?: string
+}
+
+/**
+ * The key to use: `OPENROUTER_API_KEY` when set, else the profile's stored key, else `null`; an
+ * `ApiKey` whose `source` says which.
+ */
+export declare function loadKey(options?: StoreOpts | undefined | null): ApiKey | null
 
 /** Options of `login()`. */
 export interface LoginOpts {
@@ -633,6 +647,16 @@ export interface LoginOpts {
   appTitle?: string
   /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
   appCategories?: Array<string>
+  /**
+   * The profile `save` stores the key in (default: `OPENROUTER_PKCE_PROFILE`, else the active one, else
+   * `'default'`).
+   */
+  profile?: string
+  /**
+   * Where `save` stores it: `'file'` or `'keyring'` (default: `OPENROUTER_PKCE_STORAGE`, else where the
+   * profile's key already is, else the file).
+   */
+  storage?: string
 }
 
 /** `KeyInfo.rateLimit` (deprecated by OpenRouter). */
@@ -679,6 +703,20 @@ export interface StartAuthOpts {
   limit?: number
   /** Where OpenRouter lives; default `https://openrouter.ai`. */
   baseUrl?: string
+}
+
+/** Options of `loadKey`, `saveKey` and `logout`. */
+export interface StoreOpts {
+  /**
+   * The profile (default: `OPENROUTER_PKCE_PROFILE`, else the one `openrouter-pkce switch` made active,
+   * else `'default'`).
+   */
+  profile?: string
+  /**
+   * `'file'` or `'keyring'` (default: `OPENROUTER_PKCE_STORAGE`, else where the profile's key is, else
+   * the file).
+   */
+  storage?: string
 }
 
 /** Options of `AuthRequest.unseal`. */

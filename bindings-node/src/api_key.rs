@@ -24,6 +24,12 @@ impl ApiKey {
         self.inner.user_id().map(str::to_owned)
     }
 
+    /// Where `loadKey()` found the key: `'env'`, `'file'` or `'keyring'`; `null` for a key not loaded.
+    #[napi(getter, ts_return_type = "'env' | 'file' | 'keyring' | null")]
+    pub fn source(&self) -> Option<&'static str> {
+        self.inner.source().map(openrouter_pkce::KeySource::as_str)
+    }
+
     /// The key with its middle hidden, e.g. `sk-or-v1-ab…9f3e`: safe to print.
     #[napi(getter)]
     pub fn masked(&self) -> String {

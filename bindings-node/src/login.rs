@@ -48,6 +48,12 @@ pub struct LoginOpts {
     pub app_title: Option<String>,
     /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
     pub app_categories: Option<Vec<String>>,
+    /// The profile `save` stores the key in (default: `OPENROUTER_PKCE_PROFILE`, else the active one, else
+    /// `'default'`).
+    pub profile: Option<String>,
+    /// Where `save` stores it: `'file'` or `'keyring'` (default: `OPENROUTER_PKCE_STORAGE`, else where the
+    /// profile's key already is, else the file).
+    pub storage: Option<String>,
 }
 
 /// `onUrl(url, headless)` as JS sees it (the JS layer wraps the user's `onUrl(url, {headless})`).
@@ -146,6 +152,7 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
         app_title: o.app_title,
         app_categories: o.app_categories,
     };
+    out.store = openrouter_pkce::StoreOptions { profile: o.profile, storage: o.storage };
     Ok(out)
 }
 

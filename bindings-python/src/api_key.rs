@@ -33,6 +33,11 @@ impl ApiKey {
     fn user_id(&self) -> Option<&str> {
         self.inner.user_id()
     }
+    /// Where `load_key()` found the key: `"env"`, `"file"` or `"keyring"`; `None` for a key not loaded.
+    #[getter]
+    fn source(&self) -> Option<&'static str> {
+        self.inner.source().map(core::KeySource::as_str)
+    }
     /// The key with its middle hidden, safe to print.
     #[getter]
     fn masked(&self) -> String {

@@ -167,6 +167,8 @@ pub struct LoginArgs {
     pub save: Option<bool>,
     pub base_url: Option<String>,
     pub attribution: core::Attribution,
+    /// The profile and storage `save` uses.
+    pub store: core::store::StoreOptions,
 }
 
 impl LoginArgs {
@@ -197,6 +199,7 @@ impl LoginArgs {
             environment: Some(environment),
             browser_command: None,
             attribution: self.attribution,
+            store: self.store,
         })
     }
 }

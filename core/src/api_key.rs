@@ -12,18 +12,62 @@ use sha2::{Digest, Sha256};
 pub const OPENROUTER_SITE: &str = "https://openrouter.ai";
 
 /// A user-controlled OpenRouter API key, as returned by the exchange.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Two keys are equal when the key, user id and base URL are: where one was loaded from does not count.
+#[derive(Clone, Eq)]
 pub struct ApiKey {
     key: String,
     user_id: Option<String>,
     /// The base URL of the server that minted the key (OpenRouter, or an emulator), when known.
     base_url: Option<String>,
+    /// Where a loaded key came from; `None` for a key just minted or passed in.
+    source: Option<KeySource>,
+}
+
+/// Where a loaded key came from ([`ApiKey::source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeySource {
+    /// The `OPENROUTER_API_KEY` environment variable.
+    Env,
+    /// A profile's key file.
+    File,
+    /// The OS keyring.
+    Keyring,
+}
+
+impl KeySource {
+    /// `"env"`, `"file"` or `"keyring"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeySource::Env => "env",
+            KeySource::File => "file",
+            KeySource::Keyring => "keyring",
+        }
+    }
+}
+
+impl fmt::Display for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl ApiKey {
     /// Wrap a key (and the optional `user_id` the exchange returned).
     pub fn new(key: impl Into<String>, user_id: Option<String>) -> Self {
-        ApiKey { key: key.into(), user_id, base_url: None }
+        ApiKey { key: key.into(), user_id, base_url: None, source: None }
+    }
+
+    /// The same key, saying where it was loaded from (the store sets it).
+    pub fn with_source(mut self, source: KeySource) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Where [`crate::store::load_key`] found the key: the environment, a key file or the OS keyring;
+    /// `None` for a key that was not loaded (minted by an exchange, passed in).
+    pub fn source(&self) -> Option<KeySource> {
+        self.source
     }
 
     /// The same key, remembering the base URL of the server it came from (the exchange sets it).
@@ -69,9 +113,20 @@ impl ApiKey {
     }
 }
 
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.key, &self.user_id, &self.base_url) == (&other.key, &other.user_id, &other.base_url)
+    }
+}
+
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey").field("key", &self.masked()).field("user_id", &self.user_id).finish()
+        let mut d = f.debug_struct("ApiKey");
+        d.field("key", &self.masked()).field("user_id", &self.user_id);
+        if let Some(source) = self.source {
+            d.field("source", &source);
+        }
+        d.finish()
     }
 }
 

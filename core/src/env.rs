@@ -8,10 +8,12 @@ use std::ffi::OsString;
 use std::sync::RwLock;
 
 /// The variables a program may set at run time that change what the library does: the key, the config
-/// directory (and what it is derived from), the base URL and the browser.
+/// directory (and what it is derived from), the profile and storage, the base URL and the browser.
 pub const RUNTIME_VARS: &[&str] = &[
     crate::store::ENV_KEY,
     crate::store::ENV_CONFIG_DIR,
+    crate::store::ENV_PROFILE,
+    crate::store::ENV_STORAGE,
     crate::urls::ENV_BASE_URL,
     "HOME",
     "XDG_CONFIG_HOME",

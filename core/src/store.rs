@@ -1,6 +1,12 @@
-//! Where the key lives between runs: `OPENROUTER_API_KEY`, else a plain file in the user's config directory.
+//! Where the key lives between runs: `OPENROUTER_API_KEY`, else the profile's key file in the user's config
+//! directory, or the OS keyring when asked for (`storage="keyring"`, see `store/keyring.rs`).
 //!
-//! The file is `<config dir>/api_key`, holding the key and a newline. On Unix it is created 0600 at open time
+//! Profiles (`store/profiles.rs`) keep several keys side by side: `default`'s file is `<config dir>/api_key`
+//! as it always was, any other's `<config dir>/profiles/<name>/api_key`. A key kept in the keyring leaves a
+//! record without the secret beside where its file would be (`api_key.keyring`), so the profile is listed and
+//! later calls find it without being told.
+//!
+//! A key file holds the key and a newline. On Unix it is created 0600 at open time
 //! (never chmod-ed afterwards) inside a directory created 0700, replaced atomically (temp file in the same
 //! directory, `fsync`, `rename`, `fsync` of the directory), never read through a symlink, and refused when group
 //! or other users can read it. Storage never changes what it did not create: an existing config directory is
@@ -17,11 +23,17 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::api_key::{KEY_SHAPE, is_well_formed_key, trim_key};
+use crate::api_key::{KEY_SHAPE, KeySource, is_well_formed_key, trim_key};
 
+pub mod keyring;
+pub mod profiles;
 #[cfg(windows)]
 mod windows;
 use crate::{ApiKey, Error, Result};
+pub use keyring::{KEYRING_TIMEOUT, SERVICE as KEYRING_SERVICE};
+pub use profiles::{
+    DEFAULT_PROFILE, ENV_PROFILE, MAX_PROFILE_LEN, PROFILE_SHAPE, is_valid_profile, validate_profile,
+};
 
 /// The environment variable whose value wins over the stored key.
 pub const ENV_KEY: &str = "OPENROUTER_API_KEY";
@@ -99,23 +111,316 @@ fn absolute_dir(value: OsString) -> Option<PathBuf> {
     path.is_absolute().then_some(path)
 }
 
-/// The key file: `config_dir()/api_key`.
-pub fn key_path() -> Result<PathBuf> {
-    Ok(config_dir()?.join(KEY_FILE_NAME))
+/// Where keys are kept: the key file (the default) or the OS keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Storage {
+    /// The private file (`0600` in a `0700` directory; an owner-only access list on Windows).
+    File,
+    /// The OS credential store: Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
+    Keyring,
 }
 
-/// The key to use: `OPENROUTER_API_KEY` when set and non-empty (trimmed), else the stored key, else `None`.
+impl Storage {
+    /// `"file"` or `"keyring"`, exactly; anything else is `INVALID_ARGUMENT`.
+    pub fn parse(value: &str) -> Result<Storage> {
+        match value {
+            "file" => Ok(Storage::File),
+            "keyring" => Ok(Storage::Keyring),
+            other => Err(Error::invalid_argument(format!(
+                "storage {} is not \"file\" or \"keyring\"",
+                crate::error::quote_for_message(other)
+            ))),
+        }
+    }
+
+    /// `"file"` or `"keyring"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Storage::File => "file",
+            Storage::Keyring => "keyring",
+        }
+    }
+}
+
+/// Which profile and storage a storage call (or a saving login) uses. `None` is the environment's choice
+/// ([`ENV_PROFILE`], [`ENV_STORAGE`]), else the active profile (`switch`) and the storage the profile already
+/// uses, else `default` and the file. The strings are checked by the core: bindings pass them as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// A profile name ([`PROFILE_SHAPE`]).
+    pub profile: Option<String>,
+    /// `"file"` or `"keyring"`.
+    pub storage: Option<String>,
+}
+
+impl StoreOptions {
+    /// Options naming `profile`.
+    pub fn profile(profile: impl Into<String>) -> Self {
+        StoreOptions { profile: Some(profile.into()), storage: None }
+    }
+
+    /// Check the given strings (not the environment): `INVALID_ARGUMENT` for a bad profile name or storage.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(p) = &self.profile {
+            validate_profile(p)?;
+        }
+        if let Some(s) = &self.storage {
+            Storage::parse(s)?;
+        }
+        Ok(())
+    }
+}
+
+/// One profile's store, resolved: its name, where its key file is, and which storage was asked for.
+#[derive(Debug, Clone)]
+pub struct Store {
+    config_dir: PathBuf,
+    profile: String,
+    /// Asked for by the call or [`ENV_STORAGE`]; `None`: whatever the profile already uses.
+    storage: Option<Storage>,
+}
+
+/// The environment variable choosing the storage (`file` or `keyring`) when a call does not.
+pub const ENV_STORAGE: &str = "OPENROUTER_PKCE_STORAGE";
+/// The file beside a profile's key file recording that its key is in the OS keyring (no secret in it).
+pub const KEYRING_RECORD: &str = "api_key.keyring";
+
+/// A non-empty environment value, `INVALID_ARGUMENT`-free: bad values are reported by the caller's parse.
+fn env_choice(name: &str) -> Option<String> {
+    crate::env::var_os(name).map(|v| v.to_string_lossy().trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn env_storage() -> Result<Option<Storage>> {
+    env_choice(ENV_STORAGE)
+        .map(|v| {
+            Storage::parse(&v).map_err(|_| {
+                Error::invalid_argument(format!("{ENV_STORAGE} must be \"file\" or \"keyring\""))
+            })
+        })
+        .transpose()
+}
+
+fn env_profile() -> Result<Option<String>> {
+    env_choice(ENV_PROFILE)
+        .map(|v| {
+            if is_valid_profile(&v) {
+                Ok(v)
+            } else {
+                Err(Error::invalid_argument(format!("{ENV_PROFILE} is not a profile name ({PROFILE_SHAPE})")))
+            }
+        })
+        .transpose()
+}
+
+impl Store {
+    /// Resolve `options` against the environment and the config directory ([`config_dir`]).
+    pub fn open(options: &StoreOptions) -> Result<Store> {
+        options.validate()?;
+        let storage = match &options.storage {
+            Some(s) => Some(Storage::parse(s)?),
+            None => env_storage()?,
+        };
+        let named = match &options.profile {
+            Some(p) => Some(p.clone()),
+            None => env_profile()?,
+        };
+        let config_dir = config_dir()?;
+        let profile = match named {
+            Some(p) => p,
+            None => profiles::active_in(&config_dir)?,
+        };
+        Ok(Store { config_dir, profile, storage })
+    }
+
+    /// The store of `profile` in `config_dir`, with `storage` asked for (the tests').
+    #[cfg(test)]
+    pub(crate) fn in_dir(config_dir: &Path, profile: &str, storage: Option<Storage>) -> Store {
+        Store { config_dir: config_dir.to_path_buf(), profile: profile.to_owned(), storage }
+    }
+
+    /// The profile's name.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The directory of the profile's files (the config directory itself for `default`).
+    pub fn dir(&self) -> PathBuf {
+        profiles::profile_dir(&self.config_dir, &self.profile)
+    }
+
+    /// The profile's key file, whether or not it exists (or the key is in the keyring).
+    pub fn key_path(&self) -> PathBuf {
+        self.dir().join(KEY_FILE_NAME)
+    }
+
+    fn keyring_record(&self) -> PathBuf {
+        self.dir().join(KEYRING_RECORD)
+    }
+
+    fn in_keyring(&self) -> bool {
+        fs::symlink_metadata(self.keyring_record()).is_ok()
+    }
+
+    /// Where a save goes: the storage asked for, else the keyring when the profile's key is there, else the file.
+    pub fn storage(&self) -> Storage {
+        self.storage.unwrap_or(if self.in_keyring() { Storage::Keyring } else { Storage::File })
+    }
+
+    /// Where the profile's key is (or would be) kept, for people: the key file's path, or the keyring entry.
+    pub fn location(&self) -> String {
+        match self.storage() {
+            Storage::File => self.key_path().display().to_string(),
+            Storage::Keyring => keyring::describe(&self.profile),
+        }
+    }
+
+    /// The key to use: [`ENV_KEY`] when set (source `env`), else the stored key.
+    pub fn load(&self) -> Result<Option<ApiKey>> {
+        match env_key_checked()? {
+            Some(key) => Ok(Some(ApiKey::new(key, None).with_source(KeySource::Env))),
+            None => self.load_stored(),
+        }
+    }
+
+    /// Only the stored key (source `file` or `keyring`). With no storage asked for, the key file wins, then
+    /// the keyring when the profile's key was saved there.
+    pub fn load_stored(&self) -> Result<Option<ApiKey>> {
+        let from_keyring = || -> Result<Option<ApiKey>> {
+            Ok(self.keyring_get()?.map(|k| ApiKey::new(k, None).with_source(KeySource::Keyring)))
+        };
+        let from_file = || -> Result<Option<ApiKey>> {
+            Ok(load_stored_key_in(&self.dir())?.map(|k| ApiKey::new(k, None).with_source(KeySource::File)))
+        };
+        match self.storage {
+            Some(Storage::File) => from_file(),
+            Some(Storage::Keyring) => from_keyring(),
+            None => match from_file()? {
+                Some(key) => Ok(Some(key)),
+                None if self.in_keyring() => from_keyring(),
+                None => Ok(None),
+            },
+        }
+    }
+
+    fn keyring_get(&self) -> Result<Option<String>> {
+        let Some(raw) = keyring::get(&self.profile)? else { return Ok(None) };
+        let key = trim_key(&raw);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        if !is_well_formed_key(key) {
+            return Err(Error::storage(
+                format!(
+                    "{} does not hold a valid key ({KEY_SHAPE}); run `openrouter-pkce logout --storage keyring` and \
+                     log in again",
+                    keyring::describe(&self.profile)
+                ),
+                None,
+            ));
+        }
+        Ok(Some(key.to_owned()))
+    }
+
+    /// Store `key` (replacing the profile's key) and return where ([`Store::location`]). Saving to the
+    /// keyring records that in the profile's directory and removes a key file of the profile; saving to the
+    /// file removes the profile's keyring entry.
+    pub fn save(&self, key: &str) -> Result<String> {
+        validate_key(key)?;
+        match self.storage() {
+            Storage::File => {
+                let path = save_key_in(&self.dir(), key)?;
+                if self.in_keyring() {
+                    keyring::delete(&self.profile)?;
+                    remove_if_present(&self.keyring_record())?;
+                }
+                Ok(path.display().to_string())
+            }
+            Storage::Keyring => {
+                // The directory first: a profile whose directory cannot be kept is refused before the keyring.
+                ensure_private_dir(&self.dir())?;
+                keyring::set(&self.profile, key)?;
+                write_private_file(
+                    &self.dir(),
+                    KEYRING_RECORD,
+                    &format!("service {}\naccount {}\n", keyring::SERVICE, self.profile),
+                )?;
+                remove_if_present(&self.key_path())?;
+                Ok(keyring::describe(&self.profile))
+            }
+        }
+    }
+
+    /// Delete the profile's stored key (file, keyring entry, or both) and return it, so the caller can point
+    /// at its settings page. `Ok(None)` when nothing was stored. [`ENV_KEY`] is not touched.
+    pub fn logout(&self) -> Result<Option<ApiKey>> {
+        let mut removed = None;
+        if self.storage != Some(Storage::Keyring) {
+            removed = logout_in(&self.dir())?.map(|k| k.with_source(KeySource::File));
+        }
+        if self.storage == Some(Storage::Keyring) || (self.storage.is_none() && self.in_keyring()) {
+            let secret = keyring::delete(&self.profile)?;
+            remove_if_present(&self.keyring_record())?;
+            if removed.is_none() {
+                removed = secret
+                    .map(|s| trim_key(&s).to_owned())
+                    .filter(|s| is_well_formed_key(s))
+                    .map(|s| ApiKey::new(s, None).with_source(KeySource::Keyring));
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// The key file of the profile `options` names: `<config dir>/api_key` for `default`,
+/// `<config dir>/profiles/<name>/api_key` for the others.
+pub fn key_path_with(options: &StoreOptions) -> Result<PathBuf> {
+    Ok(Store::open(options)?.key_path())
+}
+
+/// [`key_path_with`] of the profile in use.
+pub fn key_path() -> Result<PathBuf> {
+    key_path_with(&StoreOptions::default())
+}
+
+/// The key to use: `OPENROUTER_API_KEY` when set and non-empty (trimmed), else the stored key of the
+/// profile in use, else `None`; its [`ApiKey::source`] says which (`env`, `file`, `keyring`).
 ///
 /// Surrounding whitespace and a byte-order mark are removed; a value that is still not a well-formed key
 /// (inner spaces, control or escape characters, non-ASCII, too long, no `sk-` prefix) is refused with
-/// `STORAGE`, naming the variable or the file it came from.
-pub fn load_key() -> Result<Option<String>> {
-    Ok(key_in_use()?.map(|(key, _)| key))
+/// `STORAGE`, naming the variable or the file it came from. The options are checked first, even when the
+/// environment's key is used; the environment's key needs no config directory.
+pub fn load_key_with(options: &StoreOptions) -> Result<Option<ApiKey>> {
+    options.validate()?;
+    if let Some(key) = env_key_checked()? {
+        return Ok(Some(ApiKey::new(key, None).with_source(KeySource::Env)));
+    }
+    Store::open(options)?.load_stored()
 }
 
-/// [`load_key`] with where the key came from: `None` for [`ENV_KEY`], else the key file's path. The one
-/// rule for every reader of "the key in use" (the library, `token`, `status`, `whoami`).
+/// [`load_key_with`] with the defaults.
+pub fn load_key() -> Result<Option<ApiKey>> {
+    load_key_with(&StoreOptions::default())
+}
+
+/// [`load_key`] with where the key came from: `None` for [`ENV_KEY`], else the key file's path (or the
+/// keyring entry's description).
 pub fn key_in_use() -> Result<Option<(String, Option<PathBuf>)>> {
+    let store_of = || Store::open(&StoreOptions::default());
+    Ok(match load_key()? {
+        None => None,
+        Some(key) => {
+            let from = match key.source() {
+                Some(KeySource::Env) | None => None,
+                Some(KeySource::File) => Some(store_of()?.key_path()),
+                Some(KeySource::Keyring) => Some(PathBuf::from(store_of()?.location())),
+            };
+            Some((key.key().to_owned(), from))
+        }
+    })
+}
+
+/// `OPENROUTER_API_KEY` checked, `None` when unset or blank.
+fn env_key_checked() -> Result<Option<String>> {
     let env = match crate::env::var(ENV_KEY) {
         Ok(v) => Some(v),
         Err(std::env::VarError::NotPresent) => None,
@@ -123,35 +428,75 @@ pub fn key_in_use() -> Result<Option<(String, Option<PathBuf>)>> {
             return Err(Error::storage(format!("{ENV_KEY} does not hold a valid key (not UTF-8)"), None));
         }
     };
-    if let Some(key) = env_key(env.as_deref())? {
-        // The environment needs no config directory (a container without HOME still works).
-        return Ok(Some((key, None)));
-    }
-    let dir = config_dir()?;
-    Ok(load_stored_key_in(&dir)?.map(|key| (key, Some(dir.join(KEY_FILE_NAME)))))
+    env_key(env.as_deref())
 }
 
-/// Only the stored key (the environment is not consulted).
+/// Only the stored key of the profile in use (the environment is not consulted).
 pub fn load_stored_key() -> Result<Option<String>> {
-    load_stored_key_in(&config_dir()?)
+    Ok(Store::open(&StoreOptions::default())?.load_stored()?.map(|k| k.key().to_owned()))
 }
 
-/// Store `key` atomically in the key file, creating the config directory; returns the file's path.
+/// Store `key` for the profile `options` names (atomically in its key file, creating the directories, or in
+/// the OS keyring); returns where ([`Store::location`]).
 ///
 /// The key must be non-empty, at most 4096 bytes, without whitespace or control characters
 /// (`INVALID_ARGUMENT` otherwise).
-pub fn save_key(key: &str) -> Result<PathBuf> {
+pub fn save_key_with(key: &str, options: &StoreOptions) -> Result<String> {
     validate_key(key)?;
-    save_key_in(&config_dir()?, key)
+    Store::open(options)?.save(key)
 }
 
-/// Delete the stored key and return it, so the caller can point the user at its settings page to revoke it.
+/// [`save_key_with`] for the profile in use; returns the key file's path (`STORAGE` when the profile's
+/// storage is the keyring: use [`save_key_with`]).
+pub fn save_key(key: &str) -> Result<PathBuf> {
+    validate_key(key)?;
+    let store = Store::open(&StoreOptions::default())?;
+    if store.storage() == Storage::Keyring {
+        store.save(key)?;
+        return Ok(store.key_path());
+    }
+    save_key_in(&store.dir(), key)
+}
+
+/// Delete the stored key of the profile `options` names and return it, so the caller can point the user at
+/// its settings page to revoke it.
 ///
 /// `Ok(None)` when nothing was stored. A file that cannot be read as a key (a symlink, a directory entry
 /// of another kind, unreadable content) is still removed, and `None` is returned for it. The environment
 /// variable is not touched.
+pub fn logout_with(options: &StoreOptions) -> Result<Option<ApiKey>> {
+    Store::open(options)?.logout()
+}
+
+/// [`logout_with`] for the profile in use.
 pub fn logout() -> Result<Option<ApiKey>> {
-    logout_in(&config_dir()?)
+    logout_with(&StoreOptions::default())
+}
+
+/// The profile in use when a call names none: [`ENV_PROFILE`], else the one `switch` made active, else
+/// `default`.
+pub fn active_profile() -> Result<String> {
+    match env_profile()? {
+        Some(p) => Ok(p),
+        None => profiles::active_in(&config_dir()?),
+    }
+}
+
+/// The profile `switch` recorded (not [`ENV_PROFILE`]).
+pub fn switched_profile() -> Result<String> {
+    profiles::active_in(&config_dir()?)
+}
+
+/// Make `profile` the active one (recorded in `<config dir>/active_profile`, private and atomic like the
+/// key file); returns the record's path.
+pub fn switch_profile(profile: &str) -> Result<PathBuf> {
+    validate_profile(profile)?;
+    profiles::switch_in(&config_dir()?, profile)
+}
+
+/// Every profile with a stored key (or a keyring record), plus `default` and the active one; `default` first.
+pub fn list_profiles() -> Result<Vec<String>> {
+    profiles::list_in(&config_dir()?, &active_profile()?)
 }
 
 /// What `logout` tells the user: the key it deleted (masked) and where to revoke it, or that there was none;
@@ -211,8 +556,17 @@ fn validate_key(key: &str) -> Result<()> {
 /// [`save_key`] into `dir`.
 pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
     validate_key(key)?;
+    let mut content = String::with_capacity(key.len() + 1);
+    content.push_str(key);
+    content.push('\n');
+    write_private_file(dir, KEY_FILE_NAME, &content)
+}
+
+/// Replace `dir/name` atomically with `content` (a private temp file in the same directory, `fsync`,
+/// `rename`, `fsync` of the directory); `dir` must exist. The key file's and the profile records' one writer.
+pub(crate) fn write_private_file(dir: &Path, name: &str, content: &str) -> Result<PathBuf> {
     ensure_private_dir(dir)?;
-    let path = dir.join(KEY_FILE_NAME);
+    let path = dir.join(name);
     match fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(Error::storage(
@@ -225,13 +579,9 @@ pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
         }
         _ => {}
     }
-
-    let tmp = dir.join(format!(".{KEY_FILE_NAME}.{}.tmp", crate::rng::token(9)));
+    let tmp = dir.join(format!(".{name}.{}.tmp", crate::rng::token(9)));
     let written = (|| -> io::Result<()> {
         let mut file = create_new_private(&tmp)?;
-        let mut content = String::with_capacity(key.len() + 1);
-        content.push_str(key);
-        content.push('\n');
         file.write_all(content.as_bytes())?;
         file.sync_all()?;
         drop(file);
@@ -243,6 +593,47 @@ pub(crate) fn save_key_in(dir: &Path, key: &str) -> Result<PathBuf> {
     }
     sync_dir(dir);
     Ok(path)
+}
+
+/// Remove `path` if it is there (a file or a symlink, never followed).
+fn remove_if_present(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => {
+            if let Some(dir) = path.parent() {
+                sync_dir(dir);
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::storage(format!("could not remove {}", path.display()), Some(e))),
+    }
+}
+
+/// A small non-secret file read without following a symlink: `Ok(None)` when absent; `STORAGE` when it is
+/// not a regular file, larger than `max` bytes or not UTF-8.
+pub(crate) fn read_small_file(path: &Path, max: usize) -> Result<Option<String>> {
+    let mut file = match open_no_follow(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::storage(format!("could not open {}", path.display()), Some(e))),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::storage(format!("could not inspect {}", path.display()), Some(e)))?;
+    if !meta.is_file() {
+        return Err(Error::storage(format!("{} is not a regular file", path.display()), None));
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::storage(format!("could not read {}", path.display()), Some(e)))?;
+    if bytes.len() > max {
+        return Err(Error::storage(format!("{} is larger than {max} bytes", path.display()), None));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| Error::storage(format!("{} is not UTF-8 text", path.display()), None))
 }
 
 /// [`logout`] in `dir`.
@@ -551,6 +942,67 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Issue 20 item 4: profiles beside the default key, which stays in `<config dir>/api_key`.
+    #[test]
+    fn profiles_keep_the_default_file_and_live_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cfg = tmp.path().join("cfg");
+        let default = Store::in_dir(&cfg, DEFAULT_PROFILE, None);
+        let work = Store::in_dir(&cfg, "work", None);
+        assert_eq!(default.save(KEY).unwrap(), cfg.join("api_key").display().to_string());
+        assert_eq!(
+            work.save("sk-or-v1-work").unwrap(),
+            cfg.join("profiles/work/api_key").display().to_string()
+        );
+        assert_private(&cfg.join("profiles"));
+        assert_private(&cfg.join("profiles/work"));
+        assert_private(&cfg.join("profiles/work/api_key"));
+        let loaded = default.load_stored().unwrap().unwrap();
+        assert_eq!((loaded.key(), loaded.source()), (KEY, Some(KeySource::File)));
+        assert_eq!(work.load_stored().unwrap().unwrap().key(), "sk-or-v1-work");
+        assert_eq!(load_stored_key_in(&cfg).unwrap().as_deref(), Some(KEY), "the old reader still finds it");
+        assert_eq!(profiles::list_in(&cfg, DEFAULT_PROFILE).unwrap(), ["default", "work"]);
+        assert_eq!(profiles::list_in(&cfg, "zz").unwrap(), ["default", "work", "zz"]);
+        // Asking for the file never consults the keyring.
+        assert_eq!(Store::in_dir(&cfg, "none", Some(Storage::File)).load_stored().unwrap(), None);
+        let removed = work.logout().unwrap().unwrap();
+        assert_eq!((removed.key(), removed.source()), ("sk-or-v1-work", Some(KeySource::File)));
+        assert_eq!(work.load_stored().unwrap(), None);
+        assert_eq!(default.load_stored().unwrap().unwrap().key(), KEY, "other profiles untouched");
+    }
+
+    #[test]
+    fn the_active_profile_is_recorded_privately_and_atomically() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cfg = tmp.path().join("cfg");
+        assert_eq!(profiles::active_in(&cfg).unwrap(), DEFAULT_PROFILE);
+        let path = profiles::switch_in(&cfg, "work").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "work\n");
+        assert_private(&path);
+        assert_eq!(profiles::active_in(&cfg).unwrap(), "work");
+        assert_eq!(entries(&cfg), vec!["active_profile".to_owned()], "no temp file left");
+        assert_eq!(profiles::switch_in(&cfg, "../x").unwrap_err().code(), "INVALID_ARGUMENT");
+        assert_eq!(profiles::active_in(&cfg).unwrap(), "work");
+        profiles::switch_in(&cfg, DEFAULT_PROFILE).unwrap();
+        assert!(!path.exists());
+        // A record that does not name a profile is refused, naming the file and the fix.
+        fs::write(&path, "../../etc\n").unwrap();
+        let e = profiles::active_in(&cfg).unwrap_err();
+        assert_eq!(e.code(), "STORAGE");
+        assert!(e.to_string().contains("switch default"), "{e}");
+    }
+
+    #[test]
+    fn storage_names_are_exact() {
+        assert_eq!(Storage::parse("file").unwrap(), Storage::File);
+        assert_eq!(Storage::parse("keyring").unwrap(), Storage::Keyring);
+        for bad in ["", "File", "keychain", "keyring ", "vault"] {
+            assert_eq!(Storage::parse(bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad:?}");
+        }
+        let opts = StoreOptions { profile: Some("a/b".into()), storage: None };
+        assert_eq!(opts.validate().unwrap_err().code(), "INVALID_ARGUMENT");
     }
 
     #[test]

@@ -19,6 +19,8 @@ fn cmd(config_dir: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.env_remove("OPENROUTER_API_KEY")
         .env_remove("OPENROUTER_PKCE_BASE_URL")
+        .env_remove("OPENROUTER_PKCE_PROFILE")
+        .env_remove("OPENROUTER_PKCE_STORAGE")
         .env_remove("SSH_CONNECTION")
         .env_remove("SSH_CLIENT")
         .env_remove("SSH_TTY")

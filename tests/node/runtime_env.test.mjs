@@ -42,10 +42,10 @@ test('under Bun, OPENROUTER_PKCE_CONFIG_DIR, OPENROUTER_API_KEY and OPENROUTER_P
     `const orp = require(${JSON.stringify(PACKAGE)})
 process.env.OPENROUTER_PKCE_CONFIG_DIR = ${JSON.stringify(dir)}
 process.env.OPENROUTER_API_KEY = 'sk-or-v1-set-in-js'
-const out = { keyPath: orp.keyPath(), fromEnv: orp.loadKey() }
+const out = { keyPath: orp.keyPath(), fromEnv: orp.loadKey().key }
 delete process.env.OPENROUTER_API_KEY
 out.savedTo = orp.saveKey('sk-or-v1-saved-from-bun')
-out.stored = orp.loadKey()
+out.stored = orp.loadKey().key
 process.env.OPENROUTER_PKCE_BASE_URL = ${JSON.stringify(emu.baseUrl)}
 out.authUrl = orp.startAuth({ callbackUrl: 'http://localhost:3000/cb' }).url
 console.log(JSON.stringify(out))

@@ -47,7 +47,7 @@ test('saveKey / loadKey / logout with modes 0600 in 0700', async () => {
   const r = await run(
     script(`
       const path = orp.saveKey(${JSON.stringify(KEY)})
-      console.log(JSON.stringify({ path, keyPath: orp.keyPath(), loaded: orp.loadKey() === ${JSON.stringify(KEY)} }))
+      console.log(JSON.stringify({ path, keyPath: orp.keyPath(), loaded: orp.loadKey().key === ${JSON.stringify(KEY)} }))
     `),
     { OPENROUTER_PKCE_CONFIG_DIR: dir },
   )
@@ -71,7 +71,7 @@ test('OPENROUTER_API_KEY wins over the stored key; saveKey takes an ApiKey; bad 
   const r = await run(
     script(`
       orp.saveKey(${JSON.stringify(KEY)})
-      const env = orp.loadKey()
+      const env = orp.loadKey().key
       let bad = null
       try { orp.saveKey('has space') } catch (e) { bad = e.code }
       console.log(JSON.stringify({ env, bad }))
@@ -86,7 +86,7 @@ test('OPENROUTER_API_KEY wins over the stored key; saveKey takes an ApiKey; bad 
       const emu = new orp.Emulator(); await emu.start()
       const key = await orp.login({ mode: 'loopback', baseUrl: emu.baseUrl })
       orp.saveKey(key)
-      console.log(JSON.stringify({ same: orp.loadKey() === key.key }))
+      console.log(JSON.stringify({ same: orp.loadKey().key === key.key }))
       await emu.stop()
     `),
     { OPENROUTER_PKCE_CONFIG_DIR: dir, BROWSER: FAKE_BROWSER },
@@ -132,7 +132,7 @@ test('OPENROUTER_API_KEY has the one key shape; a BOM and whitespace are trimmed
     assert.match(out.message, /OPENROUTER_API_KEY/)
     assert.ok(!out.message.includes(bad.trim()))
   }
-  const ok = await run(script(`console.log(JSON.stringify(orp.loadKey()))`), {
+  const ok = await run(script(`console.log(JSON.stringify(orp.loadKey().key))`), {
     OPENROUTER_PKCE_CONFIG_DIR: dir,
     OPENROUTER_API_KEY: '\ufeff' + KEY + '\r\n',
   })
@@ -146,7 +146,7 @@ test('login({save: true}) stores the key', async () => {
     script(`
       const emu = new orp.Emulator(); await emu.start()
       const key = await orp.login({ mode: 'loopback', baseUrl: emu.baseUrl, save: true })
-      console.log(JSON.stringify({ same: orp.loadKey() === key.key }))
+      console.log(JSON.stringify({ same: orp.loadKey().key === key.key }))
       await emu.stop()
     `),
     { OPENROUTER_PKCE_CONFIG_DIR: dir, BROWSER: FAKE_BROWSER },

@@ -21,7 +21,15 @@ def config_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathl
     d = tmp_path / "cfg"
     monkeypatch.setenv("OPENROUTER_PKCE_CONFIG_DIR", str(d))
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENROUTER_PKCE_PROFILE", raising=False)
+    monkeypatch.delenv("OPENROUTER_PKCE_STORAGE", raising=False)
     return d
+
+
+def loaded() -> str | None:
+    """load_key()'s secret: it returns an ApiKey (issue 20), the key itself in .key."""
+    key = orp.load_key()
+    return None if key is None else key.key
 
 
 def test_save_load_logout(config_dir: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,9 +38,9 @@ def test_save_load_logout(config_dir: pathlib.Path, capsys: pytest.CaptureFixtur
     assert path == str(config_dir / "api_key")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(config_dir).st_mode) == 0o700
-    assert orp.load_key() == KEY
+    assert loaded() == KEY
     assert orp.save_key(orp.ApiKey(KEY + "cd")) == path  # an ApiKey works too, replacing the old one
-    assert orp.load_key() == KEY + "cd"
+    assert loaded() == KEY + "cd"
     orp.logout()
     err = capsys.readouterr().err
     assert "https://openrouter.ai/keys/" in err and "revoke" in err
@@ -46,9 +54,9 @@ def test_save_load_logout(config_dir: pathlib.Path, capsys: pytest.CaptureFixtur
 def test_environment_variable_wins(config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     orp.save_key(KEY)
     monkeypatch.setenv("OPENROUTER_API_KEY", "  sk-or-v1-from-env  ")
-    assert orp.load_key() == "sk-or-v1-from-env"
+    assert loaded() == "sk-or-v1-from-env"
     monkeypatch.setenv("OPENROUTER_API_KEY", "")
-    assert orp.load_key() == KEY
+    assert loaded() == KEY
 
 
 def test_symlink_is_refused(config_dir: pathlib.Path, tmp_path: pathlib.Path) -> None:
@@ -89,7 +97,7 @@ def test_login_save_stores_the_key(
     )
     with Emulator() as emu:
         key = orp.login(mode="loopback", save=True, base_url=emu.base_url, timeout=30)
-    assert orp.load_key() == key.key
+    assert loaded() == key.key
     assert "Saved the key to" in capsys.readouterr().err
 
 
@@ -128,12 +136,12 @@ def test_environment_key_has_the_one_key_shape(
 
 def test_harmless_wrapping_is_trimmed(config_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENROUTER_API_KEY", "\ufeff" + KEY + "\r\n")
-    assert orp.load_key() == KEY
+    assert loaded() == KEY
     monkeypatch.delenv("OPENROUTER_API_KEY")
     orp.save_key(KEY)
     path = config_dir / "api_key"
     path.write_bytes(b"\xef\xbb\xbf" + KEY.encode() + b"\n")
-    assert orp.load_key() == KEY
+    assert loaded() == KEY
     path.write_text("hello\n")
     with pytest.raises(orp.StorageError) as ei:
         orp.load_key()

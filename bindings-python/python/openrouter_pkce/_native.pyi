@@ -9,7 +9,9 @@ from openrouter_pkce.types import (
     ChallengeMethod,
     FaultEndpoint,
     FaultKind,
+    KeySource,
     LoginMode,
+    Storage,
     UsageLimitType,
 )
 
@@ -210,6 +212,10 @@ class ApiKey:
     @property
     def user_id(self) -> Optional[str]:
         """The OpenRouter user id, when the exchange returned one."""
+    @property
+    def source(self) -> Optional[KeySource]:
+        """Where :func:`load_key` found the key: ``"env"``, ``"file"`` or ``"keyring"``; ``None`` for a key
+        that was not loaded (minted by a login or an exchange, or wrapped by hand)."""
     @property
     def masked(self) -> str:
         """The key with its middle hidden, safe to print."""
@@ -487,6 +493,8 @@ class Client:
         http_referer: Optional[str] = None,
         app_title: Optional[str] = None,
         app_categories: Optional[Sequence[AppCategory]] = None,
+        profile: Optional[str] = None,
+        storage: Optional[Storage] = None,
     ) -> ApiKey:
         """:func:`login` with this client (its base URL unless ``base_url`` is given)."""
     def login_async(
@@ -504,6 +512,8 @@ class Client:
         http_referer: Optional[str] = None,
         app_title: Optional[str] = None,
         app_categories: Optional[Sequence[AppCategory]] = None,
+        profile: Optional[str] = None,
+        storage: Optional[Storage] = None,
     ) -> Awaitable[ApiKey]:
         """Awaitable twin of :meth:`login`."""
 
@@ -707,6 +717,8 @@ def login(
     http_referer: Optional[str] = None,
     app_title: Optional[str] = None,
     app_categories: Optional[Sequence[AppCategory]] = None,
+    profile: Optional[str] = None,
+    storage: Optional[Storage] = None,
 ) -> ApiKey:
     """The whole login in one call: returns a new user-controlled API key.
 
@@ -721,7 +733,9 @@ def login(
     process and headless elsewhere (SSH, no display, hosted notebooks, a browser that fails to open).
 
     In a notebook the URL is shown as a clickable link; elsewhere URLs and status lines go to stderr.
-    Releases the GIL while waiting. ``save=True`` also stores the key (see :func:`save_key`).
+    Releases the GIL while waiting. ``save=True`` also stores the key (see :func:`save_key`) in ``profile``
+    (default: ``OPENROUTER_PKCE_PROFILE``, else the active one, else ``"default"``) and ``storage``
+    (``"file"`` or ``"keyring"``; default: ``OPENROUTER_PKCE_STORAGE``, else where the profile's key is).
 
     :raises PortInUseError: the fixed ``port`` is taken (before any browser opens).
     :raises CallbackTimeoutError: no approval within ``timeout`` seconds.
@@ -745,30 +759,44 @@ def login_async(
     http_referer: Optional[str] = None,
     app_title: Optional[str] = None,
     app_categories: Optional[Sequence[AppCategory]] = None,
+    profile: Optional[str] = None,
+    storage: Optional[Storage] = None,
 ) -> Awaitable[ApiKey]:
     """Awaitable twin of :func:`login` (call it with an event loop running); pasted lines are read on a
     helper thread. Cancelling it closes the port."""
 
-def load_key() -> Optional[str]:
-    """The key to use: ``OPENROUTER_API_KEY`` when set, else the stored key, else ``None``.
+def load_key(*, profile: Optional[str] = None, storage: Optional[Storage] = None) -> Optional[ApiKey]:
+    """The key to use, as an :class:`ApiKey` (masked when printed; the secret in ``.key``):
+    ``OPENROUTER_API_KEY`` when set, else the profile's stored key, else ``None``. ``.source`` says which:
+    ``"env"``, ``"file"`` or ``"keyring"``.
 
-    :raises StorageError: the key file is unsafe (a symlink, readable by others) or unreadable.
+    ``profile`` defaults to ``OPENROUTER_PKCE_PROFILE``, else the one ``openrouter-pkce switch`` made
+    active, else ``"default"``. ``storage`` (``"file"`` or ``"keyring"``) defaults to
+    ``OPENROUTER_PKCE_STORAGE``, else the key file, else the keyring when the profile's key was saved there.
+
+    :raises InvalidArgumentError: a bad profile name or storage.
+    :raises StorageError: the key file is unsafe (a symlink, readable by others) or unreadable; the keyring
+        is absent, locked or silent for 30 s (the message names the file fallback).
     """
 
-def save_key(key: _Key) -> str:
-    """Store ``key`` (a ``str`` or an :class:`ApiKey`) in the key file and return its path.
+def save_key(key: _Key, *, profile: Optional[str] = None, storage: Optional[Storage] = None) -> str:
+    """Store ``key`` (a ``str`` or an :class:`ApiKey`) for ``profile`` and return where: the key file's path,
+    or a description of the keyring entry (``storage="keyring"``: service ``openrouter-pkce``, account the
+    profile's name).
 
-    The file is ``api_key`` in ``OPENROUTER_PKCE_CONFIG_DIR`` (else the user's config directory), created
-    0600 in a 0700 directory and replaced atomically; a symlink there is refused.
+    The ``"default"`` profile's file is ``api_key`` in ``OPENROUTER_PKCE_CONFIG_DIR`` (else the user's
+    config directory), another profile's ``profiles/<name>/api_key`` there; created 0600 in a 0700
+    directory and replaced atomically; a symlink there is refused.
 
-    :raises InvalidArgumentError: an empty key or one with whitespace. :raises StorageError: not written.
+    :raises InvalidArgumentError: an empty key or one with whitespace, a bad profile name or storage.
+    :raises StorageError: not written.
     """
 
-def _logout() -> str:
+def _logout(*, profile: Optional[str] = None, storage: Optional[Storage] = None) -> str:
     """Delete the stored key; returns the core's text for the user (what was deleted, where to revoke it)."""
 
-def key_path() -> str:
-    """The key file's path (whether or not it exists). :raises StorageError: no config directory."""
+def key_path(*, profile: Optional[str] = None) -> str:
+    """The profile's key file path (whether or not it exists). :raises StorageError: no config directory."""
 
 def _error_table() -> List[Tuple[str, str, int]]:
     """The core's error-code table: ``(code, family, exit_code)`` rows, in the contract's order."""

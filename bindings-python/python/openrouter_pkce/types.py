@@ -18,6 +18,8 @@ __all__ = [
     "AuthRequestDict",
     "AppCategory",
     "UsageLimitType",
+    "Storage",
+    "KeySource",
 ]
 
 #: The PKCE challenge methods, exactly these strings.
@@ -43,6 +45,10 @@ AppCategory = Literal[
 ]
 #: When a created key's limit resets (``create_auth_code(usage_limit_type=…)``).
 UsageLimitType = Literal["daily", "weekly", "monthly"]
+#: Where keys are kept (``storage=``): the 0600 key file, or the OS keyring.
+Storage = Literal["file", "keyring"]
+#: Where ``load_key()`` found a key (``ApiKey.source``).
+KeySource = Literal["env", "file", "keyring"]
 #: How ``login`` gets the code back.
 LoginMode = Literal["auto", "loopback", "headless"]
 #: The emulator endpoints a fault can be injected into.

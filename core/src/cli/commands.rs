@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Cli, Command, CompletionArgs, EMULATOR_READY, EXIT_NO_KEY, EmulatorArgs, LoginArgs, LogoutArgs, PkceArgs,
-    StatusArgs, WhoamiArgs,
+    Cli, Command, CompletionArgs, EMULATOR_READY, EXIT_NO_KEY, EmulatorArgs, ListArgs, LoginArgs, LogoutArgs,
+    PkceArgs, StatusArgs, StoreArgs, SwitchArgs, TokenArgs, WhoamiArgs,
 };
 use crate::api_key::ApiKey;
 use crate::attribution::Attribution;
@@ -28,9 +28,11 @@ where
         Command::Login(args) => cancellable(login_cmd(args), cancel).await,
         Command::Whoami(args) => cancellable(whoami(args), cancel).await,
         Command::Status(args) => cancellable(status(args), cancel).await,
-        Command::Token => token(),
+        Command::Token(args) => token(args).await,
         Command::Completion(args) => completion(args),
-        Command::Logout(args) => logout(args),
+        Command::Logout(args) => logout(args).await,
+        Command::List(args) => list(args).await,
+        Command::Switch(args) => switch(args),
         Command::Pkce(args) => pkce(args),
         Command::Emulator(args) => emulator(args, cancel).await,
     }
@@ -104,6 +106,7 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
         key_label: args.label.clone(),
         limit: args.limit,
         save,
+        store: args.store.options(),
         base_url: None,
         environment: None,
         browser_command: None,
@@ -111,7 +114,8 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
         attribution: Attribution::default(),
     };
     let key = login(&client, &options, Arc::new(TerminalUi)).await?;
-    let saved_path = if save { store::key_path().ok().map(|p| p.display().to_string()) } else { None };
+    let saved_path =
+        if save { store::Store::open(&args.store.options()).ok().map(|s| s.location()) } else { None };
     print_login(&key, saved_path.as_deref(), &args);
     Ok(0)
 }
@@ -163,13 +167,27 @@ fn login_json(key: &ApiKey, saved_path: Option<&str>, print_key: bool) -> Value 
     obj
 }
 
+/// A storage call (which may wait for the OS keyring, up to its timeout) off the runtime's threads.
+async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(Error::storage("the key store could not be reached", None)))
+}
+
 /// The key in use and where it came from, checked as `load_key` checks it (a malformed
-/// `OPENROUTER_API_KEY` is a `STORAGE` error naming the variable, never printed).
-fn current_key() -> Result<Option<(String, String)>> {
-    Ok(store::key_in_use()?.map(|(key, path)| {
-        let source = path.map_or_else(|| store::ENV_KEY.to_owned(), |p| p.display().to_string());
-        (key, source)
-    }))
+/// `OPENROUTER_API_KEY` is a `STORAGE` error naming the variable, never printed): `OPENROUTER_API_KEY`,
+/// the key file's path, or the keyring entry.
+async fn current_key(args: &StoreArgs) -> Result<Option<(ApiKey, String)>> {
+    let options = args.options();
+    off_runtime(move || {
+        let Some(key) = store::load_key_with(&options)? else { return Ok(None) };
+        let source = match key.source() {
+            Some(crate::KeySource::Env) | None => store::ENV_KEY.to_owned(),
+            Some(_) => store::Store::open(&options)?.location(),
+        };
+        Ok(Some((key, source)))
+    })
+    .await
 }
 
 /// Server-supplied (or user-supplied) text made safe for a terminal: control characters (ESC sequences that
@@ -209,7 +227,12 @@ async fn with_token(client: &Client, args: &LoginArgs) -> Result<i32> {
         return Err(invalid("stdin does not hold an OpenRouter key (sk-or-…)"));
     }
     client.key_info(secret, &CallOptions::default()).await?;
-    let saved_path = if args.no_save { None } else { Some(store::save_key(secret)?.display().to_string()) };
+    let saved_path = if args.no_save {
+        None
+    } else {
+        let (secret, options) = (secret.to_owned(), args.store.options());
+        Some(off_runtime(move || store::save_key_with(&secret, &options)).await?)
+    };
     let key = ApiKey::new(secret.to_owned(), None);
     print_login(&key, saved_path.as_deref(), args);
     Ok(0)
@@ -221,10 +244,10 @@ fn no_key() -> i32 {
 }
 
 /// `token`: the key in use, alone on stdout.
-fn token() -> Result<i32> {
-    match current_key()? {
-        Some((secret, _)) => {
-            stdout_line(&secret);
+async fn token(args: TokenArgs) -> Result<i32> {
+    match current_key(&args.store).await? {
+        Some((key, _)) => {
+            stdout_line(key.key());
             Ok(0)
         }
         None => Ok(no_key()),
@@ -233,10 +256,12 @@ fn token() -> Result<i32> {
 
 /// `status`: one line (or `--json`) about the key in use.
 async fn status(args: StatusArgs) -> Result<i32> {
-    let Some((secret, source)) = current_key()? else {
+    if args.all {
+        return status_all(args).await;
+    }
+    let Some((key, source)) = current_key(&args.common.store).await? else {
         return Ok(no_key());
     };
-    let key = ApiKey::new(secret, None);
     let client = client_for(args.common.base_url)?;
     let info = client.key_info(key.key(), &CallOptions::default()).await;
     let (valid, detail) = match &info {
@@ -290,10 +315,9 @@ fn completion(args: CompletionArgs) -> Result<i32> {
 }
 
 async fn whoami(args: WhoamiArgs) -> Result<i32> {
-    let Some((secret, source)) = current_key()? else {
+    let Some((key, source)) = current_key(&args.store).await? else {
         return Ok(no_key());
     };
-    let key = ApiKey::new(secret, None);
     let info = client_for(args.base_url)?.key_info(key.key(), &CallOptions::default()).await?;
     let mut obj = Map::new();
     obj.insert("masked".into(), key.masked().into());
@@ -350,9 +374,16 @@ fn credits(amount: f64) -> String {
     if amount == 0.0 || amount.abs() >= 0.01 { format!("${amount:.2}") } else { format!("${amount:.4}") }
 }
 
-fn logout(args: LogoutArgs) -> Result<i32> {
-    let path = store::key_path()?.display().to_string();
-    let removed = store::logout()?;
+async fn logout(args: LogoutArgs) -> Result<i32> {
+    if args.all {
+        return logout_all(args).await;
+    }
+    let options = args.store.options();
+    let (path, removed) = off_runtime(move || {
+        let store = store::Store::open(&options)?;
+        Ok((store.location(), store.logout()?))
+    })
+    .await?;
     let text = crate::contract::logout_message(removed.as_ref(), &path);
     if args.json {
         print_json(&json!({
@@ -363,6 +394,197 @@ fn logout(args: LogoutArgs) -> Result<i32> {
         }));
     } else {
         stdout_line(&text);
+    }
+    Ok(0)
+}
+
+/// One profile's stored key, read off the runtime: `Err` holds the error (shown per profile, not fatal).
+struct ProfileKey {
+    profile: String,
+    active: bool,
+    location: String,
+    storage: &'static str,
+    key: std::result::Result<Option<ApiKey>, Error>,
+}
+
+/// Every profile ([`store::list_profiles`]) with its stored key, `storage` as asked for.
+async fn profile_keys(storage: Option<String>) -> Result<Vec<ProfileKey>> {
+    off_runtime(move || {
+        let active = store::active_profile()?;
+        let mut out = Vec::new();
+        for profile in store::list_profiles()? {
+            let options = store::StoreOptions { profile: Some(profile.clone()), storage: storage.clone() };
+            let opened = store::Store::open(&options)?;
+            out.push(ProfileKey {
+                active: profile == active,
+                location: opened.location(),
+                storage: opened.storage().as_str(),
+                key: opened.load_stored(),
+                profile,
+            });
+        }
+        Ok(out)
+    })
+    .await
+}
+
+fn env_key_note() -> Option<String> {
+    crate::env::var_os(store::ENV_KEY).filter(|v| !v.to_string_lossy().trim().is_empty()).map(|_| {
+        format!("Note: {} is set: it is the key in use, whichever profile is active.", store::ENV_KEY)
+    })
+}
+
+/// `list`: the profiles, `*` before the active one, each with its key masked and where it is kept.
+async fn list(args: ListArgs) -> Result<i32> {
+    let profiles = profile_keys(None).await?;
+    if args.json {
+        let rows: Vec<Value> = profiles
+            .iter()
+            .map(|p| {
+                let (masked, error) = match &p.key {
+                    Ok(key) => (key.as_ref().map(ApiKey::masked), None),
+                    Err(e) => (None, Some(e.code())),
+                };
+                json!({
+                    "profile": p.profile,
+                    "active": p.active,
+                    "masked": masked,
+                    "storage": p.storage,
+                    "location": p.location,
+                    "error": error,
+                })
+            })
+            .collect();
+        print_json(&Value::Array(rows));
+        return Ok(0);
+    }
+    let width = profiles.iter().map(|p| p.profile.len()).max().unwrap_or(0);
+    for p in &profiles {
+        let key = match &p.key {
+            Ok(Some(key)) => key.masked(),
+            Ok(None) => "(no key)".to_owned(),
+            Err(e) => format!("(unreadable: {})", e.code()),
+        };
+        let mark = if p.active { '*' } else { ' ' };
+        stdout_line(&format!("{mark} {:width$}  {key}  {}", p.profile, p.location));
+    }
+    if let Some(e) = profiles.iter().find_map(|p| p.key.as_ref().err()) {
+        stderr_line(&format!("error: {} [{}]", super::cli_message(e), e.code()));
+    }
+    if let Some(note) = env_key_note() {
+        stderr_line(&note);
+    }
+    Ok(0)
+}
+
+/// `switch NAME`: record the active profile.
+fn switch(args: SwitchArgs) -> Result<i32> {
+    store::validate_profile(&args.name)?;
+    store::switch_profile(&args.name)?;
+    let stored = store::Store::open(&store::StoreOptions::profile(args.name.clone()))?;
+    let has_key = stored.key_path().exists() || stored.storage() == store::Storage::Keyring;
+    let mut text = format!("Active profile: {}", args.name);
+    if !has_key {
+        text.push_str(&format!(" (no key stored yet: run `openrouter-pkce login --profile {}`)", args.name));
+    }
+    stdout_line(&text);
+    if let Some(env) = crate::env::var_os(store::ENV_PROFILE).filter(|v| !v.is_empty()) {
+        stderr_line(&format!(
+            "Note: {}={} is set: it wins over the active profile in this environment.",
+            store::ENV_PROFILE,
+            terminal_safe(&env.to_string_lossy())
+        ));
+    }
+    Ok(0)
+}
+
+/// `status --all`: one line per profile; exit 0 when every stored key is accepted, else 1.
+async fn status_all(args: StatusArgs) -> Result<i32> {
+    let profiles = profile_keys(args.common.store.storage.clone()).await?;
+    let client = client_for(args.common.base_url.clone())?;
+    let mut all_valid = true;
+    let mut rows = Vec::new();
+    for p in &profiles {
+        let mark = if p.active { "*" } else { " " };
+        let (state, key) = match &p.key {
+            Ok(Some(key)) => match client.key_info(key.key(), &CallOptions::default()).await {
+                Ok(_) => ("logged in", Some(key)),
+                Err(e) if e.kind() == crate::ErrorCode::Unauthorized => {
+                    ("not accepted (revoked?)", Some(key))
+                }
+                Err(e) => return Err(e),
+            },
+            Ok(None) => ("no key", None),
+            Err(e) => {
+                stderr_line(&format!("error: {}: {} [{}]", p.profile, super::cli_message(e), e.code()));
+                ("unreadable", None)
+            }
+        };
+        let logged_in = state == "logged in";
+        all_valid &= logged_in;
+        if args.common.json {
+            let mut row = json!({
+                "profile": p.profile,
+                "active": p.active,
+                "logged_in": logged_in,
+                "state": state,
+                "masked": key.map(ApiKey::masked),
+                "storage": p.storage,
+                "location": p.location,
+            });
+            if let (true, Some(key)) = (args.show_token, key) {
+                row["token"] = Value::String(key.key().to_owned());
+            }
+            rows.push(row);
+        } else {
+            let shown = key.map(|k| format!(" {}", k.masked())).unwrap_or_default();
+            stdout_line(&format!("{mark} {}: {state}{shown} ({})", p.profile, p.location));
+            if let (true, Some(key)) = (args.show_token, key) {
+                stdout_line(&format!("  token: {}", key.key()));
+            }
+        }
+    }
+    if args.common.json {
+        print_json(&json!({ "base_url": client.base_url(), "profiles": rows }));
+    }
+    if let Some(note) = env_key_note() {
+        stderr_line(&note);
+    }
+    Ok(if all_valid { 0 } else { EXIT_NO_KEY })
+}
+
+/// `logout --all`: delete every profile's stored key, saying for each where to revoke it.
+async fn logout_all(args: LogoutArgs) -> Result<i32> {
+    let storage = args.store.storage.clone();
+    let removed = off_runtime(move || {
+        let mut out = Vec::new();
+        for profile in store::list_profiles()? {
+            let options = store::StoreOptions { profile: Some(profile.clone()), storage: storage.clone() };
+            let opened = store::Store::open(&options)?;
+            let location = opened.location();
+            out.push((profile, location, opened.logout()?));
+        }
+        Ok(out)
+    })
+    .await?;
+    if args.json {
+        let rows: Vec<Value> = removed
+            .iter()
+            .map(|(profile, path, key)| {
+                json!({
+                    "profile": profile,
+                    "deleted": key.is_some(),
+                    "path": path,
+                    "masked": key.as_ref().map(ApiKey::masked),
+                    "settings_url": key.as_ref().map(ApiKey::settings_url),
+                })
+            })
+            .collect();
+        print_json(&Value::Array(rows));
+    } else {
+        for (profile, path, key) in &removed {
+            stdout_line(&format!("{profile}: {}", crate::contract::logout_message(key.as_ref(), path)));
+        }
     }
     Ok(0)
 }

@@ -45,7 +45,9 @@ enum Command {
   openrouter-pkce login --mode headless            # on a server: paste the code OpenRouter shows
   openrouter-pkce login --label 'my tool' --limit 5
   export OPENROUTER_API_KEY=$(openrouter-pkce login --print-key --no-save)
-  openrouter-pkce login --with-token < key.txt     # store a key you already have (checked first)")]
+  openrouter-pkce login --with-token < key.txt     # store a key you already have (checked first)
+  openrouter-pkce login --profile work             # a second key beside the first (see `list`)
+  openrouter-pkce login --storage keyring          # keep it in the OS keyring instead of a file")]
     Login(LoginArgs),
     /// Show the key in use (OPENROUTER_API_KEY, else the stored key) and its budget; --json for every field.
     #[command(after_help = "Examples:
@@ -55,17 +57,32 @@ enum Command {
     /// One line: which key is in use, where it comes from, and whether OpenRouter accepts it.
     #[command(after_help = "Examples:
   openrouter-pkce status                           # exit 0 when logged in, 1 when not
-  openrouter-pkce status --json                    # the key masked; add --show-token for the key itself")]
+  openrouter-pkce status --json                    # the key masked; add --show-token for the key itself
+  openrouter-pkce status --all                     # one line per profile")]
     Status(StatusArgs),
     /// Print the key in use (OPENROUTER_API_KEY, else the stored key) alone on stdout, for `$(…)`.
     #[command(after_help = "Examples:
   export OPENROUTER_API_KEY=$(openrouter-pkce token)
-  curl -H \"Authorization: Bearer $(openrouter-pkce token)\" https://openrouter.ai/api/v1/key")]
-    Token,
+  curl -H \"Authorization: Bearer $(openrouter-pkce token)\" https://openrouter.ai/api/v1/key
+  openrouter-pkce token --profile work")]
+    Token(TokenArgs),
     /// Delete the stored key and show where to revoke it.
     #[command(after_help = "Examples:
-  openrouter-pkce logout                           # the key keeps working until revoked at the URL shown")]
+  openrouter-pkce logout                           # the key keeps working until revoked at the URL shown
+  openrouter-pkce logout --profile work
+  openrouter-pkce logout --all                     # every profile's stored key")]
     Logout(LogoutArgs),
+    /// List the profiles: each one's key (masked), where it is kept, and which profile is active.
+    #[command(after_help = "Examples:
+  openrouter-pkce list                             # `*` marks the active profile
+  openrouter-pkce list --json")]
+    List(ListArgs),
+    /// Make a profile the active one: the commands (and the libraries) then use its key unless told otherwise.
+    #[command(after_help = "Examples:
+  openrouter-pkce switch work                      # then `openrouter-pkce login` stores work's key
+  openrouter-pkce switch default
+  OPENROUTER_PKCE_PROFILE=work openrouter-pkce whoami   # one command only, without switching")]
+    Switch(SwitchArgs),
     /// Print a fresh PKCE verifier and challenge.
     #[command(after_help = "Examples:
   openrouter-pkce pkce
@@ -82,6 +99,44 @@ enum Command {
   openrouter-pkce completion zsh > \"${fpath[1]}/_openrouter-pkce\"
   openrouter-pkce completion fish > ~/.config/fish/completions/openrouter-pkce.fish")]
     Completion(CompletionArgs),
+}
+
+/// Which profile's key a command uses, and where it is kept.
+#[derive(Debug, Clone, Default, Args)]
+struct StoreArgs {
+    /// The profile (default: $OPENROUTER_PKCE_PROFILE, else the one `switch` chose, else "default").
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Where the key is kept: file (0600 in the config directory) or keyring (the OS credential store);
+    /// default: $OPENROUTER_PKCE_STORAGE, else where the profile's key already is, else file.
+    #[arg(long, value_name = "STORAGE", value_parser = ["file", "keyring"])]
+    storage: Option<String>,
+}
+
+impl StoreArgs {
+    fn options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions { profile: self.profile.clone(), storage: self.storage.clone() }
+    }
+}
+
+#[derive(Debug, Args)]
+struct TokenArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Print the result as a JSON array.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SwitchArgs {
+    /// The profile to make active (letters, digits, `-`, `_`, `.`; at most 64).
+    #[arg(value_name = "NAME")]
+    name: String,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +197,8 @@ struct LoginArgs {
     /// One of OpenRouter's app categories (at most 2: repeat the flag), sent as X-OpenRouter-Categories.
     #[arg(long = "app-category", value_name = "CATEGORY", value_parser = clap::builder::PossibleValuesParser::new(crate::APP_CATEGORIES))]
     app_categories: Vec<String>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +209,8 @@ struct WhoamiArgs {
     /// Where OpenRouter lives (e.g. an emulator's URL).
     #[arg(long, env = "OPENROUTER_PKCE_BASE_URL", hide_env_values = true)]
     base_url: Option<String>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +220,9 @@ struct StatusArgs {
     /// Also print the key itself (as "token" with --json); without it the key is only shown masked.
     #[arg(long)]
     show_token: bool,
+    /// One line per profile (its stored key; OPENROUTER_API_KEY is only noted).
+    #[arg(long, conflicts_with = "profile")]
+    all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +230,11 @@ struct LogoutArgs {
     /// Print the result as a JSON object.
     #[arg(long)]
     json: bool,
+    /// Delete the stored key of every profile.
+    #[arg(long, conflicts_with = "profile")]
+    all: bool,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -333,9 +400,21 @@ mod tests {
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(have == want, "{} is out of date: run `make cli-reference`", path.display());
-        for command in ["login", "whoami", "status", "token", "logout", "pkce", "emulator", "completion"] {
+        let commands = [
+            "login",
+            "whoami",
+            "status",
+            "token",
+            "logout",
+            "list",
+            "switch",
+            "pkce",
+            "emulator",
+            "completion",
+        ];
+        for command in commands {
             assert!(want.contains(&format!("## `openrouter-pkce {command}`")), "{command}");
         }
-        assert_eq!(want.matches("Examples:").count(), 8, "every command shows examples");
+        assert_eq!(want.matches("Examples:").count(), commands.len(), "every command shows examples");
     }
 }

@@ -116,8 +116,10 @@ pub struct LoginOptions {
     pub key_label: Option<String>,
     /// Credit limit of the minted key.
     pub limit: Option<f64>,
-    /// Store the key (see [`crate::store::save_key`]) before returning it.
+    /// Store the key (see [`crate::store::save_key_with`]) before returning it.
     pub save: bool,
+    /// The profile and storage `save` stores the key in (default: the profile in use, its storage).
+    pub store: crate::store::StoreOptions,
     /// Where OpenRouter lives; default the client's base URL.
     pub base_url: Option<String>,
     /// The facts the automatic mode decides from; `None` = [`Environment::detect`].
@@ -140,6 +142,7 @@ impl Default for LoginOptions {
             key_label: None,
             limit: None,
             save: false,
+            store: Default::default(),
             base_url: None,
             environment: None,
             browser_command: None,
@@ -193,8 +196,8 @@ impl LoginOptions {
 pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>) -> Result<ApiKey> {
     options.validate(client)?;
     if options.save {
-        // Find the config directory now, not after a key was minted.
-        crate::store::config_dir()?;
+        // Find the config directory and check the profile and storage now, not after a key was minted.
+        crate::store::Store::open(&options.store)?;
     }
     // A base URL nobody answers at fails now, before the user is sent to a dead page.
     let base_url = match &options.base_url {
@@ -218,7 +221,12 @@ pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>
         }
     };
     if options.save {
-        let path = crate::store::save_key(key.key()).map_err(|e| {
+        // The keyring's call may wait (up to its timeout): off the runtime's threads.
+        let (store, secret) = (options.store.clone(), key.key().to_owned());
+        let saved = tokio::task::spawn_blocking(move || crate::store::save_key_with(&secret, &store))
+            .await
+            .unwrap_or_else(|_| Err(crate::error::Error::storage("the key could not be stored", None)));
+        let location = saved.map_err(|e| {
             crate::error::Error::storage(
                 format!(
                     "the key was created but could not be saved ({e}); revoke it at {}",
@@ -227,7 +235,7 @@ pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>
                 None,
             )
         })?;
-        ui.message(&format!("Saved the key to {}", path.display()));
+        ui.message(&format!("Saved the key to {location}"));
     }
     Ok(key)
 }
