@@ -254,6 +254,8 @@ export interface LoginOptions {
   limit?: number
   /** Store the key (see `saveKey`) before resolving. */
   save?: boolean
+  /** Log in (and make a new key) even when the stored key still works; by default that key is returned and no new one is made. */
+  force?: boolean
   /** Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL. */
   baseUrl?: string
   /** Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's). */

@@ -24,7 +24,7 @@ const OPTION_KEYS = {
     'callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'expiresAt', 'keyLabel', 'limit', 'usageLimitType',
     'workspaceId', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories',
   ],
-  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'baseUrl', 'httpReferer', 'appTitle', 'appCategories', 'profile', 'storage', 'signal', 'onUrl'],
+  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'force', 'baseUrl', 'httpReferer', 'appTitle', 'appCategories', 'profile', 'storage', 'signal', 'onUrl'],
   store: ['profile', 'storage'],
   keyPath: ['profile'],
   generatePkce: ['length', 'method'],

@@ -40,6 +40,8 @@ pub struct LoginOpts {
     pub limit: Option<f64>,
     /// Store the key (see `saveKey`) before resolving.
     pub save: Option<bool>,
+    /// Log in (and make a new key) even when the stored key still works; by default that key is returned and no new one is made.
+    pub force: Option<bool>,
     /// Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL.
     pub base_url: Option<String>,
     /// Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's).
@@ -145,6 +147,9 @@ fn options(o: Option<LoginOpts>) -> Result<LoginOptions> {
     out.limit = o.limit;
     if let Some(s) = o.save {
         out.save = s;
+    }
+    if let Some(f) = o.force {
+        out.force = f;
     }
     out.base_url = o.base_url;
     out.attribution = openrouter_pkce::Attribution {

@@ -256,13 +256,13 @@ operations! {
     /// The whole login in one call: open a loopback port (or go headless), show the URL and open the
     /// browser, wait for the approval (or a pasted code), exchange, optionally save; returns the key.
     /// Ctrl-C / a Jupyter interrupt (or cancelling the awaitable) raises CANCELLED with the port closed.
-    fn login / login_async (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, base_url = None, http_referer = None, app_title = None, app_categories = None, profile = None, storage = None)
-    (mode: Option<String>, host: Option<String>, port: Option<i64>, open_browser: Option<bool>, timeout: Option<f64>, key_label: Option<String>, limit: Option<f64>, save: Option<bool>, base_url: Option<String>, http_referer: Option<String>, app_title: Option<String>, app_categories: Option<Vec<String>>, profile: Option<String>, storage: Option<String>) -> ApiKey;
+    fn login / login_async (*, mode = None, host = None, port = None, open_browser = None, timeout = None, key_label = None, limit = None, save = None, force = None, base_url = None, http_referer = None, app_title = None, app_categories = None, profile = None, storage = None)
+    (mode: Option<String>, host: Option<String>, port: Option<i64>, open_browser: Option<bool>, timeout: Option<f64>, key_label: Option<String>, limit: Option<f64>, save: Option<bool>, force: Option<bool>, base_url: Option<String>, http_referer: Option<String>, app_title: Option<String>, app_categories: Option<Vec<String>>, profile: Option<String>, storage: Option<String>) -> ApiKey;
     run run_login / run_login_async: |this, py| {
         let _ = py;
         let attribution = Attribution { http_referer, app_title, app_categories };
         let store = core::store::StoreOptions { profile, storage };
-        let args = LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, base_url, attribution, store };
+        let args = LoginArgs { mode, host, port, open_browser, timeout, key_label, limit, save, force, base_url, attribution, store };
         PyResult::Ok((this.inner.clone(), args))
     };
 }

@@ -165,6 +165,7 @@ pub struct LoginArgs {
     pub key_label: Option<String>,
     pub limit: Option<f64>,
     pub save: Option<bool>,
+    pub force: Option<bool>,
     pub base_url: Option<String>,
     pub attribution: core::Attribution,
     /// The profile and storage `save` uses.
@@ -195,6 +196,7 @@ impl LoginArgs {
             key_label: self.key_label,
             limit: self.limit,
             save: self.save.unwrap_or(defaults.save),
+            force: self.force.unwrap_or(defaults.force),
             base_url: self.base_url,
             environment: Some(environment),
             browser_command: None,

@@ -593,3 +593,45 @@ fn status_shows_the_token_only_when_asked() {
     assert!(String::from_utf8_lossy(&text.stdout).contains(&format!("token: {key}")));
     assert!(!String::from_utf8_lossy(&status(&[]).stdout).contains(&key));
 }
+
+/// Issue 20: logging in again does not mint a second key while the stored one works (three runs made three
+/// keys and kept one before); `--force` does, and then says the old key stays valid until revoked, with its
+/// settings URL. A stored key that OpenRouter refuses is replaced without `--force`.
+#[test]
+fn a_second_login_keeps_the_stored_key_unless_forced() {
+    let emu = RunningEmulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let stored = || std::fs::read_to_string(dir.path().join("api_key")).unwrap().trim().to_owned();
+    let login =
+        |extra: &[&str]| run(cmd(dir.path()).args(["login", "--base-url", &emu.base_url]).args(extra));
+    let first = login(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let key = stored();
+
+    let again = login(&[]);
+    assert!(again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("Already logged in") && err.contains("--force"), "{err}");
+    assert!(!err.contains(&key), "the key itself is never shown: {err}");
+    assert_eq!(stored(), key, "no second key");
+
+    let forced = login(&["--force"]);
+    assert!(forced.status.success());
+    let err = String::from_utf8_lossy(&forced.stderr);
+    assert_ne!(stored(), key, "a new key was made and stored");
+    assert!(err.contains("previous key") && err.contains("https://openrouter.ai/keys/"), "{err}");
+
+    // A stored key the server refuses: a new login, no --force needed. (Unix: a test-written file can be made
+    // 0600 here; under wine a file Rust writes is readable by Everyone, which the store rightly refuses.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.path().join("api_key");
+        std::fs::write(&path, "sk-or-v1-revoked0000000000000000\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let replaced = login(&[]);
+        assert!(replaced.status.success(), "{}", String::from_utf8_lossy(&replaced.stderr));
+        assert!(!String::from_utf8_lossy(&replaced.stderr).contains("Already logged in"));
+        assert!(stored().starts_with("sk-or-v1-") && stored() != "sk-or-v1-revoked0000000000000000");
+    }
+}

@@ -489,6 +489,7 @@ class Client:
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
         save: Optional[bool] = None,
+        force: Optional[bool] = None,
         base_url: Optional[str] = None,
         http_referer: Optional[str] = None,
         app_title: Optional[str] = None,
@@ -508,6 +509,7 @@ class Client:
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
         save: Optional[bool] = None,
+        force: Optional[bool] = None,
         base_url: Optional[str] = None,
         http_referer: Optional[str] = None,
         app_title: Optional[str] = None,
@@ -713,6 +715,7 @@ def login(
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
     save: Optional[bool] = None,
+    force: Optional[bool] = None,
     base_url: Optional[str] = None,
     http_referer: Optional[str] = None,
     app_title: Optional[str] = None,
@@ -737,12 +740,18 @@ def login(
     (default: ``OPENROUTER_PKCE_PROFILE``, else the active one, else ``"default"``) and ``storage``
     (``"file"`` or ``"keyring"``; default: ``OPENROUTER_PKCE_STORAGE``, else where the profile's key is).
 
+    While the profile's stored key still works (OpenRouter's key info accepts it), that key is returned and
+    no new one is made; ``force=True`` logs in anyway, and once the new key is saved says that the old one
+    stays valid until revoked, with its settings URL. A base URL that does not answer is ``NETWORK`` within
+    seconds, before any URL is shown.
+
     :raises PortInUseError: the fixed ``port`` is taken (before any browser opens).
     :raises CallbackTimeoutError: no approval within ``timeout`` seconds.
     :raises OperationCancelledError: Ctrl-C / a Jupyter interrupt, or no input in headless mode; the
         port is closed at once.
     :raises AccessDeniedError: the user declined. :raises InvalidArgumentError: a bad option.
     :raises StorageError: ``save=True`` and the key could not be stored.
+    :raises NetworkError: ``base_url`` does not answer.
     """
 
 def login_async(
@@ -755,6 +764,7 @@ def login_async(
     key_label: Optional[str] = None,
     limit: Optional[float] = None,
     save: Optional[bool] = None,
+    force: Optional[bool] = None,
     base_url: Optional[str] = None,
     http_referer: Optional[str] = None,
     app_title: Optional[str] = None,

@@ -106,6 +106,7 @@ async fn login_cmd(args: LoginArgs) -> Result<i32> {
         key_label: args.label.clone(),
         limit: args.limit,
         save,
+        force: args.force,
         store: args.store.options(),
         base_url: None,
         environment: None,

@@ -43,6 +43,7 @@ enum Command {
     #[command(after_help = "Examples:
   openrouter-pkce login                            # the browser, or a pasted code; stores the key
   openrouter-pkce login --mode headless            # on a server: paste the code OpenRouter shows
+  openrouter-pkce login --force                    # a new key even though the stored one still works
   openrouter-pkce login --label 'my tool' --limit 5
   export OPENROUTER_API_KEY=$(openrouter-pkce login --print-key --no-save)
   openrouter-pkce login --with-token < key.txt     # store a key you already have (checked first)
@@ -172,6 +173,10 @@ struct LoginArgs {
     /// Do not store the key (by default it is stored in the config directory, see `whoami`).
     #[arg(long)]
     no_save: bool,
+    /// Log in and make a new key even when the stored one still works (by default that key is kept and
+    /// nothing new is made); the old key stays valid until revoked, and its settings URL is shown.
+    #[arg(long)]
+    force: bool,
     /// Kept for scripts written before storing became the default; does nothing.
     #[arg(long, hide = true, conflicts_with = "no_save")]
     save: bool,

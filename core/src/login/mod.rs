@@ -6,6 +6,7 @@
 //! are implemented.
 
 mod environment;
+mod reuse;
 mod terminal;
 mod ui;
 
@@ -118,6 +119,9 @@ pub struct LoginOptions {
     pub limit: Option<f64>,
     /// Store the key (see [`crate::store::save_key_with`]) before returning it.
     pub save: bool,
+    /// Log in (and mint a key) even when the profile's stored key still works; without it that key is
+    /// returned instead, and no second key is made.
+    pub force: bool,
     /// The profile and storage `save` stores the key in (default: the profile in use, its storage).
     pub store: crate::store::StoreOptions,
     /// Where OpenRouter lives; default the client's base URL.
@@ -142,6 +146,7 @@ impl Default for LoginOptions {
             key_label: None,
             limit: None,
             save: false,
+            force: false,
             store: Default::default(),
             base_url: None,
             environment: None,
@@ -205,6 +210,14 @@ pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>
         None => client.effective_base_url(),
     };
     client.check_reachable(&base_url).await?;
+    let previous = match reuse::stored_key(client, options, &base_url).await? {
+        reuse::Stored::Accepted(key) if !options.force => {
+            ui.message(&reuse::reused_message(&key));
+            return Ok(key);
+        }
+        reuse::Stored::Accepted(key) => Some(key),
+        reuse::Stored::Refused | reuse::Stored::Nothing => None,
+    };
     let deadline = Instant::now() + options.timeout;
     let key = match options.mode {
         LoginMode::Headless => headless(client, options, ui.as_ref(), deadline).await?,
@@ -236,6 +249,9 @@ pub async fn login(client: &Client, options: &LoginOptions, ui: Arc<dyn LoginUi>
             )
         })?;
         ui.message(&format!("Saved the key to {location}"));
+        if let Some(old) = previous.filter(|old| old.key() != key.key()) {
+            ui.message(&reuse::replaced_message(&old));
+        }
     }
     Ok(key)
 }
