@@ -16,7 +16,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/platforms.mk
 -include mk/keyring.mk
 
-.PHONY: help test demo rust-test rust-lint fmt bench clean cli-reference
+.PHONY: help test demo rust-test rust-lint wasm-check fmt bench clean cli-reference
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
@@ -33,11 +33,23 @@ rust-test: ## Rust unit, vector and integration tests and doctests (the core, ev
 	$(CARGO) test -p openrouter-pkce --all-targets --all-features
 	$(CARGO) test -p openrouter-pkce --doc --all-features
 
-rust-lint: ## clippy (warnings are errors) and rustfmt --check on the workspace
+rust-lint: wasm-check ## clippy (warnings are errors) and rustfmt --check on the workspace; the wasm32 build
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	$(CARGO) clippy -p openrouter-pkce --lib --no-default-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p openrouter-pkce --all-features --no-deps
+
+# The core without its network stack (no tokio, reqwest, hyper): PKCE, URLs, sealing, the protocol layer. The
+# getrandom backend for wasm32 is chosen in .cargo/config.toml. drop-non-drop is allowed for this target only:
+# wasm32's std::fs::File is a stub without Drop, so store.rs's explicit drop(file) (closing before the rename on
+# every real OS) reads as a no-op there.
+wasm-check: ## The I/O-free core (--no-default-features) builds, clippy-clean, for wasm32-unknown-unknown
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	$(CARGO) build -p openrouter-pkce --no-default-features --target wasm32-unknown-unknown
+	$(CARGO) clippy -p openrouter-pkce --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings -A clippy::drop-non-drop
+	@if $(CARGO) tree -p openrouter-pkce --no-default-features --target wasm32-unknown-unknown -e normal \
+		| grep -E '^[^a-z]*(tokio|reqwest|hyper|axum|rustls|ring) v'; then \
+		echo "wasm-check: a network crate is in the wasm32 build"; exit 1; fi
 
 cli-reference: ## Rewrite docs/cli.md from the command's own --help (a test fails when it drifts)
 	OPENROUTER_PKCE_WRITE_CLI_REFERENCE=1 $(CARGO) test -q -p openrouter-pkce --features cli --lib cli::tests

@@ -25,9 +25,15 @@
 //!
 //! ## Cargo features
 //!
-//! None is on by default: a library user compiles the client, the login and the key storage only.
+//! Only `net` is on by default: a library user compiles the client, the login and the key storage.
 //!
-//! - `emulator`: the `emulator` module, the in-process fake of OpenRouter for tests and demos (adds axum).
+//! - `net` (default): the network — the reqwest [`Client`], [`login()`] and its loopback callback server,
+//!   the [`runtime`] and [`blocking`] facades (adds tokio, reqwest, rustls, hyper). Without it
+//!   (`default-features = false`) the crate is I/O-free and builds for `wasm32-unknown-unknown`: PKCE,
+//!   auth URLs, callback parsing, sealed flows, the errors, the [`contract`] and the [`protocol`] layer
+//!   that any transport (a runtime's `fetch`) drives.
+//! - `emulator`: the `emulator` module, the in-process fake of OpenRouter for tests and demos (adds axum;
+//!   implies `net`).
 //! - `cli`: the `openrouter-pkce` command line (adds clap; implies `emulator` for
 //!   `openrouter-pkce emulator`). `cargo install openrouter-pkce --features cli` installs it.
 
@@ -38,11 +44,14 @@ mod api_key;
 mod attribution;
 mod auth_code;
 mod auth_url;
+#[cfg(feature = "net")]
 pub mod blocking;
 pub mod browser;
+#[cfg(feature = "net")]
 pub mod callback;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "net")]
 mod client;
 pub mod contract;
 #[cfg(feature = "emulator")]
@@ -50,11 +59,14 @@ pub mod emulator;
 pub mod env;
 mod error;
 mod exchange;
+#[cfg(feature = "net")]
 pub mod login;
 pub mod pkce;
+pub mod protocol;
 mod query;
 mod response;
 pub(crate) mod rng;
+#[cfg(feature = "net")]
 pub mod runtime;
 mod seal;
 pub mod store;
@@ -69,21 +81,22 @@ pub use auth_code::{AuthCode, AuthCodeOptions, MAX_AUTH_CODE_LABEL_LEN, UsageLim
 pub use auth_url::{
     AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, start_auth,
 };
-pub use callback::{Callback, CallbackParams, CallbackServer};
-pub use client::{
-    CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, DEFAULT_TIMEOUT, MAX_BODY_BYTES,
-    REACHABILITY_TIMEOUT, default_user_agent,
-};
+#[cfg(feature = "net")]
+pub use callback::{Callback, CallbackServer};
+#[cfg(feature = "net")]
+pub use client::{CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, REACHABILITY_TIMEOUT};
 pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
-pub use exchange::{
-    AuthorizationCode, ExchangeRequest, STORED_FLOW_MAX_AGE, classify_exchange_answer,
-    classify_key_info_answer,
-};
+pub use exchange::{AuthorizationCode, ExchangeRequest, STORED_FLOW_MAX_AGE};
+#[cfg(feature = "net")]
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};
 pub use pkce::{
     ChallengeMethod, CodeVerifier, Pkce, create_challenge, create_verifier, generate_pkce, validate_verifier,
     verify_challenge,
 };
+pub use protocol::{
+    DEFAULT_TIMEOUT, MAX_BODY_BYTES, classify_exchange_answer, classify_key_info_answer, default_user_agent,
+};
+pub use query::CallbackParams;
 pub use response::{MAX_RESPONSE_LEN, extract_code};
 pub use seal::{
     DEFAULT_SEAL_MAX_AGE, FlowInput, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO,
