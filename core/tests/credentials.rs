@@ -203,6 +203,17 @@ fn list_switch_status_all_and_logout_all() {
     assert!(!record.exists(), "switching back to default removes the record");
 }
 
+/// `status --all` lists a profile without a key and still says "logged in" (exit 0) when every stored key works.
+#[test]
+fn status_all_is_zero_when_every_stored_key_works() {
+    let emu = RunningEmulator::start();
+    let home = tempfile::tempdir().unwrap();
+    login(home.path(), &emu, &["--profile", "work"]);
+    let all = ok(run(cmd(home.path()).args(["status", "--all", "--base-url", &emu.base_url])));
+    let text = stdout(&all);
+    assert!(text.contains("* default: no key") && text.contains("  work: logged in"), "{text}");
+}
+
 #[test]
 fn bad_profile_names_and_storages_are_refused_before_anything_is_written() {
     let emu = RunningEmulator::start();

@@ -499,11 +499,12 @@ fn switch(args: SwitchArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `status --all`: one line per profile; exit 0 when every stored key is accepted, else 1.
+/// `status --all`: one line per profile; exit 0 when some profile has a key and OpenRouter accepts every
+/// stored key, else 1 (profiles without a key are only listed).
 async fn status_all(args: StatusArgs) -> Result<i32> {
     let profiles = profile_keys(args.common.store.storage.clone()).await?;
     let client = client_for(args.common.base_url.clone())?;
-    let mut all_valid = true;
+    let (mut all_valid, mut any_key) = (true, false);
     let mut rows = Vec::new();
     for p in &profiles {
         let mark = if p.active { "*" } else { " " };
@@ -522,7 +523,10 @@ async fn status_all(args: StatusArgs) -> Result<i32> {
             }
         };
         let logged_in = state == "logged in";
-        all_valid &= logged_in;
+        if state != "no key" {
+            any_key = true;
+            all_valid &= logged_in;
+        }
         if args.common.json {
             let mut row = json!({
                 "profile": p.profile,
@@ -551,7 +555,7 @@ async fn status_all(args: StatusArgs) -> Result<i32> {
     if let Some(note) = env_key_note() {
         stderr_line(&note);
     }
-    Ok(if all_valid { 0 } else { EXIT_NO_KEY })
+    Ok(if all_valid && any_key { 0 } else { EXIT_NO_KEY })
 }
 
 /// `logout --all`: delete every profile's stored key, saying for each where to revoke it.

@@ -225,7 +225,8 @@ struct StatusArgs {
     /// Also print the key itself (as "token" with --json); without it the key is only shown masked.
     #[arg(long)]
     show_token: bool,
-    /// One line per profile (its stored key; OPENROUTER_API_KEY is only noted).
+    /// One line per profile (its stored key; OPENROUTER_API_KEY is only noted); exit 1 unless some profile
+    /// has a key and OpenRouter accepts every stored one.
     #[arg(long, conflicts_with = "profile")]
     all: bool,
 }
