@@ -88,11 +88,6 @@ pub const fn url_heading(headless: bool, notebook: bool) -> &'static str {
     }
 }
 
-/// Moved to [`crate::store::logout_message`] (it reads the environment, which this file never does); kept
-/// here for the CLI until it calls the store's.
-#[doc(hidden)]
-pub use crate::store::logout_message;
-
 /// Whose words a message is shown in: the core writes its messages with the Python (snake_case) names of
 /// the parameters, and each binding shows them in its own ([`in_dialect`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

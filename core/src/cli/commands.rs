@@ -385,7 +385,7 @@ async fn logout(args: LogoutArgs) -> Result<i32> {
         Ok((store.location(), store.logout()?))
     })
     .await?;
-    let text = crate::contract::logout_message(removed.as_ref(), &path);
+    let text = crate::store::logout_message(removed.as_ref(), &path);
     if args.json {
         print_json(&json!({
             "deleted": removed.is_some(),
@@ -588,7 +588,7 @@ async fn logout_all(args: LogoutArgs) -> Result<i32> {
         print_json(&Value::Array(rows));
     } else {
         for (profile, path, key) in &removed {
-            stdout_line(&format!("{profile}: {}", crate::contract::logout_message(key.as_ref(), path)));
+            stdout_line(&format!("{profile}: {}", crate::store::logout_message(key.as_ref(), path)));
         }
     }
     Ok(0)
