@@ -954,11 +954,11 @@ mod tests {
         assert_eq!(default.save(KEY).unwrap(), cfg.join("api_key").display().to_string());
         assert_eq!(
             work.save("sk-or-v1-work").unwrap(),
-            cfg.join("profiles/work/api_key").display().to_string()
+            cfg.join("profiles").join("work").join("api_key").display().to_string()
         );
         assert_private(&cfg.join("profiles"));
-        assert_private(&cfg.join("profiles/work"));
-        assert_private(&cfg.join("profiles/work/api_key"));
+        assert_private(&cfg.join("profiles").join("work"));
+        assert_private(&cfg.join("profiles").join("work").join("api_key"));
         let loaded = default.load_stored().unwrap().unwrap();
         assert_eq!((loaded.key(), loaded.source()), (KEY, Some(KeySource::File)));
         assert_eq!(work.load_stored().unwrap().unwrap().key(), "sk-or-v1-work");

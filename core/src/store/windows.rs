@@ -22,8 +22,8 @@ use windows_sys::Win32::Foundation::{
     ERROR_ALREADY_EXISTS, GENERIC_ALL, GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE, LocalFree,
 };
 use windows_sys::Win32::Security::Authorization::{
-    ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW,
-    GetSecurityInfo, SDDL_REVISION_1, SE_FILE_OBJECT,
+    ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, GetSecurityInfo,
+    SDDL_REVISION_1, SE_FILE_OBJECT,
 };
 use windows_sys::Win32::Security::{
     ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, ACL_SIZE_INFORMATION, AclSizeInformation, DACL_SECURITY_INFORMATION,
@@ -33,8 +33,8 @@ use windows_sys::Win32::Security::{
 };
 use windows_sys::Win32::Storage::FileSystem::{
     CREATE_NEW, CreateDirectoryW, DELETE, FILE_ADD_FILE, FILE_ADD_SUBDIRECTORY, FILE_APPEND_DATA,
-    FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DELETE_CHILD, FILE_FLAG_OPEN_REPARSE_POINT,
-    FILE_READ_DATA, FILE_WRITE_DATA, WRITE_DAC, WRITE_OWNER,
+    FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_REPARSE_POINT, FILE_DELETE_CHILD, FILE_FLAG_BACKUP_SEMANTICS,
+    FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_DATA, FILE_WRITE_DATA, READ_CONTROL, WRITE_DAC, WRITE_OWNER,
 };
 use windows_sys::Win32::System::SystemServices::ACCESS_ALLOWED_ACE_TYPE;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
@@ -260,7 +260,7 @@ fn check(rc: u32) -> io::Result<()> {
 
 fn dacl_of_handle(file: &File) -> io::Result<Dacl> {
     let (mut acl, mut sd) = (std::ptr::null_mut(), std::ptr::null_mut());
-    // SAFETY: a valid handle (opened with READ_CONTROL via GENERIC_READ) and out-pointers.
+    // SAFETY: a valid handle opened with READ_CONTROL (alone, or within GENERIC_READ) and out-pointers.
     check(unsafe {
         GetSecurityInfo(
             file.as_raw_handle(),
@@ -277,21 +277,12 @@ fn dacl_of_handle(file: &File) -> io::Result<Dacl> {
 }
 
 fn dacl_of_path(path: &Path) -> io::Result<Dacl> {
-    let (mut acl, mut sd) = (std::ptr::null_mut(), std::ptr::null_mut());
-    // SAFETY: a NUL-terminated path and out-pointers.
-    check(unsafe {
-        GetNamedSecurityInfoW(
-            wide(path.as_os_str()).as_ptr(),
-            SE_FILE_OBJECT,
-            DACL_SECURITY_INFORMATION,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut acl,
-            std::ptr::null_mut(),
-            &mut sd,
-        )
-    })?;
-    Ok(Dacl { _sd: Local(sd), acl })
+    // READ_CONTROL is all that reading a DACL needs; a directory opens only with backup semantics.
+    let handle = OpenOptions::new()
+        .access_mode(READ_CONTROL)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+        .open(path)?;
+    dacl_of_handle(&handle)
 }
 
 /// The allow entries of a DACL that take effect on the object itself: (SID, rights).
