@@ -278,10 +278,8 @@ fn dacl_of_handle(file: &File) -> io::Result<Dacl> {
 
 fn dacl_of_path(path: &Path) -> io::Result<Dacl> {
     // READ_CONTROL is all that reading a DACL needs; a directory opens only with backup semantics.
-    let handle = OpenOptions::new()
-        .access_mode(READ_CONTROL)
-        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
-        .open(path)?;
+    let handle =
+        OpenOptions::new().access_mode(READ_CONTROL).custom_flags(FILE_FLAG_BACKUP_SEMANTICS).open(path)?;
     dacl_of_handle(&handle)
 }
 
