@@ -286,7 +286,7 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
         if loaded:
             r.add(f"The same 1,000 concurrent `Client.exchangeCode` calls with {loaded['busy']} CPU-bound processes "
                   "(`node -e 'for(;;){}'`) running beside them, one row per round (a warm-up round first, not shown). "
-                  "Every promise of the binding settles through one shared threadsafe function.", "")
+                  "Every promise of the binding is napi-rs's own (one threadsafe function per call).", "")
             r.table(["round", "p50", "p99", "max", "wall"], [
                 [str(i + 1), f"{x['p50_ms']:.2f} ms", f"{x['p99_ms']:.2f} ms", f"{x['max_ms']:.2f} ms", f"{x['wall_ms']:.0f} ms"]
                 for i, x in enumerate(loaded["rounds"])])

@@ -4,9 +4,10 @@
 //! main thread and every worker). From then on every error of the core becomes an instance of that class
 //! with `.code` (the contract's code), `.status` (the HTTP status, when an HTTP answer caused it) and, for
 //! OAuth refusals, `.oauthError` / `.errorDescription`, set as properties: nothing travels packed in the
-//! message. A rejected promise is built the same way in [`crate::settle`] from the core error itself
-//! ([`Failure::Core`]); a synchronous throw builds it here on the JS thread and hands it to napi-rs as the
-//! value to throw. Core messages never hold a key, verifier or code, so no error holds a secret.
+//! message. A synchronous throw builds it here on the JS thread and hands it to napi-rs as the value to
+//! throw; a rejected promise the same way, on the JS thread that settles it ([`crate::settle`], from the
+//! core error itself: [`Failure::Core`]). Core messages never hold a key, verifier or code, so no error
+//! holds a secret.
 
 use std::cell::RefCell;
 use std::ptr;
@@ -36,14 +37,12 @@ impl From<napi::Error> for Failure {
 }
 
 impl Failure {
-    /// The JS value to reject with (on the JS thread that owns `env`).
-    pub(crate) fn into_value(self, env: sys::napi_env) -> sys::napi_value {
+    /// The error to reject with, built on the JS thread that settles the promise: a core error as this
+    /// thread's `OpenRouterPkceError` (napi-rs rejects with that value as it is).
+    pub(crate) fn into_napi(self) -> napi::Error {
         match self {
-            Failure::Core(e) => {
-                error_value(env, &e).unwrap_or_else(|e| unsafe { JsError::from(e).into_value(env) })
-            }
-            // SAFETY: JS thread, live env.
-            Failure::Napi(e) => unsafe { JsError::from(e).into_value(env) },
+            Failure::Core(e) => to_napi(e),
+            Failure::Napi(e) => e,
         }
     }
 }
@@ -85,13 +84,8 @@ fn set(
     check_status!(unsafe { sys::napi_set_named_property(env, object, name.as_ptr(), value) })
 }
 
-/// `err` as a JS error of the thread that owns `env`: an `OpenRouterPkceError` when `index.js` registered
-/// it, else a plain `Error` with the same properties.
-pub(crate) fn error_value(env: sys::napi_env, err: &CoreError) -> Result<sys::napi_value> {
-    build_error(env, err, &js_message(err))
-}
-
-/// `err` as [`error_value`] builds it, with `message` as its message.
+/// `err` as a JS error of the thread that owns `env`, with `message` as its message: an
+/// `OpenRouterPkceError` when `index.js` registered it, else a plain `Error` with the same properties.
 fn build_error(env: sys::napi_env, err: &CoreError, message: &str) -> Result<sys::napi_value> {
     let code = string(env, err.code())?;
     let message = string(env, message)?;

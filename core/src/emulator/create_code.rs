@@ -46,10 +46,10 @@ pub(crate) fn parse(bytes: &[u8], now_ms: i64) -> Result<CodeRequest, String> {
     if method.is_some_and(|m| m != "S256" && m != "plain") {
         return Err("Invalid code_challenge_method: it must be S256 or plain".into());
     }
-    if let Some(c) = challenge {
-        if !(43..=128).contains(&c.len()) || !c.bytes().all(is_unreserved) {
-            return Err("code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~".into());
-        }
+    if let Some(c) = challenge
+        && (!(43..=128).contains(&c.len()) || !c.bytes().all(is_unreserved))
+    {
+        return Err("code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~".into());
     }
 
     let expires_at_ms = match string(&body, "expires_at")? {

@@ -99,10 +99,11 @@ fn parse_auth(query: &str) -> Result<AuthRequest, String> {
         *target = Some(value.into_owned()).filter(|v| !v.is_empty());
     }
     let callback = callback.map(|c| check_callback(&c)).transpose()?;
-    if let Some(m) = method.as_deref() {
-        if m != "S256" && m != "plain" {
-            return Err("code_challenge_method must be S256 or plain".into());
-        }
+    if let Some(m) = method.as_deref()
+        && m != "S256"
+        && m != "plain"
+    {
+        return Err("code_challenge_method must be S256 or plain".into());
     }
     match challenge.as_deref() {
         None if method.is_some() => {
@@ -274,10 +275,10 @@ fn optional_str<'a>(body: &'a Value, field: &str) -> Result<Option<&'a str>, ()>
 }
 
 async fn exchange(State(shared): Shr, req: Request) -> Response {
-    if let Some(f) = shared.begin_request(Endpoint::Exchange, req.headers()) {
-        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
-            return resp;
-        }
+    if let Some(f) = shared.begin_request(Endpoint::Exchange, req.headers())
+        && let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await
+    {
+        return resp;
     }
     if req.method() != Method::POST {
         return method_not_allowed_with("POST");
@@ -318,10 +319,10 @@ fn bearer(req: &Request) -> Option<&str> {
 }
 
 async fn key_info(State(shared): Shr, req: Request) -> Response {
-    if let Some(f) = shared.begin_request(Endpoint::KeyInfo, req.headers()) {
-        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
-            return resp;
-        }
+    if let Some(f) = shared.begin_request(Endpoint::KeyInfo, req.headers())
+        && let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await
+    {
+        return resp;
     }
     if req.method() != Method::GET {
         return method_not_allowed_with("GET");
@@ -345,10 +346,10 @@ fn known_key(shared: &Shared, req: &Request) -> Result<KeyRecord, &'static str> 
 /// `POST /api/v1/auth/keys/code`: an app holding a key creates a code; `data.id` is exchanged like a
 /// redirect's `code` (single-use, bound to the challenge, same lifetime).
 async fn create_auth_code(State(shared): Shr, req: Request) -> Response {
-    if let Some(f) = shared.begin_request(Endpoint::CreateAuthCode, req.headers()) {
-        if let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await {
-            return resp;
-        }
+    if let Some(f) = shared.begin_request(Endpoint::CreateAuthCode, req.headers())
+        && let Outcome::Respond(resp) = fault::apply(f, shared.shutdown.clone()).await
+    {
+        return resp;
     }
     if req.method() != Method::POST {
         return method_not_allowed_with("POST");

@@ -217,10 +217,10 @@ impl Shared {
     pub(crate) fn add_pending(&self, pending: PendingAuth) -> String {
         let id = rng::token(16);
         let mut st = lock(&self.state);
-        if st.pending_order.len() >= MAX_PENDING {
-            if let Some(old) = st.pending_order.pop_front() {
-                st.pending.remove(&old);
-            }
+        if st.pending_order.len() >= MAX_PENDING
+            && let Some(old) = st.pending_order.pop_front()
+        {
+            st.pending.remove(&old);
         }
         st.pending.insert(id.clone(), pending);
         st.pending_order.push_back(id.clone());
