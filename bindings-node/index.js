@@ -12,12 +12,15 @@
  */
 
 const native = require('./native.js')
-const { OpenRouterPkceError } = require('./lib/errors.js')
-const { Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge } = require('./lib/pkce.js')
-const { authUrl, startAuth, AuthRequest } = require('./lib/flow.js')
-const { Client, exchangeCode, completeAuth, keyInfo, createAuthCode, login } = require('./lib/client.js')
-const { loadKey, saveKey, logout, keyPath } = require('./lib/store.js')
-const { Emulator } = require('./lib/emulator.js')
+// lib/*.js as one generated file (bindings-node/tools/bundle.js, run by `npm run build`): one file to read and
+// compile instead of ten. `lib('errors.js')` is what `require('./lib/errors.js')` gives.
+const lib = require('./lib/_bundle.js')
+const { OpenRouterPkceError } = lib('errors.js')
+const { Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge } = lib('pkce.js')
+const { authUrl, startAuth, AuthRequest } = lib('flow.js')
+const { Client, exchangeCode, completeAuth, keyInfo, createAuthCode, login } = lib('client.js')
+const { loadKey, saveKey, logout, keyPath } = lib('store.js')
+const { Emulator } = lib('emulator.js')
 
 const { ApiKey, AuthCode } = native
 
