@@ -2,13 +2,14 @@
 
 #![cfg(feature = "cli")]
 
+#[path = "support/command.rs"]
+mod command;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use command::{BIN, RunningEmulator};
 
-const BIN: &str = env!("CARGO_BIN_EXE_openrouter-pkce");
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 fn fake_browser() -> PathBuf {
     support::fake_browser()
@@ -42,46 +43,6 @@ fn json(out: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&out.stderr)
         )
     })
-}
-
-struct RunningEmulator {
-    child: Child,
-    base_url: String,
-}
-
-impl RunningEmulator {
-    fn start() -> RunningEmulator {
-        let mut child = Command::new(BIN)
-            .arg("emulator")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        RunningEmulator { child, base_url: line.trim().to_owned() }
-    }
-}
-
-impl Drop for RunningEmulator {
-    fn drop(&mut self) {
-        // SIGTERM stops it cleanly; it must exit 0.
-        #[cfg(unix)]
-        {
-            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-            let status = self.child.wait().unwrap();
-            if !std::thread::panicking() {
-                assert!(status.success(), "{status}");
-            }
-        }
-        // Windows has no SIGTERM; a console program is ended (TerminateProcess), as a service manager does.
-        #[cfg(windows)]
-        {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 #[test]
@@ -214,7 +175,8 @@ fn sigint_during_login_is_cancelled_130() {
         .spawn()
         .unwrap();
     // Wait for the URL on stderr, so the port is open and the handler installed.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    use std::io::BufRead;
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut port = None;
     for line in (&mut stderr).lines() {
         let line = line.unwrap();

@@ -6,14 +6,15 @@
 
 #![cfg(feature = "cli")]
 
+#[path = "support/command.rs"]
+mod command;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use command::{BIN, RunningEmulator};
 
-const BIN: &str = env!("CARGO_BIN_EXE_openrouter-pkce");
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
 
 /// The command with a clean environment: its own config directory and HOME, no key, profile or storage.
 fn cmd(home: &Path) -> Command {
@@ -55,33 +56,6 @@ fn ok(out: Output) -> Output {
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {} / {}", stdout(out), stderr(out)))
-}
-
-struct RunningEmulator {
-    child: Child,
-    base_url: String,
-}
-
-impl RunningEmulator {
-    fn start() -> RunningEmulator {
-        let mut child = Command::new(BIN)
-            .arg("emulator")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        RunningEmulator { child, base_url: line.trim().to_owned() }
-    }
-}
-
-impl Drop for RunningEmulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `login --json` into `home` (with extra flags), returning the masked key.
@@ -261,7 +235,7 @@ fn an_absent_keyring_is_a_storage_error_naming_the_file_fallback() {
         assert!(err.contains("[STORAGE]") && err.contains("--storage file"), "{err}");
         assert!(err.contains("OS keyring"), "{err}");
     }
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     // with-token into an absent keyring: the key was checked, then refused, and never echoed.
     let emu = RunningEmulator::start();
     let key = {
@@ -285,6 +259,7 @@ fn an_absent_keyring_is_a_storage_error_naming_the_file_fallback() {
     assert!(stderr(&out).contains("--storage file"), "{}", stderr(&out));
 }
 
+#[cfg_attr(not(unix), allow(dead_code))] // its one caller needs a Unix D-Bus
 fn with_stdin(c: &mut Command, input: &str) -> Output {
     use std::io::Write;
     let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -393,7 +368,11 @@ fn a_silent_keyring_is_a_storage_error_after_30_s() {
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(stderr(&out).contains("--storage file"), "{}", stderr(&out));
-    assert!(took >= Duration::from_secs(29) && took < Duration::from_secs(45), "{took:?}: {}", stderr(&out));
+    assert!(
+        took >= std::time::Duration::from_secs(29) && took < std::time::Duration::from_secs(45),
+        "{took:?}: {}",
+        stderr(&out)
+    );
     eprintln!("silent keyring: {took:?}: {}", stderr(&out).trim());
     drop(held);
 }

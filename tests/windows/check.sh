@@ -39,6 +39,8 @@ fi
 x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   tests/windows/bcryptprimitives.c -lbcrypt
 
+echo "== clippy of the core with its tests for $TARGET (the cfg(windows) code and the Windows twins)"
+cargo clippy -q -p openrouter-pkce --all-targets --all-features --target "$TARGET" -- -D warnings
 echo "== cross-build the core's tests, the CLI and the fake browser for $TARGET"
 cargo build -q -p openrouter-pkce --example fake_browser --target "$TARGET"
 cargo test -q -p openrouter-pkce --all-targets --all-features --no-run --target "$TARGET" \

@@ -185,7 +185,11 @@ fn account_name(sid: PSID) -> String {
 /// inherited by what is created inside (for directories).
 fn owner_only(user: &User, inherit: bool) -> io::Result<Local> {
     let flags = if inherit { "OICI" } else { "" };
-    let sddl = format!("D:P(A;{flags};FA;;;{})", user.sid_string()?);
+    descriptor(&format!("D:P(A;{flags};FA;;;{})", user.sid_string()?))
+}
+
+/// The security descriptor an SDDL string (`D:…`) describes.
+fn descriptor(sddl: &str) -> io::Result<Local> {
     let mut sd: PSECURITY_DESCRIPTOR = std::ptr::null_mut();
     // SAFETY: a NUL-terminated SDDL string and a valid out-pointer; `sd` is freed by `Local`.
     let ok = unsafe {
@@ -378,18 +382,7 @@ pub(super) fn allow_entries(path: &Path) -> Vec<(String, u32)> {
 pub(super) fn set_dacl(path: &Path, sddl: &str) {
     use windows_sys::Win32::Security::Authorization::SetNamedSecurityInfoW;
     use windows_sys::Win32::Security::GetSecurityDescriptorDacl;
-    let mut sd = std::ptr::null_mut();
-    // SAFETY: as in `owner_only`.
-    let ok = unsafe {
-        ConvertStringSecurityDescriptorToSecurityDescriptorW(
-            wide(sddl.as_ref()).as_ptr(),
-            SDDL_REVISION_1,
-            &mut sd,
-            std::ptr::null_mut(),
-        )
-    };
-    assert!(ok != 0, "{sddl}: {}", io::Error::last_os_error());
-    let sd = Local(sd);
+    let sd = descriptor(sddl).unwrap_or_else(|e| panic!("{sddl}: {e}"));
     let (mut present, mut acl, mut defaulted) = (0, std::ptr::null_mut(), 0);
     // SAFETY: a valid security descriptor and out-pointers.
     assert!(unsafe { GetSecurityDescriptorDacl(sd.0, &mut present, &mut acl, &mut defaulted) } != 0);
