@@ -58,16 +58,16 @@ def context() -> Tuple[bool, bool, bool]:
     return notebook, hosted, tty
 
 
-#: The notebook link of the login in progress on each thread, to be replaced when the login ends (it would
-#: lead to a closed port) or when a new link supersedes it.
+#: The notebook links the login in progress on each thread showed, replaced by its outcome when it ends
+#: (they would lead to a closed port).
 _links = threading.local()
 
 
-def _replace_link(text: str) -> None:
-    handle = getattr(_links, "handle", None)
-    _links.handle = None
-    if handle is not None:
-        markup = f"<p>{html.escape(text)}</p>"
+def _replace_links(text: str) -> None:
+    handles = getattr(_links, "handles", [])
+    _links.handles = []
+    markup = f"<p>{html.escape(text)}</p>"
+    for handle in handles:
         handle.update({"text/html": markup, "text/plain": text}, raw=True)
 
 
@@ -76,26 +76,26 @@ def _show_html(url: str, headless: bool) -> bool:
         from IPython.display import display
     except ImportError:
         return False
-    _replace_link("(This link was replaced by the one below.)")
     what = _native._url_heading(headless, True)
     escaped = html.escape(url, quote=True)
     markup = (
         f"<p>{html.escape(what)}</p><p>{auth_link_html(url)}</p>"
         f'<p style="font-size:smaller;word-break:break-all"><code>{escaped}</code></p>'
     )
-    _links.handle = display(  # type: ignore[no-untyped-call]
+    handle = display(  # type: ignore[no-untyped-call]
         {"text/html": markup, "text/plain": f"{what}\n{url}"}, raw=True, display_id=True
     )
+    _links.handles = [*getattr(_links, "handles", []), handle]
     return True
 
 
 def finish(outcome: str, notebook: bool) -> None:
-    """The login ended: in a notebook its link is replaced by ``outcome`` ("Connected as …" or the error)."""
+    """The login ended: in a notebook its links are replaced by ``outcome`` ("Connected as …" or the error)."""
     if notebook:
         try:
-            _replace_link(outcome)
+            _replace_links(outcome)
         except Exception:  # noqa: BLE001 - a display that cannot update must not hide the login's result
-            _links.handle = None
+            _links.handles = []
 
 
 def show_url(url: str, headless: bool, notebook: bool) -> None:
