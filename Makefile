@@ -15,6 +15,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/windows.mk
 -include mk/platforms.mk
 -include mk/keyring.mk
+-include mk/wasm.mk
 
 .PHONY: help test demo rust-test rust-lint wasm-check fmt bench clean cli-reference
 

@@ -102,6 +102,7 @@ export type ErrorCode =
   | 'RATE_LIMITED' | 'SERVER_ERROR' | 'UNEXPECTED_STATUS' | 'MALFORMED_RESPONSE' | 'NETWORK' | 'TIMEOUT'
   | 'ACCESS_DENIED' | 'STATE_MISMATCH' | 'CALLBACK_TIMEOUT' | 'CANCELLED' | 'PORT_IN_USE' | 'STORAGE'
   | 'AUTHORIZATION_FAILED' | 'SEALED_FLOW_INVALID' | 'SEALED_FLOW_EXPIRED'
+  | 'UNSUPPORTED_RUNTIME'
 
 /**
  * Every error the library throws or rejects with. Messages and stacks never contain a key, verifier or code.

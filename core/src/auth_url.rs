@@ -1,6 +1,7 @@
 //! Step 1: the authorization URL, and `AuthRequest`, the state of one started flow.
 
 use std::fmt;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -357,8 +358,17 @@ impl AuthRequest {
 }
 
 /// The current Unix time in seconds (0 before 1970): the one clock of flows, sealed flows and auth codes.
-pub(crate) fn now_unix() -> u64 {
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// The current Unix time in seconds (0 before 1970): the one clock of flows, sealed flows and auth codes.
+/// On `wasm32-unknown-unknown` `SystemTime::now()` panics: the JavaScript host's `Date.now()` is the clock.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub fn now_unix() -> u64 {
+    let ms = js_sys::Date::now();
+    if ms.is_finite() && ms > 0.0 { (ms / 1000.0) as u64 } else { 0 }
 }
 
 /// Start a flow: a fresh verifier, challenge and 256-bit state, and the URL carrying them.

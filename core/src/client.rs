@@ -11,7 +11,7 @@ use crate::attribution::Attribution;
 use crate::error::{Error, Result};
 use crate::protocol::{
     DEFAULT_TIMEOUT, Failure, HttpRequest, HttpResponse, MAX_BODY_BYTES, Method, RequestContext, Retries,
-    Retry, body_too_large, default_user_agent, failure_error, reachability_request, timeout_error,
+    Retry, body_too_large, failure_error, reachability_request, timeout_error, user_agent_or_default,
 };
 use crate::rng::fork_generation;
 use crate::urls::{base_is_loopback, default_base_url, normalize_base_url};
@@ -91,12 +91,7 @@ fn pool_index(loopback: bool, pooled: bool) -> usize {
     usize::from(loopback) * 2 + usize::from(pooled)
 }
 
-pub(crate) fn check_timeout(timeout: Duration) -> Result<()> {
-    if timeout.is_zero() || timeout > Duration::from_secs(24 * 3600) {
-        return Err(Error::invalid_argument("timeout must be more than 0 and at most a day"));
-    }
-    Ok(())
-}
+pub(crate) use crate::protocol::check_timeout;
 
 /// Install ring as rustls' process default provider, unless the host application installed one.
 fn ensure_crypto_provider() {
@@ -110,13 +105,7 @@ impl Client {
         let base_url = normalize_base_url(&options.base_url)?;
         check_timeout(options.timeout)?;
         options.attribution.check()?;
-        let user_agent = match options.user_agent {
-            Some(ua) if ua.is_empty() || ua.chars().any(|c| c.is_control()) || ua.len() > 512 => {
-                return Err(Error::invalid_argument("user_agent must be 1–512 printable characters"));
-            }
-            Some(ua) => ua,
-            None => default_user_agent(),
-        };
+        let user_agent = user_agent_or_default(options.user_agent)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,
@@ -385,6 +374,7 @@ async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::default_user_agent;
 
     #[test]
     fn validates_options() {

@@ -155,6 +155,100 @@ pub fn in_dialect(message: &str, dialect: Dialect) -> String {
 /// with [`Error::out_of_range`] before their converters fail bare (pyo3) or round it (JavaScript numbers).
 pub const INTEGER_ARGUMENT_LIMIT: u64 = 1 << 63;
 
+/// The keys each JavaScript options object accepts, by the bag's name (several functions share one: `call`
+/// is `keyInfo`'s, `complete` `completeAuth`'s, `client` `new Client`'s). A binding whose converter would
+/// ignore an unknown key silently refuses it with [`unknown_option`] against this list; the Node and the
+/// WebAssembly bindings both read it from here. JavaScript-only keys a binding takes off before the check
+/// (an `AbortSignal`'s `signal` outside `login`, the WebAssembly `Client`'s `fetch`) are not listed.
+pub const OPTION_KEYS: &[(&str, &[&str])] = &[
+    ("authUrl", &["callbackUrl", "codeChallenge", "codeChallengeMethod", "keyLabel", "limit", "state", "baseUrl"]),
+    ("startAuth", &["callbackUrl", "method", "keyLabel", "limit", "baseUrl"]),
+    (
+        "exchangeCode",
+        &[
+            "code",
+            "codeVerifier",
+            "codeChallengeMethod",
+            "baseUrl",
+            "timeoutMs",
+            "httpReferer",
+            "appTitle",
+            "appCategories",
+        ],
+    ),
+    ("call", &["baseUrl", "timeoutMs", "httpReferer", "appTitle", "appCategories"]),
+    ("complete", &["baseUrl", "timeoutMs", "httpReferer", "appTitle", "appCategories", "secrets"]),
+    ("client", &["baseUrl", "timeoutMs", "userAgent", "httpReferer", "appTitle", "appCategories"]),
+    (
+        "createAuthCode",
+        &[
+            "callbackUrl",
+            "codeChallenge",
+            "codeChallengeMethod",
+            "expiresAt",
+            "keyLabel",
+            "limit",
+            "usageLimitType",
+            "workspaceId",
+            "baseUrl",
+            "timeoutMs",
+            "httpReferer",
+            "appTitle",
+            "appCategories",
+        ],
+    ),
+    (
+        "login",
+        &[
+            "mode",
+            "host",
+            "port",
+            "openBrowser",
+            "timeoutMs",
+            "keyLabel",
+            "limit",
+            "save",
+            "force",
+            "baseUrl",
+            "httpReferer",
+            "appTitle",
+            "appCategories",
+            "profile",
+            "storage",
+            "signal",
+            "onUrl",
+        ],
+    ),
+    ("store", &["profile", "storage"]),
+    ("keyPath", &["profile"]),
+    ("generatePkce", &["length", "method"]),
+    ("unseal", &["maxAgeMs"]),
+    ("emulator", &["autoApprove", "relayState", "codeTtlMs", "port"]),
+    ("fault", &["endpoint", "kind", "status", "body", "contentType", "delayMs", "location", "bytes"]),
+    ("issueCode", &["codeChallenge", "method", "keyLabel", "limit"]),
+    ("createKey", &["label", "limit"]),
+    ("lifecycle", &[]),
+];
+
+/// The keys the options bag `kind` accepts ([`OPTION_KEYS`]); `None` for a bag of no such name.
+pub fn option_keys(kind: &str) -> Option<&'static [&'static str]> {
+    OPTION_KEYS.iter().find(|(k, _)| *k == kind).map(|(_, keys)| *keys)
+}
+
+/// Check an options object's keys against the bag `kind` ([`OPTION_KEYS`]): the first unknown one is
+/// [`unknown_option`] of `function`.
+pub fn check_option_keys<'a>(
+    function: &str,
+    kind: &str,
+    keys: impl IntoIterator<Item = &'a str>,
+) -> Result<(), Error> {
+    let known = option_keys(kind).unwrap_or(&[]);
+    match keys.into_iter().find(|key| !known.contains(key)) {
+        Some(key) => Err(unknown_option(function, key, known)),
+        None => Ok(()),
+    }
+}
+
 /// `INVALID_ARGUMENT` for an options argument that is not an options object (`function` as the binding
 /// spells it, e.g. `authUrl`).
 pub fn options_not_an_object(function: &str) -> Error {

@@ -62,11 +62,14 @@ pub enum ErrorCode {
     SealedFlowInvalid,
     /// A sealed flow is older than its maximum age.
     SealedFlowExpired,
+    /// The operation needs what this runtime does not have (a loopback port, a file, a terminal): the
+    /// WebAssembly build's `login`, key storage and emulator.
+    UnsupportedRuntime,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the contract's table.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::InvalidVerifier,
         ErrorCode::InvalidMethod,
         ErrorCode::InvalidCallbackUrl,
@@ -91,6 +94,7 @@ impl ErrorCode {
         ErrorCode::AuthorizationFailed,
         ErrorCode::SealedFlowInvalid,
         ErrorCode::SealedFlowExpired,
+        ErrorCode::UnsupportedRuntime,
     ];
 
     /// The stable code string, e.g. `"INVALID_CODE"`.
@@ -120,6 +124,7 @@ impl ErrorCode {
             ErrorCode::AuthorizationFailed => "AUTHORIZATION_FAILED",
             ErrorCode::SealedFlowInvalid => "SEALED_FLOW_INVALID",
             ErrorCode::SealedFlowExpired => "SEALED_FLOW_EXPIRED",
+            ErrorCode::UnsupportedRuntime => "UNSUPPORTED_RUNTIME",
         }
     }
 
@@ -134,7 +139,8 @@ impl ErrorCode {
             ErrorCode::InvalidVerifier
             | ErrorCode::InvalidMethod
             | ErrorCode::InvalidCallbackUrl
-            | ErrorCode::InvalidArgument => ErrorClass::Input,
+            | ErrorCode::InvalidArgument
+            | ErrorCode::UnsupportedRuntime => ErrorClass::Input,
             ErrorCode::InvalidCodeChallengeMethod
             | ErrorCode::InvalidCode
             | ErrorCode::CodeExpired
@@ -333,6 +339,17 @@ pub enum Error {
         /// How long it was valid.
         max_age: Duration,
     },
+    /// The operation cannot run in this runtime (the WebAssembly build has no loopback port, file or
+    /// terminal).
+    #[error("{operation} is not available in {runtime}: {reason}")]
+    UnsupportedRuntime {
+        /// What was called, e.g. `login()`.
+        operation: String,
+        /// The runtime, e.g. `a browser` or `Cloudflare Workers (workerd)`.
+        runtime: String,
+        /// What it needs and what to use instead.
+        reason: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -364,6 +381,7 @@ impl Error {
             Error::AuthorizationFailed { .. } => ErrorCode::AuthorizationFailed,
             Error::SealedFlowInvalid { .. } => ErrorCode::SealedFlowInvalid,
             Error::SealedFlowExpired { .. } => ErrorCode::SealedFlowExpired,
+            Error::UnsupportedRuntime { .. } => ErrorCode::UnsupportedRuntime,
         }
     }
 

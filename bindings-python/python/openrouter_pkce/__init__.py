@@ -102,6 +102,7 @@ from openrouter_pkce.errors import (
     StorageError,
     SealedFlowInvalidError,
     SealedFlowExpiredError,
+    UnsupportedRuntimeError,
     UnauthorizedError,
     UnexpectedStatusError,
 )
@@ -177,5 +178,6 @@ __all__ = [
     "StorageError",
     "SealedFlowInvalidError",
     "SealedFlowExpiredError",
+    "UnsupportedRuntimeError",
     "ERRORS_BY_CODE",
 ]

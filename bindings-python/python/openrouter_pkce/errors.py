@@ -45,6 +45,7 @@ __all__ = [
     "AuthorizationFailedError",
     "SealedFlowInvalidError",
     "SealedFlowExpiredError",
+    "UnsupportedRuntimeError",
     "ERRORS_BY_CODE",
 ]
 
@@ -257,6 +258,13 @@ class SealedFlowExpiredError(AuthorizationError):
     code = "SEALED_FLOW_EXPIRED"
 
 
+class UnsupportedRuntimeError(InputError):
+    """A native-only part (login, key storage, the emulator) was called in the WebAssembly build of the npm
+    package (a browser, a Worker, Deno). The Python package never raises it; it is here so the table is whole."""
+
+    code = "UNSUPPORTED_RUNTIME"
+
+
 #: Every error class, by its stable code. The native module raises through this mapping.
 ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
     cls.code: cls
@@ -285,5 +293,6 @@ ERRORS_BY_CODE: dict[str, type[OpenRouterPkceError]] = {
         AuthorizationFailedError,
         SealedFlowInvalidError,
         SealedFlowExpiredError,
+        UnsupportedRuntimeError,
     )
 }

@@ -34,8 +34,8 @@ pub use answers::{
 };
 pub use flow::flow_base_url;
 pub use requests::{
-    RequestContext, check_key, create_auth_code_request, exchange_request, key_info_request,
-    reachability_request,
+    RequestContext, check_key, check_timeout, create_auth_code_request, exchange_request, key_info_request,
+    reachability_request, user_agent_or_default,
 };
 pub use retry::{
     CONNECT_BACKOFF, Delivery, Failure, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER, Retries, Retry, failure_error,

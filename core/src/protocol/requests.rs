@@ -36,6 +36,26 @@ impl RequestContext {
     }
 }
 
+/// A call's total deadline must be more than 0 and at most a day (`INVALID_ARGUMENT` otherwise).
+pub fn check_timeout(timeout: std::time::Duration) -> Result<()> {
+    if timeout.is_zero() || timeout > std::time::Duration::from_secs(24 * 3600) {
+        return Err(Error::invalid_argument("timeout must be more than 0 and at most a day"));
+    }
+    Ok(())
+}
+
+/// The User-Agent a client sends: the caller's (1–512 printable characters, else `INVALID_ARGUMENT`) or
+/// [`super::default_user_agent`].
+pub fn user_agent_or_default(user_agent: Option<String>) -> Result<String> {
+    match user_agent {
+        Some(ua) if ua.is_empty() || ua.chars().any(|c| c.is_control()) || ua.len() > 512 => {
+            Err(Error::invalid_argument("user_agent must be 1–512 printable characters"))
+        }
+        Some(ua) => Ok(ua),
+        None => Ok(super::default_user_agent()),
+    }
+}
+
 /// An API key argument must be well formed (`INVALID_ARGUMENT` otherwise): it goes into a header.
 pub fn check_key(key: &str) -> Result<()> {
     if !is_well_formed_key(key) {

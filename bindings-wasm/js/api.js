@@ -1,0 +1,435 @@
+/**
+ * openrouter-pkce's public API over the WebAssembly build of the core: the same names and signatures as the
+ * native Node package. Every decision is the core's (`bindings-wasm/src/`): this layer gives the public names,
+ * the redacted views of secrets, and the transport — the runtime's `fetch`, which only moves bytes.
+ *
+ * `build(wasm)` takes the wasm-bindgen module once it is instantiated; `tools/build.mjs` writes this file into
+ * `pkg/` as an ES module (`api.mjs`) and a CommonJS one (`api.cjs`), for the entries of each runtime.
+ * @module openrouter-pkce/wasm/api
+ */
+
+/** The runtime this build runs in, as an `UNSUPPORTED_RUNTIME` message names it. */
+function runtimeName() {
+  const g = globalThis
+  if (typeof g.navigator === 'object' && g.navigator && g.navigator.userAgent === 'Cloudflare-Workers') {
+    return 'Cloudflare Workers (workerd)'
+  }
+  if (typeof g.EdgeRuntime === 'string') return `an edge runtime (${g.EdgeRuntime})`
+  if (typeof g.Deno === 'object') return 'Deno (the WebAssembly build)'
+  if (typeof g.Bun === 'object') return 'Bun without the native addon (the WebAssembly build)'
+  if (typeof g.process === 'object' && g.process && g.process.versions && g.process.versions.node) {
+    return 'Node.js without the native addon (the WebAssembly build)'
+  }
+  if (typeof g.document === 'object') return 'a browser'
+  if (typeof g.WorkerGlobalScope === 'function') return 'a web worker'
+  return 'this JavaScript runtime (the WebAssembly build)'
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const DENO_INSPECT = Symbol.for('Deno.customInspect')
+const REDACTED = '<redacted>'
+
+/**
+ * Give `Cls` redacted views: `util.inspect` / Deno's inspect (`Name {…}` of `view(this)`), `toJSON`
+ * (`json(this)`, default the same view) and, when given, `toString`.
+ */
+function redacted(Cls, name, view, json = view, toString) {
+  const show = function (depth, options, inspect) {
+    const shown = view(this)
+    return `${name} ${typeof inspect === 'function' ? inspect(shown, options) : JSON.stringify(shown)}`
+  }
+  const props = {
+    [INSPECT]: { value: show, configurable: true },
+    [DENO_INSPECT]: { value: function (inspect, options) { return show.call(this, 0, options, inspect) }, configurable: true },
+    toJSON: { value: function () { return json(this) }, writable: true, configurable: true },
+  }
+  if (toString) props.toString = { value: function () { return toString(this) }, writable: true, configurable: true }
+  Object.defineProperties(Cls.prototype, props)
+}
+
+/**
+ * `fetch` for one call: `send` one request as the core built it (never following a redirect, reading at
+ * most `cap` body bytes, aborted after `timeoutMs` or by the call's `signal`) and `sleep`. Every outcome is
+ * a value for the core (`src/client.rs`), never an exception.
+ */
+function transport(fetchFn, signal) {
+  // A page's fetch owns User-Agent (setting it would also turn a simple CORS request into a preflighted one).
+  const page = typeof globalThis.document === 'object'
+  return {
+    async send(method, url, headers, body, timeoutMs, cap) {
+      if (signal && signal.aborted) return { failure: 'aborted' }
+      const controller = new AbortController()
+      let why = null
+      const stop = (reason) => () => {
+        if (why === null) why = reason
+        controller.abort()
+      }
+      const onAbort = stop('aborted')
+      const timer = setTimeout(stop('timeout'), Math.max(0, Math.ceil(timeoutMs)))
+      if (signal) signal.addEventListener('abort', onAbort, { once: true })
+      try {
+        const init = { method, headers: [], redirect: 'manual', signal: controller.signal }
+        for (const [name, value] of headers) if (!(page && name.toLowerCase() === 'user-agent')) init.headers.push([name, value])
+        if (body) init.body = body
+        let res
+        try {
+          res = await fetchFn(url, init)
+        } catch (e) {
+          const cause = e && e.cause && typeof e.cause.code === 'string' ? e.cause.code : undefined
+          return { failure: why || 'send', cause }
+        }
+        const status = res.type === 'opaqueredirect' ? 0 : res.status
+        const head = []
+        res.headers.forEach((value, name) => head.push([name, value]))
+        const length = Number(res.headers.get('content-length'))
+        if (length > cap) {
+          if (res.body) res.body.cancel().catch(() => {})
+          return { status, tooLarge: true }
+        }
+        const chunks = []
+        let total = 0
+        if (res.body) {
+          const reader = res.body.getReader()
+          try {
+            for (;;) {
+              const { done, value } = await reader.read()
+              if (done) break
+              total += value.byteLength
+              if (total > cap) {
+                reader.cancel().catch(() => {})
+                return { status, tooLarge: true }
+              }
+              chunks.push(value)
+            }
+          } catch (e) {
+            return { failure: why || 'body' }
+          }
+        }
+        const bytes = new Uint8Array(total)
+        let at = 0
+        for (const c of chunks) {
+          bytes.set(c, at)
+          at += c.byteLength
+        }
+        return { status, headers: head, body: bytes }
+      } finally {
+        clearTimeout(timer)
+        if (signal) signal.removeEventListener('abort', onAbort)
+      }
+    },
+    sleep(ms) {
+      return new Promise((resolve) => {
+        if (signal && signal.aborted) return resolve(true)
+        const onAbort = () => {
+          clearTimeout(timer)
+          resolve(true)
+        }
+        const timer = setTimeout(() => {
+          if (signal) signal.removeEventListener('abort', onAbort)
+          resolve(false)
+        }, ms)
+        if (signal) signal.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+  }
+}
+
+/**
+ * The public API over an instantiated wasm-bindgen module `wasm`.
+ * @param {object} wasm the module's exports (`openrouter_pkce_wasm.js`)
+ * @returns {object} the package's exports
+ */
+function build(wasm) {
+  /**
+   * The one error class of the library. `code` is a stable string from the contract's table
+   * (e.g. `'INVALID_CODE'`); `status` is the HTTP status for errors that came from an HTTP answer.
+   * Messages never contain a key, verifier or authorization code.
+   */
+  class OpenRouterPkceError extends Error {
+    /**
+     * @param {string} code the contract's error code
+     * @param {string} message what happened and what to do
+     * @param {number} [status] the HTTP status, when an HTTP answer caused it
+     */
+    constructor(code, message, status) {
+      super(message)
+      /** @type {string} */
+      this.code = code
+      if (status !== undefined) {
+        /** @type {number | undefined} */
+        this.status = status
+      }
+    }
+
+    get name() {
+      return 'OpenRouterPkceError'
+    }
+  }
+  wasm._registerErrorClass(OpenRouterPkceError)
+
+  const { AuthRequest, ApiKey, AuthCode } = wasm
+  const RUNTIME = runtimeName()
+
+  /** `fn` with its stack trace starting at the caller's call (the error is built inside the wasm glue). */
+  const trimmed = (e, fn) => {
+    if (e instanceof OpenRouterPkceError && typeof Error.captureStackTrace === 'function') Error.captureStackTrace(e, fn)
+    return e
+  }
+  const sync = (fn) => {
+    const wrapped = function (...args) {
+      try {
+        return fn.apply(this, args)
+      } catch (e) {
+        throw trimmed(e, wrapped)
+      }
+    }
+    return wrapped
+  }
+
+  /**
+   * A verifier, its challenge and the method: what a flow needs. `util.inspect` and `JSON.stringify`
+   * never show the verifier (nor a `plain` challenge, which is the verifier).
+   */
+  class Pkce {
+    #verifier
+    #challenge
+
+    /**
+     * @param {string} codeVerifier
+     * @param {string} codeChallenge
+     * @param {'S256' | 'plain'} codeChallengeMethod
+     */
+    constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
+      this.#verifier = codeVerifier
+      this.#challenge = codeChallenge
+      if (codeChallengeMethod !== 'plain') {
+        Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
+      }
+      /** `'S256'` or `'plain'`. */
+      this.codeChallengeMethod = codeChallengeMethod
+    }
+
+    /** The secret verifier (send it only in the exchange). @type {string} */
+    get codeVerifier() {
+      return this.#verifier
+    }
+
+    /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
+    get codeChallenge() {
+      return this.#challenge
+    }
+
+    /** A redacted plain object: the verifier is never serialised. */
+    toJSON() {
+      return {
+        codeVerifier: REDACTED,
+        codeChallenge: this.codeChallengeMethod === 'plain' ? REDACTED : this.codeChallenge,
+        codeChallengeMethod: this.codeChallengeMethod,
+      }
+    }
+
+    toString() {
+      return `Pkce(${this.codeChallengeMethod})`
+    }
+
+    [INSPECT](depth, options, inspect) {
+      return `Pkce ${typeof inspect === 'function' ? inspect(this.toJSON(), options) : JSON.stringify(this.toJSON())}`
+    }
+  }
+
+  /**
+   * A fresh verifier (default 43 characters = 32 CSPRNG bytes) and its challenge, in one call.
+   * @param {{length?: number, method?: 'S256' | 'plain'}} [options]
+   * @returns {Pkce}
+   */
+  const generatePkce = sync(function generatePkce(options) {
+    if (options === undefined || options === null) {
+      const s = wasm._pkcePair()
+      return new Pkce(s.slice(0, 43), s.slice(43), 'S256')
+    }
+    const [verifier, challenge, method] = wasm._generatePkce(options)
+    return new Pkce(verifier, challenge, method)
+  })
+
+  redacted(
+    AuthRequest,
+    'AuthRequest',
+    (r) => ({ url: r.urlForDisplay, callbackUrl: r.callbackUrl, codeVerifier: REDACTED, codeChallengeMethod: r.codeChallengeMethod, createdAt: r.createdAt }),
+    undefined,
+    (r) => `AuthRequest(${r.urlForDisplay})`,
+  )
+  redacted(AuthCode, 'AuthCode', (c) => ({ id: REDACTED, appId: c.appId, createdAt: c.createdAt }), (c) => ({ appId: c.appId, createdAt: c.createdAt }))
+  redacted(ApiKey, 'ApiKey', (k) => ({ key: k.masked, userId: k.userId }), (k) => ({ masked: k.masked, userId: k.userId }), (k) => k.masked)
+
+  const method = (value) => ({ value, writable: true, configurable: true })
+  const fromDict = sync(function fromDict(data) {
+    return AuthRequest._fromJSON(data)
+  })
+  const sealMethod = AuthRequest.prototype.seal
+  const unsealFn = AuthRequest.unseal
+  Object.defineProperties(AuthRequest, {
+    fromDict: method(fromDict),
+    fromJSON: method(fromDict),
+    unseal: method(sync(function unseal(sealed, secrets, options) {
+      return unsealFn.call(AuthRequest, sealed, secrets, options)
+    })),
+  })
+  Object.defineProperty(AuthRequest.prototype, 'seal', method(sync(function seal(secrets) {
+    return sealMethod.call(this, secrets)
+  })))
+
+  /** A flow given as an `AuthRequest`, its `toDict()` object or JSON string, or its sealed string. */
+  const asAuthRequest = (request, secrets) =>
+    request instanceof AuthRequest ? request._reopen(secrets) : AuthRequest._open(request, secrets)
+
+  /** `{signal, ...rest}` of an options argument, the signal checked; `fetch` too for `Client`. */
+  function split(options, ...names) {
+    if (options === undefined || options === null || typeof options !== 'object' || Array.isArray(options)) return [options, {}]
+    const rest = { ...options }
+    const taken = {}
+    for (const n of names) {
+      if (n in rest) {
+        taken[n] = rest[n]
+        delete rest[n]
+      }
+    }
+    return [rest, taken]
+  }
+
+  const FETCH = Symbol('fetch')
+
+  /** `wasm.Client` with the transport of this client's `fetch` and the call's signal. */
+  async function run(client, signal, start) {
+    if (signal !== undefined && signal !== null && !(typeof signal === 'object' && typeof signal.aborted === 'boolean')) {
+      throw wasm._wrongType('signal', 'an AbortSignal')
+    }
+    if (signal && signal.aborted) throw wasm._aborted()
+    const fetchFn = client[FETCH] || globalThis.fetch
+    if (typeof fetchFn !== 'function') throw wasm._unsupported('fetch()', RUNTIME)
+    return start(transport((url, init) => fetchFn.call(globalThis, url, init), signal || undefined))
+  }
+
+
+  /**
+   * A configured OpenRouter client: `new Client({baseUrl?, timeoutMs?, userAgent?, httpReferer?, appTitle?,
+   * appCategories?, fetch?})`, with the module-level operations as methods. `fetch` replaces the runtime's
+   * (tests, proxies); it is called as `fetch(url, init)` with `redirect: 'manual'`.
+   */
+  class Client {
+    #inner
+    /** @param {object} [options] */
+    constructor(options) {
+      const [rest, { fetch }] = split(options, 'fetch')
+      if (fetch !== undefined && fetch !== null && typeof fetch !== 'function') {
+        throw trimmed(wasm._wrongType('fetch', 'a function'), Client)
+      }
+      try {
+        this.#inner = new wasm.Client(rest)
+      } catch (e) {
+        throw trimmed(e, Client)
+      }
+      this[FETCH] = fetch || null
+    }
+
+    /** The client's base URL (normalised, no trailing slash). @type {string} */
+    get baseUrl() {
+      return this.#inner.baseUrl
+    }
+
+    /** The client's deadline per call, in milliseconds. @type {number} */
+    get timeoutMs() {
+      return this.#inner.timeoutMs
+    }
+
+    /**
+     * Exchange an authorization code for the user's API key. Sent exactly once. `signal` (an AbortSignal)
+     * rejects with `CANCELLED` at once.
+     */
+    async exchangeCode(options) {
+      const [rest, { signal }] = split(options, 'signal')
+      return run(this, signal, (t) => this.#inner._exchangeCode(rest, t))
+    }
+
+    /**
+     * Finish a started flow. `request` is the `AuthRequest`, its `toDict()` object, its JSON, or the string
+     * `request.seal(secrets)` made (then pass `{secrets}`); `response` the callback URL (`location.href`),
+     * its path + query, its query string or a pasted code.
+     */
+    async completeAuth(request, response, options) {
+      const [rest, { signal, secrets }] = split(options, 'signal', 'secrets')
+      const flow = asAuthRequest(request, secrets)
+      return run(this, signal, (t) => this.#inner._completeAuth(flow, response, rest, t))
+    }
+
+    /** Details of a key (`GET /api/v1/key`): a string, or an `ApiKey` (asked of the server it came from). */
+    async keyInfo(key, options) {
+      const [rest, { signal }] = split(options, 'signal')
+      if (key instanceof ApiKey) return run(this, signal, (t) => this.#inner._keyInfoOf(key, rest, t))
+      return run(this, signal, (t) => this.#inner._keyInfo(key, rest, t))
+    }
+
+    /** Create an authorization code with `key` (`POST /api/v1/auth/keys/code`). Sent at most once. */
+    async createAuthCode(key, options) {
+      const [rest, { signal }] = split(options, 'signal')
+      const secret = key instanceof ApiKey ? key.key : key
+      return run(this, signal, (t) => this.#inner._createAuthCode(secret, rest, t))
+    }
+
+    /** Not available in the WebAssembly build: rejects with `UNSUPPORTED_RUNTIME`. */
+    async login() {
+      throw wasm._unsupported('login()', RUNTIME)
+    }
+
+    [INSPECT]() {
+      return `Client { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs} }`
+    }
+  }
+
+  let defaultClient = null
+  /** The module-level functions' client: OpenRouter with the core's defaults, made on first use. */
+  const theDefault = () => (defaultClient === null ? (defaultClient = new Client()) : defaultClient)
+
+  /** Throws the core's `UNSUPPORTED_RUNTIME` for a native-only `operation`. */
+  const unsupported = (operation) =>
+    function () {
+      throw trimmed(wasm._unsupported(operation, RUNTIME), unsupported)
+    }
+
+  /**
+   * The emulator runs a local HTTP server, which only the native addon can: its constructor throws
+   * `UNSUPPORTED_RUNTIME` here.
+   */
+  class Emulator {
+    constructor() {
+      throw wasm._unsupported('Emulator', RUNTIME)
+    }
+  }
+
+  return {
+    VERSION: wasm.version(),
+    OpenRouterPkceError,
+    Pkce,
+    generatePkce,
+    createVerifier: sync(wasm.createVerifier),
+    createChallenge: sync(wasm.createChallenge),
+    verifyChallenge: sync(wasm.verifyChallenge),
+    authUrl: sync(wasm.authUrl),
+    startAuth: sync(wasm.startAuth),
+    AuthRequest,
+    ApiKey,
+    AuthCode,
+    exchangeCode: (options) => theDefault().exchangeCode(options),
+    completeAuth: (request, response, options) => theDefault().completeAuth(request, response, options),
+    keyInfo: (key, options) => theDefault().keyInfo(key, options),
+    createAuthCode: (key, options) => theDefault().createAuthCode(key, options),
+    login: async () => {
+      throw wasm._unsupported('login()', RUNTIME)
+    },
+    loadKey: unsupported('loadKey()'),
+    saveKey: unsupported('saveKey()'),
+    logout: unsupported('logout()'),
+    keyPath: unsupported('keyPath()'),
+    Client,
+    Emulator,
+  }
+}
