@@ -7,25 +7,60 @@
  * (what napi cannot check), `redact.js` (secrets that redact themselves), `pkce.js`, `flow.js` (step 1 and
  * the stored and sealed flows), `cancel.js` (AbortSignal), `client.js` (steps 2–3 and `login`, the
  * module functions and `Client` through one code path), `login.js`, `store.js` and `emulator.js`.
- * Everything else is the core's behaviour, unchanged.
+ * Everything else is the core's behaviour, unchanged. Where no native package fits, the same API comes from
+ * the WebAssembly build (`../bindings-wasm/pkg/node.cjs`).
  * @module openrouter-pkce
  */
 
-const native = require('./native.js')
-// lib/*.js as one generated file (bindings-node/tools/bundle.js, run by `npm run build`): one file to read and
-// compile instead of ten. `lib('errors.js')` is what `require('./lib/errors.js')` gives.
-const lib = require('./lib/_bundle.js')
-const { OpenRouterPkceError } = lib('errors.js')
-const { Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge } = lib('pkce.js')
-const { authUrl, startAuth, AuthRequest } = lib('flow.js')
-const { Client, exchangeCode, completeAuth, keyInfo, createAuthCode, login } = lib('client.js')
-const { loadKey, saveKey, logout, keyPath } = lib('store.js')
-const { Emulator } = lib('emulator.js')
+/**
+ * The package over the native addon: the generated loader (`native.js`) and lib/*.js as one generated file
+ * (bindings-node/tools/bundle.js, run by `npm run build`): one file to read and compile instead of ten.
+ * `lib('errors.js')` is what `require('./lib/errors.js')` gives.
+ */
+function nativePackage(native) {
+  const lib = require('./lib/_bundle.js')
+  const { OpenRouterPkceError } = lib('errors.js')
+  const { Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge } = lib('pkce.js')
+  const { authUrl, startAuth, AuthRequest } = lib('flow.js')
+  const { Client, exchangeCode, completeAuth, keyInfo, createAuthCode, login } = lib('client.js')
+  const { loadKey, saveKey, logout, keyPath } = lib('store.js')
+  const { Emulator } = lib('emulator.js')
+  const { ApiKey, AuthCode } = native
+  /** The library version: one number for the Rust crate, the Python and the Node packages. */
+  const VERSION = native.version()
+  return {
+    VERSION, OpenRouterPkceError, Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge, authUrl,
+    startAuth, AuthRequest, ApiKey, AuthCode, exchangeCode, completeAuth, keyInfo, createAuthCode, login, loadKey,
+    saveKey, logout, keyPath, Client, Emulator,
+  }
+}
 
-const { ApiKey, AuthCode } = native
+/**
+ * The native package, or the WebAssembly build (bindings-wasm/) when no native package fits this platform
+ * (StackBlitz, FreeBSD, riscv64, a bundle that dropped the optional dependency): the same API, where `login`,
+ * key storage and the emulator throw `UNSUPPORTED_RUNTIME`. When that cannot load either, the native loader's
+ * own error. `OPENROUTER_PKCE_FORCE_WASM=1` takes the WebAssembly build (tests).
+ */
+function load() {
+  if (process.env.OPENROUTER_PKCE_FORCE_WASM === '1') return require('../bindings-wasm/pkg/node.cjs')
+  let native
+  try {
+    native = require('./native.js')
+  } catch (nativeError) {
+    try {
+      return require('../bindings-wasm/pkg/node.cjs')
+    } catch {
+      throw nativeError
+    }
+  }
+  return nativePackage(native)
+}
 
-/** The library version: one number for the Rust crate, the Python and the Node packages. */
-const VERSION = native.version()
+const {
+  VERSION, OpenRouterPkceError, Pkce, generatePkce, createVerifier, createChallenge, verifyChallenge, authUrl,
+  startAuth, AuthRequest, ApiKey, AuthCode, exchangeCode, completeAuth, keyInfo, createAuthCode, login, loadKey,
+  saveKey, logout, keyPath, Client, Emulator,
+} = load()
 
 // Shorthand names only: Node's ESM loader reads them from this literal, so `index.mjs` re-exports them all.
 module.exports = {

@@ -57,7 +57,8 @@ dist: ## Build every release artifact into dist/ (4 wheels, sdist, npm main + 4 
 	@$(MAKE) --no-print-directory dist-table
 
 .PHONY: dist-build
-dist-build: $(addprefix dist-,$(DIST_TARGETS))
+# The main npm package carries the WebAssembly build (bindings-wasm/pkg/, mk/wasm.mk).
+dist-build: $(addprefix dist-,$(DIST_TARGETS)) $(if $(wildcard mk/wasm.mk),wasm-build)
 	@$(call timed,sdist,$(DIST_BIN)/maturin sdist --out $(DIST) >/dev/null)
 	@$(call timed,npm main package,node tests/dist/pack-main.mjs $(DIST_WORK)/npm/main $(DIST))
 	@$(call timed,crate,$(CARGO) package --quiet --locked --no-verify --allow-dirty -p openrouter-pkce && cp $(CARGO_TARGET_DIR)/package/openrouter-pkce-$(DIST_VERSION).crate $(DIST)/)

@@ -20,7 +20,7 @@ node-build: ## Node: install npm dev dependencies and build the native addon (re
 	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
 	$(NPM) run build
 
-node-test: node-build bun ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types)
+node-test: node-build bun $(if $(wildcard mk/wasm.mk),wasm-build) ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types; tests/wasm/: the WebAssembly build)
 	$(NPM) test
 
 node-bench: ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)

@@ -9,7 +9,7 @@
 //   pkg/edge-light.mjs  Vercel's edge runtime: the same with Next.js's `.wasm?module` import
 //   pkg/node.cjs        Node and Bun without a native package (require), reading the .wasm file
 //   pkg/node.mjs        the same instance for `import`
-//   pkg/api.mjs, pkg/api.cjs   bindings-wasm/js/api.js as an ES and a CommonJS module
+//   pkg/api.mjs, pkg/api.cjs   bindings-wasm/js/transport.js + api.js as an ES and a CommonJS module
 //
 // It patches two lines of wasm-bindgen's glue (and fails if they moved): the ES glue's fallback URL of the
 // .wasm (`new URL(…, import.meta.url)`, which bundlers would copy as an asset although no entry uses it),
@@ -49,7 +49,7 @@ patch(`node/${GLUE}`, '`${__dirname}/' + WASM + '`', '`${__dirname}/../web/' + W
 rmSync(join(PKG, 'node', WASM), { force: true })
 for (const dir of ['web', 'node']) rmSync(join(PKG, dir, '.gitignore'), { force: true })
 
-const api = readFileSync(join(ROOT, 'js', 'api.js'), 'utf8')
+const api = ['transport.js', 'api.js'].map((f) => readFileSync(join(ROOT, 'js', f), 'utf8')).join('\n')
 writeFileSync(join(PKG, 'api.mjs'), `${HEADER}${api}\nexport { build }\n`)
 writeFileSync(join(PKG, 'api.cjs'), `${HEADER}'use strict'\n${api}\nmodule.exports = { build }\n`)
 

@@ -182,6 +182,12 @@ def versions() -> None:
         assert f is not None
         packed = json.loads(f.read())
     assert packed["version"] == v
+    with tarfile.open(one("openrouter-pkce-[0-9]*.tgz")) as tgz:
+        names = set(tgz.getnames())
+    wasm = {f"package/bindings-wasm/pkg/{f}" for f in ("web/openrouter_pkce_wasm_bg.wasm", "browser.mjs", "workerd.mjs", "edge-light.mjs", "node.cjs", "node.mjs")}
+    assert wasm <= names, f"the main package lacks the WebAssembly build: {sorted(wasm - names)}"
+    exported = json.dumps(packed["exports"])
+    assert all(c in exported for c in ('"browser"', '"workerd"', '"worker"', '"edge-light"', '"deno"', '"./wasm"')), exported
     assert packed["optionalDependencies"] == {f"openrouter-pkce-{t}": v for t in targets}, packed["optionalDependencies"]
     assert not {"install", "preinstall", "postinstall"} & set(packed.get("scripts", {})), "no install script"
     for f in DIST.iterdir():

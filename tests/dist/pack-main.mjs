@@ -15,6 +15,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 rmSync(staging, { recursive: true, force: true })
 mkdirSync(staging, { recursive: true })
 const listed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0].files
+// The WebAssembly build (browsers, Workers, Deno, and Node/Bun where no platform package fits): `make wasm-build`.
+for (const needed of ['bindings-wasm/pkg/web/openrouter_pkce_wasm_bg.wasm', 'bindings-wasm/pkg/browser.mjs', 'bindings-wasm/pkg/workerd.mjs', 'bindings-wasm/pkg/node.cjs']) {
+  if (!listed.some((f) => f.path === needed)) throw new Error(`the main package must carry the WebAssembly build: ${needed} (run make wasm-build)`)
+}
 for (const { path } of listed) {
   if (path.endsWith('.node')) throw new Error(`the main package must hold no native code: ${path}`)
   if (path === 'package.json') continue

@@ -1,0 +1,132 @@
+/**
+ * What the public API (`api.js`) stands on, runtime by runtime: the runtime's name for `UNSUPPORTED_RUNTIME`,
+ * the redacted views of secrets, and the transport — the runtime's `fetch`, which only moves bytes.
+ * `tools/build.mjs` puts this file before `api.js` in `pkg/api.mjs` and `pkg/api.cjs`.
+ * @module openrouter-pkce/wasm/transport
+ */
+
+/** The runtime this build runs in, as an `UNSUPPORTED_RUNTIME` message names it. */
+function runtimeName() {
+  const g = globalThis
+  if (typeof g.navigator === 'object' && g.navigator && g.navigator.userAgent === 'Cloudflare-Workers') {
+    return 'Cloudflare Workers (workerd)'
+  }
+  if (typeof g.EdgeRuntime === 'string') return `an edge runtime (${g.EdgeRuntime})`
+  if (typeof g.Deno === 'object') return 'Deno (the WebAssembly build)'
+  if (typeof g.Bun === 'object') return 'Bun without the native addon (the WebAssembly build)'
+  if (typeof g.process === 'object' && g.process && g.process.versions && g.process.versions.node) {
+    return 'Node.js without the native addon (the WebAssembly build)'
+  }
+  if (typeof g.document === 'object') return 'a browser'
+  if (typeof g.WorkerGlobalScope === 'function') return 'a web worker'
+  return 'this JavaScript runtime (the WebAssembly build)'
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const DENO_INSPECT = Symbol.for('Deno.customInspect')
+const REDACTED = '<redacted>'
+
+/**
+ * Give `Cls` redacted views: `util.inspect` / Deno's inspect (`Name {…}` of `view(this)`), `toJSON`
+ * (`json(this)`, default the same view) and, when given, `toString`.
+ */
+function redacted(Cls, name, view, json = view, toString) {
+  const show = function (depth, options, inspect) {
+    const shown = view(this)
+    return `${name} ${typeof inspect === 'function' ? inspect(shown, options) : JSON.stringify(shown)}`
+  }
+  const props = {
+    [INSPECT]: { value: show, configurable: true },
+    [DENO_INSPECT]: { value: function (inspect, options) { return show.call(this, 0, options, inspect) }, configurable: true },
+    toJSON: { value: function () { return json(this) }, writable: true, configurable: true },
+  }
+  if (toString) props.toString = { value: function () { return toString(this) }, writable: true, configurable: true }
+  Object.defineProperties(Cls.prototype, props)
+}
+
+/**
+ * `fetch` for one call: `send` one request as the core built it (never following a redirect, reading at
+ * most `cap` body bytes, aborted after `timeoutMs` or by the call's `signal`) and `sleep`. Every outcome is
+ * a value for the core (`src/client.rs`), never an exception.
+ */
+function transport(fetchFn, signal) {
+  // A page's fetch owns User-Agent (setting it would also turn a simple CORS request into a preflighted one).
+  const page = typeof globalThis.document === 'object'
+  return {
+    async send(method, url, headers, body, timeoutMs, cap) {
+      if (signal && signal.aborted) return { failure: 'aborted' }
+      const controller = new AbortController()
+      let why = null
+      const stop = (reason) => () => {
+        if (why === null) why = reason
+        controller.abort()
+      }
+      const onAbort = stop('aborted')
+      const timer = setTimeout(stop('timeout'), Math.max(0, Math.ceil(timeoutMs)))
+      if (signal) signal.addEventListener('abort', onAbort, { once: true })
+      try {
+        const init = { method, headers: [], redirect: 'manual', signal: controller.signal }
+        for (const [name, value] of headers) if (!(page && name.toLowerCase() === 'user-agent')) init.headers.push([name, value])
+        if (body) init.body = body
+        let res
+        try {
+          res = await fetchFn(url, init)
+        } catch (e) {
+          const cause = e && e.cause && typeof e.cause.code === 'string' ? e.cause.code : undefined
+          return { failure: why || 'send', cause }
+        }
+        const status = res.type === 'opaqueredirect' ? 0 : res.status
+        const head = []
+        res.headers.forEach((value, name) => head.push([name, value]))
+        const length = Number(res.headers.get('content-length'))
+        if (length > cap) {
+          if (res.body) res.body.cancel().catch(() => {})
+          return { status, tooLarge: true }
+        }
+        const chunks = []
+        let total = 0
+        if (res.body) {
+          const reader = res.body.getReader()
+          try {
+            for (;;) {
+              const { done, value } = await reader.read()
+              if (done) break
+              total += value.byteLength
+              if (total > cap) {
+                reader.cancel().catch(() => {})
+                return { status, tooLarge: true }
+              }
+              chunks.push(value)
+            }
+          } catch (e) {
+            return { failure: why || 'body' }
+          }
+        }
+        const bytes = new Uint8Array(total)
+        let at = 0
+        for (const c of chunks) {
+          bytes.set(c, at)
+          at += c.byteLength
+        }
+        return { status, headers: head, body: bytes }
+      } finally {
+        clearTimeout(timer)
+        if (signal) signal.removeEventListener('abort', onAbort)
+      }
+    },
+    sleep(ms) {
+      return new Promise((resolve) => {
+        if (signal && signal.aborted) return resolve(true)
+        const onAbort = () => {
+          clearTimeout(timer)
+          resolve(true)
+        }
+        const timer = setTimeout(() => {
+          if (signal) signal.removeEventListener('abort', onAbort)
+          resolve(false)
+        }, ms)
+        if (signal) signal.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+  }
+}
