@@ -15,6 +15,7 @@ export CARGO_TERM_COLOR ?= never
 -include mk/windows.mk
 -include mk/platforms.mk
 -include mk/keyring.mk
+-include mk/runtimes.mk
 -include mk/wasm.mk
 
 .PHONY: help test demo rust-test rust-lint wasm-check fmt bench clean cli-reference
@@ -23,7 +24,7 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-test: rust-test rust-lint $(if $(wildcard mk/platforms.mk),platform-check) $(if $(wildcard mk/dist.mk),lint-workflows) $(if $(wildcard mk/scale.mk),redis-server) $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/keyring.mk),keyring-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/scale.mk),scale-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, compile checks for macOS and Windows msvc, Python, Node, real browser, the OS keyring against a real Secret Service, multi-instance web scale test, the docs' code blocks)
+test: rust-test rust-lint $(if $(wildcard mk/platforms.mk),platform-check) $(if $(wildcard mk/dist.mk),lint-workflows) $(if $(wildcard mk/scale.mk),redis-server) $(if $(wildcard mk/python.mk),python-test) $(if $(wildcard mk/node.mk),node-test) $(if $(wildcard mk/keyring.mk),keyring-test) $(if $(wildcard mk/browser.mk),browser-test) $(if $(wildcard mk/runtimes.mk),runtimes-test) $(if $(wildcard mk/scale.mk),scale-test) $(if $(wildcard mk/docs.mk),docs-test) ## Build and run every suite (Rust, compile checks for macOS and Windows msvc, Python, Node, real browser, every JavaScript runtime (Chromium, workerd, Deno, Bun, Node on wasm), the OS keyring against a real Secret Service, multi-instance web scale test, the docs' code blocks)
 	@echo "make test: all suites passed"
 
 demo: $(if $(wildcard mk/python.mk),python-demo) $(if $(wildcard mk/node.mk),node-demo) rust-demo ## One-click login against the embedded emulator
@@ -48,6 +49,7 @@ wasm-check: ## The I/O-free core (--no-default-features) builds, clippy-clean, f
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	$(CARGO) build -p openrouter-pkce --no-default-features --target wasm32-unknown-unknown
 	$(CARGO) clippy -p openrouter-pkce --lib --no-default-features --target wasm32-unknown-unknown -- -D warnings -A clippy::drop-non-drop
+	$(CARGO) clippy -p openrouter-pkce-wasm --target wasm32-unknown-unknown -- -D warnings -A clippy::drop-non-drop
 	@if $(CARGO) tree -p openrouter-pkce --no-default-features --target wasm32-unknown-unknown -e normal \
 		| grep -E '^[^a-z]*(tokio|reqwest|hyper|axum|rustls|ring) v'; then \
 		echo "wasm-check: a network crate is in the wasm32 build"; exit 1; fi

@@ -60,7 +60,8 @@ impl Opts {
         }
         let object: Object = value.clone().unchecked_into();
         let keys: Vec<String> = Object::keys(&object).iter().filter_map(|k| k.as_string()).collect();
-        contract::check_option_keys(function, kind, keys.iter().map(String::as_str)).map_err(to_js_verbatim)?;
+        contract::check_option_keys(function, kind, keys.iter().map(String::as_str))
+            .map_err(to_js_verbatim)?;
         Ok(Opts(Some(object)))
     }
 

@@ -77,7 +77,11 @@ async fn sleep(transport: &Transport, wait: Duration) -> Result<(), CoreError> {
 }
 
 /// Send `request` under the core's retry policy within `timeout` (the whole call, retries included).
-async fn send(transport: &Transport, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, CoreError> {
+async fn send(
+    transport: &Transport,
+    request: &HttpRequest,
+    timeout: Duration,
+) -> Result<HttpResponse, CoreError> {
     let deadline = Date::now() + timeout.as_secs_f64() * 1000.0;
     let time_left = || Duration::from_secs_f64(((deadline - Date::now()) / 1000.0).max(0.0));
     let mut retries = Retries::new(request.delivery);
@@ -86,11 +90,8 @@ async fn send(transport: &Transport, request: &HttpRequest, timeout: Duration) -
         if remaining.is_zero() {
             return Err(timeout_error(timeout));
         }
-        let headers: Array = request
-            .headers
-            .iter()
-            .map(|(n, v)| JsValue::from(Array::of2(&n.into(), &v.into())))
-            .collect();
+        let headers: Array =
+            request.headers.iter().map(|(n, v)| JsValue::from(Array::of2(&n.into(), &v.into()))).collect();
         let body = request.body.as_deref().map(Uint8Array::from);
         let pending = transport.send(
             request.method.as_str(),
@@ -178,7 +179,8 @@ impl Client {
             app_categories: o.texts("appCategories")?,
         });
         attribution.check().js()?;
-        let context = RequestContext { base_url: base_url.clone(), user_agent: self.user_agent.clone(), attribution };
+        let context =
+            RequestContext { base_url: base_url.clone(), user_agent: self.user_agent.clone(), attribution };
         Ok(Call { base_url, timeout, context })
     }
 }
@@ -250,7 +252,8 @@ impl Client {
         promise((|| {
             let o = Opts::new(&options, "exchangeCode", "exchangeCode")?;
             let code = text(&o.get("code"), "code")?;
-            let method = o.text("codeChallengeMethod")?.as_deref().map(ChallengeMethod::parse).transpose().js()?;
+            let method =
+                o.text("codeChallengeMethod")?.as_deref().map(ChallengeMethod::parse).transpose().js()?;
             let verifier = o.text("codeVerifier")?.map(CodeVerifier::new).transpose().js()?;
             let request = ExchangeRequest {
                 code: AuthorizationCode::new(code),
@@ -337,7 +340,8 @@ impl Client {
                 Some(date) => Some(date.get_time()),
                 None => o.number("expiresAt")?,
             };
-            let method = o.text("codeChallengeMethod")?.as_deref().map(ChallengeMethod::parse).transpose().js()?;
+            let method =
+                o.text("codeChallengeMethod")?.as_deref().map(ChallengeMethod::parse).transpose().js()?;
             let usage = o.text("usageLimitType")?.as_deref().map(UsageLimitType::parse).transpose().js()?;
             let options = AuthCodeOptions {
                 callback_url: text(&o.get("callbackUrl"), "callbackUrl")?,

@@ -87,10 +87,11 @@ pub fn unsupported(operation: &str, runtime: &str) -> JsValue {
     to_js(CoreError::UnsupportedRuntime {
         operation: operation.to_owned(),
         runtime: runtime.to_owned(),
-        reason: "it needs a loopback port, files or a terminal, which only the native addon has (Node.js, Bun \
+        reason:
+            "it needs a loopback port, files or a terminal, which only the native addon has (Node.js, Bun \
                  or Python with the native package); in a browser or a Worker, use startAuth() and \
                  completeAuth(), and keep the key where your app keeps secrets"
-            .to_owned(),
+                .to_owned(),
     })
 }
 

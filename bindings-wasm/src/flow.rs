@@ -108,7 +108,8 @@ impl AuthRequest {
     /// by the core's rule (with `secrets`, only a sealed string). Use `completeAuth` from the package.
     #[wasm_bindgen(js_name = _open)]
     pub fn open(request: JsValue, secrets_: JsValue) -> Result<AuthRequest, JsValue> {
-        let keys = if secrets_.is_undefined() || secrets_.is_null() { None } else { Some(secrets(&secrets_)?) };
+        let keys =
+            if secrets_.is_undefined() || secrets_.is_null() { None } else { Some(secrets(&secrets_)?) };
         let text_form;
         let input = if let Some(s) = request.dyn_ref::<JsString>() {
             text_form = text(s, "request")?;
@@ -128,8 +129,10 @@ impl AuthRequest {
     /// object is refused: only a sealed string is). Use `completeAuth` from the package.
     #[wasm_bindgen(js_name = _reopen)]
     pub fn reopen(&self, secrets_: JsValue) -> Result<AuthRequest, JsValue> {
-        let keys = if secrets_.is_undefined() || secrets_.is_null() { None } else { Some(secrets(&secrets_)?) };
-        let inner = openrouter_pkce::AuthRequest::open_flow(FlowInput::Request(&self.inner), keys.as_ref()).js()?;
+        let keys =
+            if secrets_.is_undefined() || secrets_.is_null() { None } else { Some(secrets(&secrets_)?) };
+        let inner =
+            openrouter_pkce::AuthRequest::open_flow(FlowInput::Request(&self.inner), keys.as_ref()).js()?;
         Ok(AuthRequest { inner: inner.unwrap_or_else(|| self.inner.clone()) })
     }
 

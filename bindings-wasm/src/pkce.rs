@@ -1,7 +1,9 @@
 //! PKCE primitives: synchronous and pure.
 
 use openrouter_pkce::ChallengeMethod;
-use openrouter_pkce::pkce::{DEFAULT_VERIFIER_LEN, MAX_VERIFIER_LEN, MIN_VERIFIER_LEN, generate_default_into};
+use openrouter_pkce::pkce::{
+    DEFAULT_VERIFIER_LEN, MAX_VERIFIER_LEN, MIN_VERIFIER_LEN, generate_default_into,
+};
 use wasm_bindgen::prelude::*;
 
 use crate::args::{Opts, opt_number, opt_text, text};

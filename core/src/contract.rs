@@ -161,7 +161,10 @@ pub const INTEGER_ARGUMENT_LIMIT: u64 = 1 << 63;
 /// WebAssembly bindings both read it from here. JavaScript-only keys a binding takes off before the check
 /// (an `AbortSignal`'s `signal` outside `login`, the WebAssembly `Client`'s `fetch`) are not listed.
 pub const OPTION_KEYS: &[(&str, &[&str])] = &[
-    ("authUrl", &["callbackUrl", "codeChallenge", "codeChallengeMethod", "keyLabel", "limit", "state", "baseUrl"]),
+    (
+        "authUrl",
+        &["callbackUrl", "codeChallenge", "codeChallengeMethod", "keyLabel", "limit", "state", "baseUrl"],
+    ),
     ("startAuth", &["callbackUrl", "method", "keyLabel", "limit", "baseUrl"]),
     (
         "exchangeCode",

@@ -79,7 +79,8 @@ pub use api_key::{
 pub use attribution::{APP_CATEGORIES, Attribution, MAX_APP_CATEGORIES, MAX_APP_TITLE_LEN};
 pub use auth_code::{AuthCode, AuthCodeOptions, MAX_AUTH_CODE_LABEL_LEN, UsageLimitType, rfc3339_utc};
 pub use auth_url::{
-    AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, now_unix, start_auth,
+    AuthRequest, AuthUrlOptions, MAX_KEY_LABEL_LEN, MAX_STATE_LEN, StartAuthOptions, auth_url, now_unix,
+    start_auth,
 };
 #[cfg(feature = "net")]
 pub use callback::{Callback, CallbackServer};
