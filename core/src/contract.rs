@@ -331,6 +331,28 @@ mod tests {
     }
 
     #[test]
+    fn option_bags_are_checked_by_the_one_table() {
+        let kinds: std::collections::HashSet<_> = OPTION_KEYS.iter().map(|(k, _)| *k).collect();
+        assert_eq!(kinds.len(), OPTION_KEYS.len());
+        for (kind, keys) in OPTION_KEYS {
+            let unique: std::collections::HashSet<_> = keys.iter().collect();
+            assert_eq!(unique.len(), keys.len(), "{kind}");
+            assert!(check_option_keys("f", kind, keys.iter().copied()).is_ok(), "{kind}");
+        }
+        assert_eq!(
+            option_keys("call"),
+            Some(&["baseUrl", "timeoutMs", "httpReferer", "appTitle", "appCategories"][..])
+        );
+        assert_eq!(option_keys("nope"), None);
+        let e = check_option_keys("exchangeCode", "exchangeCode", ["code", "timeout"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: exchangeCode() has no option `timeout`; did you mean `timeoutMs`?"
+        );
+        assert!(check_option_keys("lifecycle", "lifecycle", ["x"]).is_err());
+    }
+
+    #[test]
     fn the_table_has_every_code_once() {
         let table = error_table();
         assert_eq!(table.len(), ErrorCode::ALL.len());
