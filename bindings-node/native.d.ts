@@ -232,6 +232,12 @@ export declare function _maxPastedLine(): number
 export declare function _openFlow(request: string | AuthRequest | unknown, secretsList?: Array<string | Uint8Array> | undefined | null): AuthRequest | null
 
 /**
+ * Internal: the keys each options bag accepts, the core's `contract::OPTION_KEYS` as rows
+ * `[bag, ...keys]` (the WebAssembly build checks its options with the same table).
+ */
+export declare function _optionKeys(): Array<Array<string>>
+
+/**
  * Internal: the default pair (43-character verifier, S256 challenge) as ONE 86-character string,
  * verifier first. Building one Latin-1 string from a stack buffer is several times cheaper than a JS
  * object with two strings; the JS layer slices it. Use `generatePkce()` from the package instead.

@@ -854,6 +854,7 @@ module.exports._intLimit = nativeBinding._intLimit
 module.exports._logout = nativeBinding._logout
 module.exports._maxPastedLine = nativeBinding._maxPastedLine
 module.exports._openFlow = nativeBinding._openFlow
+module.exports._optionKeys = nativeBinding._optionKeys
 module.exports._pkcePair = nativeBinding._pkcePair
 module.exports._publicApi = nativeBinding._publicApi
 module.exports._registerErrorClass = nativeBinding._registerErrorClass

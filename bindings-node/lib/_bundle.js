@@ -19,31 +19,11 @@ const native = require('../native.js')
 const { refuse, convert } = require('./errors.js')
 
 /**
- * The keys each option bag accepts. Checked against the generated `native.d.ts` by
- * tests/node/contract.test.mjs, so a field added in Rust without its entry here fails there.
+ * The keys each option bag accepts: the core's table (`contract::OPTION_KEYS`), which the WebAssembly build
+ * checks its options with too. tests/node/contract.test.mjs checks it against the generated `native.d.ts`, so
+ * a field added in Rust without its entry in the core's table fails there.
  */
-const OPTION_KEYS = {
-  authUrl: ['callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'keyLabel', 'limit', 'state', 'baseUrl'],
-  startAuth: ['callbackUrl', 'method', 'keyLabel', 'limit', 'baseUrl'],
-  exchangeCode: ['code', 'codeVerifier', 'codeChallengeMethod', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories'],
-  call: ['baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories'],
-  complete: ['baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories', 'secrets'],
-  client: ['baseUrl', 'timeoutMs', 'userAgent', 'httpReferer', 'appTitle', 'appCategories'],
-  createAuthCode: [
-    'callbackUrl', 'codeChallenge', 'codeChallengeMethod', 'expiresAt', 'keyLabel', 'limit', 'usageLimitType',
-    'workspaceId', 'baseUrl', 'timeoutMs', 'httpReferer', 'appTitle', 'appCategories',
-  ],
-  login: ['mode', 'host', 'port', 'openBrowser', 'timeoutMs', 'keyLabel', 'limit', 'save', 'force', 'baseUrl', 'httpReferer', 'appTitle', 'appCategories', 'profile', 'storage', 'signal', 'onUrl'],
-  store: ['profile', 'storage'],
-  keyPath: ['profile'],
-  generatePkce: ['length', 'method'],
-  unseal: ['maxAgeMs'],
-  emulator: ['autoApprove', 'relayState', 'codeTtlMs', 'port'],
-  fault: ['endpoint', 'kind', 'status', 'body', 'contentType', 'delayMs', 'location', 'bytes'],
-  issueCode: ['codeChallenge', 'method', 'keyLabel', 'limit'],
-  createKey: ['label', 'limit'],
-  lifecycle: [],
-}
+const OPTION_KEYS = Object.fromEntries(native._optionKeys().map(([kind, ...keys]) => [kind, keys]))
 
 /**
  * Refuse an option bag with a key the function does not know (napi would ignore it silently, so

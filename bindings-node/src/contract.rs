@@ -42,6 +42,16 @@ pub fn public_api() -> Vec<ApiName> {
         .collect()
 }
 
+/// Internal: the keys each options bag accepts, the core's `contract::OPTION_KEYS` as rows
+/// `[bag, ...keys]` (the WebAssembly build checks its options with the same table).
+#[napi(js_name = "_optionKeys")]
+pub fn option_keys() -> Vec<Vec<&'static str>> {
+    contract::OPTION_KEYS
+        .iter()
+        .map(|(kind, keys)| std::iter::once(*kind).chain(keys.iter().copied()).collect())
+        .collect()
+}
+
 /// Internal: the environment variables the JS layer hands to the core before each call (the core's
 /// `env::RUNTIME_VARS`), since Bun does not pass `process.env` changes made at run time to native code.
 #[napi(js_name = "_runtimeEnvNames")]

@@ -85,6 +85,14 @@ test('error code vectors: the core table the WebAssembly build carries, in order
   assert.deepEqual(glue._errorTable().map((row) => row[0]), vectors('error_codes').codes)
 })
 
+test("option keys: the WebAssembly build checks options with the native addon's table, the core's", () => {
+  const load = createRequire(import.meta.url)
+  const glue = load(join(ROOT, 'bindings-wasm', 'pkg', 'node', 'openrouter_pkce_wasm.js'))
+  const rows = load(join(ROOT, 'bindings-node', 'native.js'))._optionKeys()
+  assert.deepEqual({ ...glue._optionKeys() }, Object.fromEntries(rows.map(([kind, ...keys]) => [kind, keys])))
+  assert.ok(rows.length > 10)
+})
+
 test('argument vectors: a lone surrogate or an integer of 2**63 is INVALID_ARGUMENT naming the parameter', async () => {
   for (const c of vectors('arguments').cases) {
     const [fn, param, where] = c.node
