@@ -1,0 +1,38 @@
+# Every JavaScript runtime (issue 19 item 4); included by the main Makefile (`-include mk/runtimes.mk`).
+# One shared test body (tests/runtimes/body.mjs) runs in headless Chromium (a Vite-bundled SPA doing the
+# browser flow of OpenRouter's guide), workerd (an esbuild-bundled Worker doing the sealed-cookie flow), Deno,
+# Bun and Node (native, and on the wasm fallback), plus sealed flows crossing Worker <-> Node and Python.
+# Everything talks to the CLI's emulator on 127.0.0.1 only.
+#
+# The runtimes and bundlers come from the npm registry, pinned, installed beside the build under target/tools
+# (as Bun is by mk/node.mk), never as dependencies of the package; each is reinstalled only when its version
+# differs. Their platform binaries are x86_64 Linux ones: elsewhere the tests say why they skip (under CI a
+# missing tool fails).
+
+DENO_VERSION := 2.9.6
+WORKERD_VERSION := 1.20261123.1
+ESBUILD_VERSION := 0.28.2
+VITE_VERSION := 8.4.1
+RUNTIMES_TOOLS := $(CURDIR)/target/tools
+
+.PHONY: runtimes-tools runtimes-test
+
+# $(call npm-tool,DIR,PACKAGE,VERSION): `npm install PACKAGE@VERSION` into target/tools/DIR unless it is there.
+define npm-tool
+	@if [ "$$(node -p 'try { require("$(RUNTIMES_TOOLS)/$(1)/node_modules/$(2)/package.json").version } catch { "" }')" != '$(3)' ]; then \
+		echo "installing $(2)@$(3) into target/tools/$(1)"; \
+		mkdir -p $(RUNTIMES_TOOLS)/$(1) && $(NPM) install --no-save --no-audit --no-fund --prefix $(RUNTIMES_TOOLS)/$(1) $(2)@$(3) >/dev/null; \
+	fi
+endef
+
+runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild and Vite (pinned, from npm) into target/tools
+	$(call npm-tool,deno,deno,$(DENO_VERSION))
+	$(call npm-tool,workerd,workerd,$(WORKERD_VERSION))
+	$(call npm-tool,esbuild,esbuild,$(ESBUILD_VERSION))
+	$(call npm-tool,vite,vite,$(VITE_VERSION))
+
+runtimes-test: runtimes-tools browser-deps ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
+	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce
+	@ls bindings-node/*.node >/dev/null 2>&1 || $(NPM) run build
+	node tests/runtimes/prepare.mjs
+	CHROMIUM_PATH=$(CHROMIUM) node --test --test-timeout=240000 tests/runtimes/
