@@ -108,8 +108,7 @@ fn camel_keys(value: Value) -> Value {
 /// Key info as the plain object the Node binding gives: every field of `GET /api/v1/key` in camelCase,
 /// `null` when absent, and `limitUsed`.
 pub(crate) fn key_info_object(info: &openrouter_pkce::KeyInfo) -> Result<JsValue, JsValue> {
-    let mut value: Value =
-        serde_json::from_str(&info.to_json()).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let mut value = serde_json::to_value(info).map_err(|e| JsValue::from_str(&e.to_string()))?;
     if let Value::Object(map) = &mut value {
         map.insert("limit_used".into(), info.limit_used().map_or(Value::Null, Value::from));
     }
