@@ -85,6 +85,11 @@ writeFileSync(join(PKG, 'edge-light.mjs'), esEntry(
   `import module from './web/${WASM}?module'`, 'module'))
 writeFileSync(join(PKG, 'node.cjs'), `${HEADER}// Node.js and Bun without a native package: the CommonJS glue reads pkg/web/'s .wasm.
 'use strict'
+// The core's random source is the host's crypto.getRandomValues (getrandom's wasm_js backend reads
+// globalThis.crypto): Node 18 has Web Crypto only as require('node:crypto').webcrypto.
+if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function') {
+  Object.defineProperty(globalThis, 'crypto', { value: require('node:crypto').webcrypto, writable: true, configurable: true })
+}
 const wasm = require('./node/${GLUE}')
 const { build } = require('./api.cjs')
 module.exports = build(wasm)

@@ -114,6 +114,16 @@ test('the packed main package without its platform package: require and import f
   }
 })
 
+test('Node 18 (no global Web Crypto): the Node entry takes node:crypto for the random source', () => {
+  const r = node(['-e', `
+    delete globalThis.crypto
+    const orp = require('openrouter-pkce/wasm')
+    const p = orp.generatePkce()
+    console.log(JSON.stringify({ ok: orp.createChallenge(p.codeVerifier) === p.codeChallenge, state: orp.startAuth().state.length }))
+  `], ROOT)
+  assert.deepEqual(r, { ok: true, state: 43 })
+})
+
 test('openrouter-pkce/wasm: the same instance for require and import under Node', () => {
   const r = node(['--input-type=module', '-e', `
     import * as esm from 'openrouter-pkce/wasm'
