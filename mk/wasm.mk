@@ -5,6 +5,8 @@
 
 .PHONY: wasm-build wasm-test wasm-bindgen-cli wasm-opt
 
+NPM ?= npm
+
 # The CLI must be the version of the `wasm-bindgen` crate in Cargo.lock, exactly (its output and the crate's
 # macros speak one ABI): installed beside the build, once per version.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p}' Cargo.lock)
@@ -30,7 +32,7 @@ wasm-bindgen-cli: ## The wasm-bindgen CLI of Cargo.lock's version into target/to
 			$(CARGO) install -q wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION) --root $(WASM_BINDGEN_DIR); }; \
 	fi
 
-wasm-opt: ## wasm-opt (npm binaryen $(BINARYEN_VERSION)) into target/tools/binaryen (cached)
+wasm-opt: ## wasm-opt (npm binaryen) into target/tools/binaryen (cached)
 	@if ! "$(WASM_OPT)" --version 2>/dev/null | grep -q 'version $(firstword $(subst ., ,$(BINARYEN_VERSION)))'; then \
 		mkdir -p $(BINARYEN_DIR) && $(NPM) install --no-save --no-audit --no-fund --prefix $(BINARYEN_DIR) binaryen@$(BINARYEN_VERSION) >/dev/null; \
 	fi
