@@ -264,10 +264,12 @@ function build(wasm) {
   const theDefault = () => (defaultClient === null ? (defaultClient = new Client()) : defaultClient)
 
   /** Throws the core's `UNSUPPORTED_RUNTIME` for a native-only `operation`. */
-  const unsupported = (operation) =>
-    function () {
-      throw trimmed(wasm._unsupported(operation, RUNTIME), unsupported)
+  const unsupported = (operation) => {
+    const refuse = function () {
+      throw trimmed(wasm._unsupported(operation, RUNTIME), refuse)
     }
+    return refuse
+  }
 
   /**
    * The emulator runs a local HTTP server, which only the native addon can: its constructor throws
@@ -279,26 +281,47 @@ function build(wasm) {
     }
   }
 
+  /** @type {(length?: number) => string} A new random code verifier (43–128 characters, default 43). */
+  const createVerifier = sync(wasm.createVerifier)
+  /** @type {(codeVerifier: string, method?: 'S256' | 'plain') => string} The challenge of a verifier. */
+  const createChallenge = sync(wasm.createChallenge)
+  /** @type {(v: string, c: string, method?: 'S256' | 'plain') => boolean} Constant-time challenge check. */
+  const verifyChallenge = sync(wasm.verifyChallenge)
+  /** @type {(options?: object) => string} The authorization URL (every parameter percent-encoded). */
+  const authUrl = sync(wasm.authUrl)
+  /** @type {(options?: object) => AuthRequest} Start a flow: fresh PKCE and state, and the URL. */
+  const startAuth = sync(wasm.startAuth)
+  /** Exchange an authorization code for the user's API key with the default client (sent exactly once). */
+  const exchangeCode = (options) => theDefault().exchangeCode(options)
+  /** Finish a started flow (an `AuthRequest`, its `toDict()`, its JSON or its sealed string) with the default client. */
+  const completeAuth = (request, response, options) => theDefault().completeAuth(request, response, options)
+  /** Details of a key (a string or an `ApiKey`) with the default client. */
+  const keyInfo = (key, options) => theDefault().keyInfo(key, options)
+  /** Create an authorization code with `key` with the default client (sent at most once). */
+  const createAuthCode = (key, options) => theDefault().createAuthCode(key, options)
+  /** Not available in the WebAssembly build: rejects with `UNSUPPORTED_RUNTIME`. */
+  const login = async () => {
+    throw wasm._unsupported('login()', RUNTIME)
+  }
+
   return {
     VERSION: wasm.version(),
     OpenRouterPkceError,
     Pkce,
     generatePkce,
-    createVerifier: sync(wasm.createVerifier),
-    createChallenge: sync(wasm.createChallenge),
-    verifyChallenge: sync(wasm.verifyChallenge),
-    authUrl: sync(wasm.authUrl),
-    startAuth: sync(wasm.startAuth),
+    createVerifier,
+    createChallenge,
+    verifyChallenge,
+    authUrl,
+    startAuth,
     AuthRequest,
     ApiKey,
     AuthCode,
-    exchangeCode: (options) => theDefault().exchangeCode(options),
-    completeAuth: (request, response, options) => theDefault().completeAuth(request, response, options),
-    keyInfo: (key, options) => theDefault().keyInfo(key, options),
-    createAuthCode: (key, options) => theDefault().createAuthCode(key, options),
-    login: async () => {
-      throw wasm._unsupported('login()', RUNTIME)
-    },
+    exchangeCode,
+    completeAuth,
+    keyInfo,
+    createAuthCode,
+    login,
     loadKey: unsupported('loadKey()'),
     saveKey: unsupported('saveKey()'),
     logout: unsupported('logout()'),
