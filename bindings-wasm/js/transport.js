@@ -50,8 +50,10 @@ function redacted(Cls, name, view, json = view, toString) {
  * a value for the core (`src/client.rs`), never an exception.
  */
 function transport(fetchFn, signal) {
-  // A page's fetch owns User-Agent (setting it would also turn a simple CORS request into a preflighted one).
-  const page = typeof globalThis.document === 'object'
+  // A browser's fetch (a page's or a web worker's) owns User-Agent; setting it could also add it to a CORS
+  // preflight's Access-Control-Request-Headers, which the server may refuse.
+  const page = typeof globalThis.document === 'object' ||
+    (typeof globalThis.WorkerGlobalScope === 'function' && typeof globalThis.importScripts === 'function')
   return {
     async send(method, url, headers, body, timeoutMs, cap) {
       if (signal && signal.aborted) return { failure: 'aborted' }
