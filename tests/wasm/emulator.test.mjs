@@ -267,6 +267,16 @@ test('new Client({fetch}) sends through the given fetch, with redirect: manual a
   assert.equal(seen[0].redirect, 'manual')
   assert.match(seen[0].headers['User-Agent'], /^openrouter-pkce\//)
   await rejectsWith(() => new Client({ fetch: 'nope' }), 'INVALID_ARGUMENT')
+  // In a page the browser owns User-Agent: it is not set (nor added to a CORS preflight).
+  globalThis.document = {}
+  try {
+    const again = flow()
+    assert.ok((await c.exchangeCode({ code: again.code, codeVerifier: again.p.codeVerifier })).key)
+    assert.equal(seen[1].headers['User-Agent'], undefined)
+    assert.equal(seen[1].headers['Content-Type'], 'application/json')
+  } finally {
+    delete globalThis.document
+  }
   // A fetch that fails is the core's NETWORK, its text never the error's message.
   const failing = new Client({ baseUrl: emu.baseUrl, fetch: async () => { throw new TypeError('secret sk-or-v1-zzz') } })
   const err = await rejectsWith(failing.keyInfo('sk-or-v1-abc'), 'NETWORK')
