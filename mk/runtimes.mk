@@ -31,7 +31,7 @@ runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild and Vite (pinned, from n
 	$(call npm-tool,esbuild,esbuild,$(ESBUILD_VERSION))
 	$(call npm-tool,vite,vite,$(VITE_VERSION))
 
-runtimes-test: runtimes-tools browser-deps ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
+runtimes-test: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
 	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce
 	@ls bindings-node/*.node >/dev/null 2>&1 || $(NPM) run build
 	node tests/runtimes/prepare.mjs

@@ -8,17 +8,17 @@
 //   Bun, linked                                 -> the native addon (`bun` condition)
 //   Bun, linked, 'openrouter-pkce/wasm'         -> the wasm build, forced
 //   Bun, packed                                 -> the wasm fallback
-import { test, before } from 'node:test'
+import { test, before, after } from 'node:test'
 import { join } from 'node:path'
 import { BUN, DENO, LINKED, PACKED, ROOT, VECTORS_URL, assertResult, needs, parseResult, run, startEmulator } from './_harness.mjs'
 
 let baseUrl
-before(async (t) => {
-  // One emulator for the file; node:test's `before` has no `t.after`, so stop it on exit.
-  const stops = []
+const stops = []
+// One emulator for the file, stopped after its last test.
+before(async () => {
   baseUrl = await startEmulator({ after: (fn) => stops.push(fn) })
-  process.on('exit', () => stops.forEach((fn) => fn()))
 })
+after(() => stops.forEach((fn) => fn()))
 
 const CASES = [
   { name: 'Node: the wasm fallback when no native package fits', runtime: 'node', app: PACKED, specifier: 'openrouter-pkce', expect: 'wasm' },
