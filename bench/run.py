@@ -6,7 +6,9 @@ Expects the release builds made by `make bench` (mk/bench.mk): the extension in 
 --release), the wheel in dist/, the Node addon (npm run build), the `bench_login` example and the CLI.
 Installs the compared Python packages (httpx, pkce, authlib) into .venv itself.
 
-Options: --quick (fewer iterations; a smoke run, not for the table), --skip-rust/--skip-python/--skip-node,
+Options: --quick (fewer iterations; a smoke run, not for the table), --skip-rust/--skip-python/--skip-node/
+--skip-js-runtimes, --js-runtimes-only (run only bench/js/ — Chromium, workerd — and replace that section and its
+target rows in the existing report),
 --out PATH (default docs/benchmarks.md). Raw results go to $CARGO_TARGET_DIR/bench-results.json.
 """
 
@@ -434,6 +436,8 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
                              str(d["token_chars"])])
                 r.target(f"Seal + unseal, {lang}: {other} / ours", "≥ 3×", f"{q:.1f}×", q >= 3)
         r.table(["language", "ours", "independent", "ratio", "token (characters)"], rows)
+    if res.get("js_runtimes"):
+        js_runtimes_section(r, res["js_runtimes"])
     scale_file = TARGET / "scale-report.json"
     if scale_file.exists():
         sc = json.loads(scale_file.read_text())
@@ -466,6 +470,94 @@ def write_report(res: Dict[str, Any], out_path: pathlib.Path) -> None:
     log("wrote", out_path)
 
 
+# ---------------------------------------------------------------- JavaScript runtimes (issue 19 item 6)
+
+JS_SECTION = "## JavaScript runtimes: the WebAssembly build"
+JS_MARK = "(WebAssembly build)"
+
+
+def kib(n: int) -> str:
+    return f"{n / 1024:,.1f} KiB"
+
+
+def js_runtimes_section(r: "Report", d: Dict[str, Any]) -> None:
+    """Sizes and speed of the WebAssembly build against @openrouter/sdk and oauth4webapi (bench/js/)."""
+    v, sz = d["versions"], d["sizes"]
+    r.add(JS_SECTION, "",
+          "`bench/js/bench_runtimes.mjs`: what a front-end developer would use instead — `@openrouter/sdk` "
+          f"{v['@openrouter/sdk']}'s PKCE helper (`oAuthCreateSHA256CodeChallenge`) and oauth4webapi {v['oauth4webapi']} "
+          "(`generateRandomCodeVerifier` + `calculatePKCECodeChallenge`), both on WebCrypto and async; for sealing, "
+          f"npm jose {v['jose']} producing the same token (`dir` + `A256GCM` through WebCrypto, its key derived once "
+          "ahead of time, where ours derives it with HKDF on every call). Bundles by esbuild "
+          f"{v['esbuild']} (minified, `browser` condition; the Worker's with wrangler's conditions and the `.wasm` as "
+          "its own module); gzip level 9.", "")
+    rows = [
+        ["openrouter-pkce, browser entry (JS + the `.wasm` inlined as base64)", "ours_browser"],
+        ["openrouter-pkce, Worker (JS + `.wasm` module)", "ours_workerd"],
+        ["… of which the `.wasm` module", "ours_wasm_module"],
+        ["@openrouter/sdk, the PKCE helper alone (deep import)", "sdk_pkce_helper"],
+        ["@openrouter/sdk, the `OpenRouter` client (what its docs import)", "sdk_client"],
+        ["oauth4webapi, the two PKCE functions", "oauth4webapi_pkce"],
+    ]
+    r.table(["bundle", "raw", "gzip"], [[label, kib(sz[k]["raw"]), kib(sz[k]["gzip"])] for label, k in rows if k in sz])
+    labels = {"pkce/ours": "`generatePkce()` (ours, sync)", "pkce/sdk": "SDK `oAuthCreateSHA256CodeChallenge()`",
+              "pkce/oauth4webapi": "oauth4webapi verifier + challenge", "seal/ours": "`seal` + `AuthRequest.unseal` (ours)",
+              "seal/jose": "jose `EncryptJWT` + `jwtDecrypt`"}
+    ch, wd = d["chromium"]["ops"], d["workerd"]["ops"]
+    r.add(f"Per call, minimum of {d['rounds']} batches (median in brackets); batches of {d['n']['pkce']:,} PKCE pairs "
+          f"or {d['n']['seal']:,} seal + unseal, timed inside the runtime. Chromium {d['chromium']['version']} "
+          f"(Debian's, headless), workerd {d['workerd']['version']} (local: its clock runs during a request; a deployed "
+          "Worker's does not).", "")
+
+    def cell(o: Dict[str, float]) -> str:
+        return f"{o['min_us']:.2f} µs ({o['median_us']:.2f})"
+
+    r.table(["operation", "Chromium", "vs ours", "workerd", "vs ours"], [
+        [labels[k], cell(ch[k]), f"{ch[k]['min_us'] / ch[k.split('/')[0] + '/ours']['min_us']:.1f}×",
+         cell(wd[k]), f"{wd[k]['min_us'] / max(wd[k.split('/')[0] + '/ours']['min_us'], 1e-9):.1f}×"]
+        for k in labels])
+    inflation = sz["ours_browser"]["gzip"] / max(sz["ours_wasm_module"]["gzip"], 1)
+    r.add("Reading it: the WebAssembly build carries the whole core — PKCE, the URLs, the protocol layer (every request "
+          "and answer of the exchange, key info and create-auth-code), JWE sealing (HKDF, AES-GCM) and JSON — "
+          "compiled for size, and the browser entry inlines the `.wasm` as base64, which gzip compresses worse than "
+          f"the binary (×{inflation:.2f} here). The peers' PKCE helpers are a few lines over WebCrypto, which the "
+          "browser or workerd runs natively but only asynchronously; ours is synchronous and pays for SHA-256 and "
+          "the random bytes in WebAssembly. jose's sealing runs AES-GCM in WebCrypto (native code); ours runs it, "
+          "and HKDF on every call, in WebAssembly.", "")
+    gz = sz["ours_browser"]["gzip"] / 1000
+    r.target(f"Browser entry (JS + wasm), gzipped {JS_MARK}", "≤ 100 KB (aim 60)", f"{gz:.0f} KB", gz <= 100)
+    sdk = sz["sdk_client"]["gzip"] / 1000
+    r.target(f"Browser entry vs the official SDK's client bundle, gzipped {JS_MARK}", "smaller", f"{gz:.0f} KB vs {sdk:.0f} KB", gz < sdk)
+    for peer in ("sdk", "oauth4webapi"):
+        q = ch[f"pkce/{peer}"]["min_us"] / ch["pkce/ours"]["min_us"]
+        r.target(f"PKCE pair in Chromium: {peer} / ours {JS_MARK}", "≥ 3×", f"{q:.1f}×", q >= 3)
+    q = ch["seal/jose"]["min_us"] / ch["seal/ours"]["min_us"]
+    r.target(f"Seal + unseal in Chromium: jose / ours {JS_MARK}", "≥ 1× (informative)", f"{q:.2f}×", q >= 1)
+
+
+def splice_js_runtimes(d: Dict[str, Any], out_path: pathlib.Path) -> None:
+    """Replace the JavaScript runtimes section and its target rows in an existing report (`--js-runtimes-only`)."""
+    r = Report()
+    js_runtimes_section(r, d)
+    text = out_path.read_text()
+    lines = text.split("\n")
+    # The targets: drop the old rows of this section, add the new ones at the end of the table.
+    lines = [l for l in lines if not (l.startswith("| ") and JS_MARK in l)]
+    start = lines.index("## Targets")
+    end = next(i for i in range(start + 3, len(lines)) if not lines[i].startswith("|"))
+    lines[end:end] = [f"| {a} | {b} | {c} | {pf(ok)} |" for a, b, c, ok in r.targets]
+    # The section: replace it, or put it before the notes (or at the end).
+    if JS_SECTION in lines:
+        i = lines.index(JS_SECTION)
+        j = next((k for k in range(i + 1, len(lines)) if lines[k].startswith("## ")), len(lines))
+        del lines[i:j]
+    else:
+        i = lines.index("## Notes") if "## Notes" in lines else len(lines)
+    lines[i:i] = r.lines
+    out_path.write_text("\n".join(lines))
+    log("wrote", out_path, "(the JavaScript runtimes section)")
+
+
 def main() -> int:
     out_path = ROOT / "docs" / "benchmarks.md"
     if "--out" in sys.argv:
@@ -475,6 +567,12 @@ def main() -> int:
     if "--report-only" in sys.argv:
         res = json.loads((TARGET / "bench-results.json").read_text())
         write_report(res, out_path)
+        return 0
+    js_cmd = ["node", "bench/js/bench_runtimes.mjs", *(["--quick"] if QUICK else [])]
+    if "--js-runtimes-only" in sys.argv:
+        d = run_json(js_cmd)
+        (TARGET / "bench-js-runtimes.json").write_text(json.dumps(d, indent=1))
+        splice_js_runtimes(d, out_path)
         return 0
     t0 = time.time()
     if "--skip-python" not in sys.argv:
@@ -493,6 +591,8 @@ def main() -> int:
             res["seal"]["python"] = run_json([str(VENV_PY), "bench/python/bench_seal.py", *(["--quick"] if QUICK else [])])
         if "--skip-node" not in sys.argv:
             res["seal"]["node"] = run_json(["node", "bench/node/bench_seal.mjs", *(["--quick"] if QUICK else [])])
+    if "--skip-js-runtimes" not in sys.argv:
+        res["js_runtimes"] = run_json(js_cmd)
     res["artifacts"] = artifacts()
     res["seconds"] = time.time() - t0
     (TARGET / "bench-results.json").write_text(json.dumps(res, indent=1))

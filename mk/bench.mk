@@ -14,7 +14,7 @@ bench-build: python-venv node-build
 	$(VENV)/bin/maturin build -q --release -o dist
 	$(CARGO) build --release -p openrouter-pkce --features cli --example bench_login --bin openrouter-pkce
 
-bench: bench-build ## Benchmarks of Rust, Python and Node (release builds); writes docs/benchmarks.md
+bench: bench-build $(if $(wildcard mk/runtimes.mk),bench-js-deps) ## Benchmarks of Rust, Python, Node and the WebAssembly build in Chromium and workerd (release builds); writes docs/benchmarks.md
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 bench-report: ## Rewrite docs/benchmarks.md from the last `make bench` results (no re-run)

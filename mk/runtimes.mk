@@ -36,3 +36,15 @@ runtimes-test: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-buil
 	@ls bindings-node/*.node >/dev/null 2>&1 || $(NPM) run build
 	node tests/runtimes/prepare.mjs
 	CHROMIUM_PATH=$(CHROMIUM) node --test --test-timeout=240000 tests/runtimes/
+
+# `make bench`'s JavaScript runtimes part (bench/js/): oauth4webapi, the compared PKCE library, pinned beside the
+# other tools (the SDK and jose are devDependencies already).
+OAUTH4WEBAPI_VERSION := 3.8.9
+
+.PHONY: bench-js-deps bench-js
+
+bench-js-deps: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-build)
+	$(call npm-tool,oauth4webapi,oauth4webapi,$(OAUTH4WEBAPI_VERSION))
+
+bench-js: bench-js-deps ## Bench: only the WebAssembly build against @openrouter/sdk and oauth4webapi in Chromium and workerd (updates that part of docs/benchmarks.md)
+	python3 bench/run.py --js-runtimes-only $(BENCH_ARGS)
