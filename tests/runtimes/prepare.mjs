@@ -38,7 +38,7 @@ symlinkSync(ROOT, join(linked, 'node_modules', 'openrouter-pkce'), 'dir')
 
 const packed = app('packed')
 const [{ filename }] = JSON.parse(
-  execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', OUT], { cwd: ROOT, encoding: 'utf8' }),
+  execFileSync('npm', ['pack', '--json', '--silent', '--ignore-scripts', '--pack-destination', OUT], { cwd: ROOT, encoding: 'utf8' }),
 )
 const pkg = join(packed, 'node_modules', 'openrouter-pkce')
 mkdirSync(pkg)
