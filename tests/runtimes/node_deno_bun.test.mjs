@@ -4,6 +4,7 @@
 //   Node, packed (no native package installed)  -> the wasm fallback of the `node` condition
 //   Node, linked, 'openrouter-pkce/wasm'        -> the wasm build, forced
 //   Node, linked                                -> the native addon
+//   Node, linked, OPENROUTER_PKCE_FORCE_WASM=1  -> the native entry's wasm fallback, forced
 //   Deno, packed                                -> the `deno` condition: the wasm build
 //   Bun, linked                                 -> the native addon (`bun` condition)
 //   Bun, linked, 'openrouter-pkce/wasm'         -> the wasm build, forced
@@ -24,6 +25,7 @@ const CASES = [
   { name: 'Node: the wasm fallback when no native package fits', runtime: 'node', app: PACKED, specifier: 'openrouter-pkce', expect: 'wasm' },
   { name: "Node: 'openrouter-pkce/wasm' forces the wasm build", runtime: 'node', app: LINKED, specifier: 'openrouter-pkce/wasm', expect: 'wasm' },
   { name: 'Node: the native addon', runtime: 'node', app: LINKED, specifier: 'openrouter-pkce', expect: 'native' },
+  { name: 'Node: OPENROUTER_PKCE_FORCE_WASM=1 turns the native addon off', runtime: 'node', app: LINKED, specifier: 'openrouter-pkce', expect: 'wasm', env: { OPENROUTER_PKCE_FORCE_WASM: '1' } },
   { name: "Deno: the 'deno' condition takes the wasm build", runtime: 'deno', app: PACKED, specifier: 'openrouter-pkce', expect: 'wasm' },
   { name: 'Bun: the native addon', runtime: 'bun', app: LINKED, specifier: 'openrouter-pkce', expect: 'native' },
   { name: "Bun: 'openrouter-pkce/wasm' forces the wasm build", runtime: 'bun', app: LINKED, specifier: 'openrouter-pkce/wasm', expect: 'wasm' },
@@ -53,9 +55,10 @@ for (const c of CASES) {
   test(c.name, { skip: SKIP[c.runtime], timeout: 90000 }, async (t) => {
     const arg = JSON.stringify({ baseUrl, expect: c.expect, specifier: c.specifier, vectorsDir: VECTORS_URL })
     const [cmd, args] = command(c.runtime, c.app, arg)
-    const env = { ...process.env, DENO_DIR: join(ROOT, 'target', 'runtimes', 'deno-cache'), NO_COLOR: '1' }
+    const env = { ...process.env, DENO_DIR: join(ROOT, 'target', 'runtimes', 'deno-cache'), NO_COLOR: '1', ...c.env }
     delete env.OPENROUTER_API_KEY
     delete env.OPENROUTER_PKCE_BASE_URL
+    if (!c.env) delete env.OPENROUTER_PKCE_FORCE_WASM
     const started = Date.now()
     const res = await run(cmd, args, { cwd: c.app, env, timeoutMs: 60000 })
     t.diagnostic(`${c.runtime}: exit ${res.code} after ${Date.now() - started} ms`)
