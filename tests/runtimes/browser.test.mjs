@@ -88,6 +88,22 @@ async function newPage(t) {
   return { page, errors }
 }
 
+/** `vite dev` of the example (its dependency pre-bundling, as `npm run dev` does); resolves with its origin. */
+async function dev(dir, baseUrl) {
+  const { createServer } = await import(VITE)
+  const server = await createServer({
+    root: dir,
+    configFile: false,
+    logLevel: 'warn',
+    cacheDir: join(dir, '.vite'),
+    define: { 'import.meta.env.VITE_OPENROUTER_BASE_URL': JSON.stringify(baseUrl) },
+    server: { host: '127.0.0.1', port: 0, strictPort: true, hmr: false },
+  })
+  await server.listen()
+  servers.push(server)
+  return `http://127.0.0.1:${server.httpServer.address().port}`
+}
+
 let spa
 before(async () => {
   if (skip) return
@@ -96,6 +112,7 @@ before(async () => {
   spa = {
     strict: await serve(dir, { 'Content-Security-Policy': csp(emu) }),
     noWasm: await serve(dir, { 'Content-Security-Policy': csp(emu, { wasm: false }) }),
+    dev: await dev(dir, emu),
   }
   const { chromium } = await import('playwright-core')
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30000 })
@@ -152,6 +169,17 @@ test('Chromium: Deny on the consent page is ACCESS_DENIED in the SPA, no key sto
   await page.waitForSelector('#status[data-state=error]')
   assert.match(await status(page).textContent(), /^Not connected \(ACCESS_DENIED\)/)
   assert.equal(await page.evaluate(() => sessionStorage.getItem('openrouter_key')), null)
+  assert.deepEqual(errors, [])
+})
+
+test('Chromium: the example under `vite dev` (pre-bundled dependencies) signs in too', { skip, timeout: 90000 }, async (t) => {
+  const { page, errors } = await newPage(t)
+  await page.goto(spa.dev + '/')
+  assert.equal(await status(page).textContent(), 'Not connected.')
+  await Promise.all([page.waitForURL((u) => u.href.startsWith(emu + '/auth?')), page.click('#sign-in')])
+  await page.click('#approve')
+  await page.waitForSelector('#status[data-state=connected], #status[data-state=error]')
+  assert.match(await status(page).textContent(), /^Connected: sk-or-v1-\w+…\w+ \(Sign in with OpenRouter example\)$/)
   assert.deepEqual(errors, [])
 })
 
