@@ -55,7 +55,7 @@ for (const c of CASES) {
   test(c.name, { skip: SKIP[c.runtime], timeout: 90000 }, async (t) => {
     const arg = JSON.stringify({ baseUrl, expect: c.expect, specifier: c.specifier, vectorsDir: VECTORS_URL })
     const [cmd, args] = command(c.runtime, c.app, arg)
-    const env = { ...process.env, DENO_DIR: join(ROOT, 'target', 'runtimes', 'deno-cache'), NO_COLOR: '1', ...c.env }
+    const env = { ...process.env, DENO_DIR: join(ROOT, 'target', 'runtimes', 'deno-cache'), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...c.env }
     delete env.OPENROUTER_API_KEY
     delete env.OPENROUTER_PKCE_BASE_URL
     if (!c.env) delete env.OPENROUTER_PKCE_FORCE_WASM
