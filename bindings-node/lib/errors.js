@@ -7,31 +7,7 @@
 
 const native = require('../native.js')
 
-/**
- * The one error class of the library. `code` is a stable string from the contract's table
- * (e.g. `'INVALID_CODE'`); `status` is the HTTP status for errors that came from an HTTP answer.
- * Messages never contain a key, verifier or authorization code.
- */
-class OpenRouterPkceError extends Error {
-  /**
-   * @param {string} code the contract's error code
-   * @param {string} message what happened and what to do
-   * @param {number} [status] the HTTP status, when an HTTP answer caused it
-   */
-  constructor(code, message, status) {
-    super(message)
-    /** @type {string} */
-    this.code = code
-    if (status !== undefined) {
-      /** @type {number | undefined} */
-      this.status = status
-    }
-  }
-
-  get name() {
-    return 'OpenRouterPkceError'
-  }
-}
+const { OpenRouterPkceError } = require('./common.js')
 
 // Every error of the core is built natively as this class, with its fields set as properties.
 native._registerErrorClass(OpenRouterPkceError)

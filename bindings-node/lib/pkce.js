@@ -5,65 +5,9 @@
  * @module openrouter-pkce/pkce
  */
 
-const util = require('node:util')
 const native = require('../native.js')
 const { checkOptions, sync } = require('./arguments.js')
-const { REDACTED } = require('./redact.js')
-
-/**
- * A verifier, its challenge and the method: what a flow needs. `util.inspect` and `JSON.stringify`
- * never show the verifier (nor a `plain` challenge, which is the verifier).
- */
-class Pkce {
-  #verifier
-  #challenge
-
-  /**
-   * @param {string} codeVerifier
-   * @param {string} codeChallenge
-   * @param {'S256' | 'plain'} codeChallengeMethod
-   */
-  constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
-    // The verifier is a private field behind a getter, not an own property: `{...pkce}`,
-    // `Object.entries(pkce)`, `Object.assign({}, pkce)` and loggers that walk own properties never copy it.
-    // A `plain` challenge is the verifier itself, so it is hidden the same way.
-    this.#verifier = codeVerifier
-    this.#challenge = codeChallenge
-    if (codeChallengeMethod !== 'plain') {
-      /** The challenge for the authorization URL. @type {string} */
-      Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
-    }
-    /** `'S256'` or `'plain'`. @type {'S256' | 'plain'} */
-    this.codeChallengeMethod = codeChallengeMethod
-  }
-
-  /** The secret verifier (send it only in the exchange). @type {string} */
-  get codeVerifier() {
-    return this.#verifier
-  }
-
-  /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
-  get codeChallenge() {
-    return this.#challenge
-  }
-
-  /** A redacted plain object: the verifier is never serialised. */
-  toJSON() {
-    return {
-      codeVerifier: REDACTED,
-      codeChallenge: this.codeChallengeMethod === 'plain' ? REDACTED : this.codeChallenge,
-      codeChallengeMethod: this.codeChallengeMethod,
-    }
-  }
-
-  toString() {
-    return `Pkce(${this.codeChallengeMethod})`
-  }
-
-  [util.inspect.custom](depth, options, inspect) {
-    return `Pkce ${(inspect || util.inspect)(this.toJSON(), options)}`
-  }
-}
+const { Pkce } = require('./common.js')
 
 const pkcePair = native._pkcePair
 const generatePkceParts = sync(native._generatePkce, ['length', 'method'])

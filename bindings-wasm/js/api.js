@@ -1,7 +1,8 @@
 /**
  * openrouter-pkce's public API over the WebAssembly build of the core: the same names and signatures as the
- * native Node package. Every decision is the core's (`bindings-wasm/src/`): this layer gives the public names,
- * the redacted views of secrets, and the transport (`transport.js`) — the runtime's `fetch`, which only moves bytes.
+ * native Node package. Every decision is the core's (`bindings-wasm/src/`): this layer gives the public names
+ * (the error class, `Pkce` and the redacted views are `bindings-node/lib/common.js`, shared with the native
+ * package), and the transport (`transport.js`) — the runtime's `fetch`, which only moves bytes.
  *
  * `build(wasm)` takes the wasm-bindgen module once it is instantiated; `tools/build.mjs` writes this file into
  * `pkg/` as an ES module (`api.mjs`) and a CommonJS one (`api.cjs`), for the entries of each runtime.
@@ -14,31 +15,6 @@
  * @returns {object} the package's exports
  */
 function build(wasm) {
-  /**
-   * The one error class of the library. `code` is a stable string from the contract's table
-   * (e.g. `'INVALID_CODE'`); `status` is the HTTP status for errors that came from an HTTP answer.
-   * Messages never contain a key, verifier or authorization code.
-   */
-  class OpenRouterPkceError extends Error {
-    /**
-     * @param {string} code the contract's error code
-     * @param {string} message what happened and what to do
-     * @param {number} [status] the HTTP status, when an HTTP answer caused it
-     */
-    constructor(code, message, status) {
-      super(message)
-      /** @type {string} */
-      this.code = code
-      if (status !== undefined) {
-        /** @type {number | undefined} */
-        this.status = status
-      }
-    }
-
-    get name() {
-      return 'OpenRouterPkceError'
-    }
-  }
   wasm._registerErrorClass(OpenRouterPkceError)
 
   const { AuthRequest, ApiKey, AuthCode } = wasm
@@ -61,57 +37,6 @@ function build(wasm) {
   }
 
   /**
-   * A verifier, its challenge and the method: what a flow needs. `util.inspect` and `JSON.stringify`
-   * never show the verifier (nor a `plain` challenge, which is the verifier).
-   */
-  class Pkce {
-    #verifier
-    #challenge
-
-    /**
-     * @param {string} codeVerifier
-     * @param {string} codeChallenge
-     * @param {'S256' | 'plain'} codeChallengeMethod
-     */
-    constructor(codeVerifier, codeChallenge, codeChallengeMethod) {
-      this.#verifier = codeVerifier
-      this.#challenge = codeChallenge
-      if (codeChallengeMethod !== 'plain') {
-        Object.defineProperty(this, 'codeChallenge', { value: codeChallenge, enumerable: true, writable: true })
-      }
-      /** `'S256'` or `'plain'`. */
-      this.codeChallengeMethod = codeChallengeMethod
-    }
-
-    /** The secret verifier (send it only in the exchange). @type {string} */
-    get codeVerifier() {
-      return this.#verifier
-    }
-
-    /** The challenge for the authorization URL (with `plain`, the verifier itself). @type {string} */
-    get codeChallenge() {
-      return this.#challenge
-    }
-
-    /** A redacted plain object: the verifier is never serialised. */
-    toJSON() {
-      return {
-        codeVerifier: REDACTED,
-        codeChallenge: this.codeChallengeMethod === 'plain' ? REDACTED : this.codeChallenge,
-        codeChallengeMethod: this.codeChallengeMethod,
-      }
-    }
-
-    toString() {
-      return `Pkce(${this.codeChallengeMethod})`
-    }
-
-    [INSPECT](depth, options, inspect) {
-      return `Pkce ${typeof inspect === 'function' ? inspect(this.toJSON(), options) : JSON.stringify(this.toJSON())}`
-    }
-  }
-
-  /**
    * A fresh verifier (default 43 characters = 32 CSPRNG bytes) and its challenge, in one call.
    * @param {{length?: number, method?: 'S256' | 'plain'}} [options]
    * @returns {Pkce}
@@ -125,15 +50,7 @@ function build(wasm) {
     return new Pkce(verifier, challenge, method)
   })
 
-  redacted(
-    AuthRequest,
-    'AuthRequest',
-    (r) => ({ url: r.urlForDisplay, callbackUrl: r.callbackUrl, codeVerifier: REDACTED, codeChallengeMethod: r.codeChallengeMethod, createdAt: r.createdAt }),
-    undefined,
-    (r) => `AuthRequest(${r.urlForDisplay})`,
-  )
-  redacted(AuthCode, 'AuthCode', (c) => ({ id: REDACTED, appId: c.appId, createdAt: c.createdAt }), (c) => ({ appId: c.appId, createdAt: c.createdAt }))
-  redacted(ApiKey, 'ApiKey', (k) => ({ key: k.masked, userId: k.userId }), (k) => ({ masked: k.masked, userId: k.userId }), (k) => k.masked)
+  redactSecrets({ AuthRequest, AuthCode, ApiKey })
 
   const method = (value) => ({ value, writable: true, configurable: true })
   const fromDict = sync(function fromDict(data) {

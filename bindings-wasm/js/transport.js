@@ -1,6 +1,6 @@
 /**
- * What the public API (`api.js`) stands on, runtime by runtime: the runtime's name for `UNSUPPORTED_RUNTIME`,
- * the redacted views of secrets, and the transport — the runtime's `fetch`, which only moves bytes.
+ * What the public API (`api.js`) stands on, runtime by runtime: the runtime's name for `UNSUPPORTED_RUNTIME`
+ * and the transport — the runtime's `fetch`, which only moves bytes.
  * `tools/build.mjs` puts this file before `api.js` in `pkg/api.mjs` and `pkg/api.cjs`.
  * @module openrouter-pkce/wasm/transport
  */
@@ -20,28 +20,6 @@ function runtimeName() {
   if (typeof g.document === 'object') return 'a browser'
   if (typeof g.WorkerGlobalScope === 'function') return 'a web worker'
   return 'this JavaScript runtime (the WebAssembly build)'
-}
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom')
-const DENO_INSPECT = Symbol.for('Deno.customInspect')
-const REDACTED = '<redacted>'
-
-/**
- * Give `Cls` redacted views: `util.inspect` / Deno's inspect (`Name {…}` of `view(this)`), `toJSON`
- * (`json(this)`, default the same view) and, when given, `toString`.
- */
-function redacted(Cls, name, view, json = view, toString) {
-  const show = function (depth, options, inspect) {
-    const shown = view(this)
-    return `${name} ${typeof inspect === 'function' ? inspect(shown, options) : JSON.stringify(shown)}`
-  }
-  const props = {
-    [INSPECT]: { value: show, configurable: true },
-    [DENO_INSPECT]: { value: function (inspect, options) { return show.call(this, 0, options, inspect) }, configurable: true },
-    toJSON: { value: function () { return json(this) }, writable: true, configurable: true },
-  }
-  if (toString) props.toString = { value: function () { return toString(this) }, writable: true, configurable: true }
-  Object.defineProperties(Cls.prototype, props)
 }
 
 /**

@@ -49,7 +49,13 @@ patch(`node/${GLUE}`, '`${__dirname}/' + WASM + '`', '`${__dirname}/../web/' + W
 rmSync(join(PKG, 'node', WASM), { force: true })
 for (const dir of ['web', 'node']) rmSync(join(PKG, dir, '.gitignore'), { force: true })
 
-const api = ['transport.js', 'api.js'].map((f) => readFileSync(join(ROOT, 'js', f), 'utf8')).join('\n')
+// bindings-node/lib/common.js first: the error class, Pkce and the redacted views, one text for both JavaScript
+// bindings (its CommonJS wrapping taken off: it requires nothing).
+const common = readFileSync(join(ROOT, '..', 'bindings-node', 'lib', 'common.js'), 'utf8')
+  .replace(/^'use strict'\n/, '')
+  .replace(/^module\.exports = \{[^}]*\}\n?$/m, '')
+if (/\brequire\(|module\.exports/.test(common)) throw new Error('bindings-node/lib/common.js must require nothing')
+const api = [common, ...['transport.js', 'api.js'].map((f) => readFileSync(join(ROOT, 'js', f), 'utf8'))].join('\n')
 writeFileSync(join(PKG, 'api.mjs'), `${HEADER}${api}\nexport { build }\n`)
 writeFileSync(join(PKG, 'api.cjs'), `${HEADER}'use strict'\n${api}\nmodule.exports = { build }\n`)
 
