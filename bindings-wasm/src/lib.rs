@@ -18,6 +18,7 @@ mod error;
 mod flow;
 mod keys;
 mod pkce;
+mod transport;
 
 use wasm_bindgen::prelude::*;
 
