@@ -9,7 +9,7 @@ BENCH_ARGS ?=
 
 .PHONY: bench bench-build bench-report
 
-bench-build: python-venv node-build
+bench-build: python-venv node-build-release
 	$(VENV)/bin/maturin develop -q --release
 	$(VENV)/bin/maturin build -q --release -o dist
 	$(CARGO) build --release -p openrouter-pkce --features cli --example bench_login --bin openrouter-pkce

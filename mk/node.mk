@@ -3,7 +3,7 @@
 
 NPM ?= npm
 
-.PHONY: node-build node-test node-bench node-demo bun
+.PHONY: node-build node-build-release node-test node-bench node-demo bun
 
 # Bun, from the npm registry (its linux-x64 binary package), for the tests that run the addon under Bun.
 # Installed beside the build, not as a dependency: the package exists for one platform only.
@@ -16,14 +16,21 @@ bun: ## Bun $(BUN_VERSION) into target/tools/bun (x86_64 Linux; elsewhere the Bu
 		mkdir -p $(BUN_DIR) && $(NPM) install --no-save --no-audit --no-fund --prefix $(BUN_DIR) @oven/bun-linux-x64@$(BUN_VERSION) >/dev/null; \
 	fi
 
-node-build: ## Node: install npm dev dependencies and build the native addon (release)
+# The tests take a debug addon, as Python's do (maturin develop): a release build compiles every dependency
+# again with optimisations and LTO, minutes of CI for no test's sake. The release artifacts are tested by
+# make dist-check; the benchmarks build their own release addon (node-build-release).
+node-build: ## Node: install npm dev dependencies and build the native addon (debug, for the tests and demos)
+	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
+	$(NPM) run build:debug
+
+node-build-release: ## Node: install npm dev dependencies and build the native addon (release, for the benchmarks)
 	OPENROUTER_PKCE_SKIP_BUILD=1 $(NPM) ci --no-audit --no-fund
 	$(NPM) run build
 
 node-test: node-build bun $(if $(wildcard mk/wasm.mk),wasm-build) ## Node: run the node:test suites (vectors, errors, redaction, login, storage, CLI, packaging, Express, types; tests/wasm/: the WebAssembly build)
 	$(NPM) test
 
-node-bench: ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)
+node-bench: node-build-release ## Node: benchmark generatePkce() against node:crypto and pkce-challenge (release build)
 	$(NPM) run bench
 
 node-demo: node-build ## Node: the one-click login() against the emulator (a fake browser approves)
