@@ -9,6 +9,8 @@
 //          tens to hundreds of ms). (Deployed Workers stop the clock while code runs; local workerd does not.)
 //
 // Prints one JSON line on stdout (progress on stderr). Usage: node bench/js/bench_runtimes.mjs [--quick]
+// BENCH_JS_PACKAGE=<dir> measures another copy of the package (e.g. a WebAssembly build with other compiler
+// settings) instead of this checkout.
 // Needs `make runtimes-tools bench-js-tools browser-deps wasm-build` (make bench does it).
 import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -24,6 +26,7 @@ const TOOLS = join(ROOT, 'target', 'tools')
 const OUT = join(ROOT, 'target', 'bench-js')
 const ESBUILD = join(TOOLS, 'esbuild', 'node_modules', 'esbuild', 'lib', 'main.js')
 const WORKERD = join(TOOLS, 'workerd', 'node_modules', '@cloudflare', 'workerd-linux-64', 'bin', 'workerd')
+const PACKAGE = process.env.BENCH_JS_PACKAGE || ROOT
 const OAUTH4WEBAPI = join(TOOLS, 'oauth4webapi', 'node_modules', 'oauth4webapi')
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const QUICK = process.argv.includes('--quick')
@@ -39,11 +42,14 @@ const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf
 function project() {
   rmSync(OUT, { recursive: true, force: true })
   mkdirSync(join(OUT, 'node_modules', '@openrouter'), { recursive: true })
-  symlinkSync(ROOT, join(OUT, 'node_modules', 'openrouter-pkce'), 'dir')
+  symlinkSync(PACKAGE, join(OUT, 'node_modules', 'openrouter-pkce'), 'dir')
   symlinkSync(join(ROOT, 'node_modules', '@openrouter', 'sdk'), join(OUT, 'node_modules', '@openrouter', 'sdk'), 'dir')
   symlinkSync(join(ROOT, 'node_modules', 'jose'), join(OUT, 'node_modules', 'jose'), 'dir')
   symlinkSync(OAUTH4WEBAPI, join(OUT, 'node_modules', 'oauth4webapi'), 'dir')
   copyFileSync(join(HERE, 'ops.mjs'), join(OUT, 'ops.mjs'))
+  // A package scope of its own: without it, a bare `openrouter-pkce` inside this checkout is the checkout itself
+  // (a self-reference, which resolvers try before node_modules).
+  writeFileSync(join(OUT, 'package.json'), JSON.stringify({ name: 'bench-js', private: true, type: 'module' }) + '\n')
 }
 
 const sizes = (files) => {
@@ -218,7 +224,7 @@ project()
 const esbuild = await import(ESBUILD)
 const result = {
   versions: {
-    'openrouter-pkce': version(ROOT),
+    'openrouter-pkce': version(PACKAGE),
     '@openrouter/sdk': version(join(ROOT, 'node_modules', '@openrouter', 'sdk')),
     oauth4webapi: version(OAUTH4WEBAPI),
     jose: version(join(ROOT, 'node_modules', 'jose')),
