@@ -43,6 +43,7 @@ pub fn start_auth(options: JsValue) -> Result<AuthRequest, JsValue> {
         limit: o.number("limit")?,
         base_url: o.text("baseUrl")?,
     };
+    openrouter_pkce::ensure_random().js()?;
     Ok(AuthRequest { inner: openrouter_pkce::start_auth(&opts).js()? })
 }
 
@@ -140,6 +141,7 @@ impl AuthRequest {
     /// first of `secrets` (each at least 32 bytes); `AuthRequest.unseal` (here, in the native Node package or
     /// in Python) opens it with any of them.
     pub fn seal(&self, secrets_: JsValue) -> Result<String, JsValue> {
+        openrouter_pkce::ensure_random().js()?;
         self.inner.seal(&secrets(&secrets_)?).js()
     }
 

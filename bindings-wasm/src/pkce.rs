@@ -30,6 +30,7 @@ fn method(value: &JsValue, name: &str) -> Result<String, JsValue> {
 /// Throws `INVALID_VERIFIER` for a length outside 43–128.
 #[wasm_bindgen(js_name = createVerifier)]
 pub fn create_verifier(length: JsValue) -> Result<String, JsValue> {
+    openrouter_pkce::ensure_random().js()?;
     openrouter_pkce::create_verifier(verifier_len(opt_number(&length, "length")?)?).js()
 }
 
@@ -63,6 +64,7 @@ pub fn generate_pkce(options: JsValue) -> Result<js_sys::Array, JsValue> {
     let o = Opts::new(&options, "generatePkce", "generatePkce")?;
     let length = verifier_len(o.number("length")?)?;
     let method = method(&o.get("method"), "method")?;
+    openrouter_pkce::ensure_random().js()?;
     let pkce = openrouter_pkce::generate_pkce(length, &method).js()?;
     Ok(js_sys::Array::of3(
         &pkce.code_verifier.secret().into(),
@@ -74,12 +76,13 @@ pub fn generate_pkce(options: JsValue) -> Result<js_sys::Array, JsValue> {
 /// Internal: the default pair (43-character verifier, S256 challenge) as one 86-character string, verifier
 /// first: one string crosses the boundary instead of an array of two. Use `generatePkce()` from the package.
 #[wasm_bindgen(js_name = _pkcePair)]
-pub fn pkce_pair() -> String {
+pub fn pkce_pair() -> Result<String, JsValue> {
+    openrouter_pkce::ensure_random().js()?;
     let mut buf = [0u8; 86];
     let (verifier, challenge) = buf.split_at_mut(43);
     let verifier: &mut [u8; 43] = verifier.try_into().expect("43 bytes");
     let challenge: &mut [u8; 43] = challenge.try_into().expect("43 bytes");
     generate_default_into(verifier, challenge);
     // Both halves are base64url (ASCII).
-    String::from_utf8_lossy(&buf).into_owned()
+    Ok(String::from_utf8_lossy(&buf).into_owned())
 }

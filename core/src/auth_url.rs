@@ -178,17 +178,24 @@ impl PartialEq for AuthRequest {
     }
 }
 
-/// The plain-data form of [`AuthRequest`], checked when turned back into one.
+/// The plain-data form of [`AuthRequest`], checked when turned back into one. Written in snake_case (Python's
+/// `to_dict()`, the sealed form); read in either spelling, so that the JSON of JavaScript's camelCase
+/// `toDict()` (`AuthRequest.fromJSON(JSON.stringify(flow.toDict()))`, the browser flow of API.md) is a flow too.
 #[derive(Serialize, Deserialize)]
 struct AuthRequestData {
     url: String,
+    #[serde(alias = "callbackUrl")]
     callback_url: Option<String>,
+    #[serde(alias = "codeVerifier")]
     code_verifier: String,
+    #[serde(alias = "codeChallenge")]
     code_challenge: String,
+    #[serde(alias = "codeChallengeMethod")]
     code_challenge_method: ChallengeMethod,
     state: String,
+    #[serde(alias = "createdAt")]
     created_at: u64,
-    #[serde(default)]
+    #[serde(default, alias = "baseUrl")]
     base_url: Option<String>,
 }
 
@@ -517,6 +524,36 @@ mod tests {
         let tampered = r.to_json().replace(r.code_challenge(), CH);
         assert_eq!(AuthRequest::from_json(&tampered).unwrap_err().code(), "INVALID_ARGUMENT");
         assert_eq!(AuthRequest::from_json("{}").unwrap_err().code(), "INVALID_ARGUMENT");
+    }
+
+    /// The JSON of JavaScript's `toDict()` (camelCase keys) is a flow too: API.md's browser flow keeps
+    /// `JSON.stringify(flow.toDict())` in `sessionStorage` and reads it with `AuthRequest.fromJSON` (it was
+    /// `INVALID_ARGUMENT: not a serialised AuthRequest` in every JavaScript build).
+    #[test]
+    fn the_camel_case_json_of_javascript_is_read_too() {
+        let r = start_auth(&StartAuthOptions {
+            callback_url: Some("http://127.0.0.1:9999/cb".into()),
+            base_url: Some("http://127.0.0.1:1234".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut camel = r.to_json();
+        for (snake, js) in [
+            ("callback_url", "callbackUrl"),
+            ("code_verifier", "codeVerifier"),
+            ("code_challenge_method", "codeChallengeMethod"),
+            ("code_challenge", "codeChallenge"),
+            ("created_at", "createdAt"),
+            ("base_url", "baseUrl"),
+        ] {
+            camel = camel.replace(&format!("\"{snake}\""), &format!("\"{js}\""));
+        }
+        assert!(!camel.contains("code_verifier"));
+        assert_eq!(AuthRequest::from_json(&camel).unwrap(), r);
+        // Written once in each spelling is one field twice: refused.
+        let both =
+            r.to_json().replacen('{', &format!("{{\"codeVerifier\":\"{}\",", r.code_verifier().secret()), 1);
+        assert_eq!(AuthRequest::from_json(&both).unwrap_err().code(), "INVALID_ARGUMENT");
     }
 
     /// Found by the `auth_request_json` fuzz target: a stored flow with a bad callback URL was

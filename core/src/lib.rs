@@ -99,6 +99,7 @@ pub use protocol::{
 };
 pub use query::CallbackParams;
 pub use response::{MAX_RESPONSE_LEN, extract_code};
+pub use rng::ensure_random;
 pub use seal::{
     DEFAULT_SEAL_MAX_AGE, FlowInput, MAX_SEALED_LEN, MIN_SEAL_SECRET_LEN, SEAL_KEY_INFO, SEAL_KID_INFO,
     SEALED_FLOW_TYP, SealSecrets,

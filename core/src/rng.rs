@@ -83,6 +83,32 @@ pub fn fill(buf: &mut [u8]) {
     });
 }
 
+/// Make sure this thread can draw random bytes, seeding its generator from the host now if it has none:
+/// the one fallible door to the random source. A host that refuses randomness in some context — Cloudflare
+/// Workers outside a request handler — is `UNSUPPORTED_RUNTIME` here, where [`fill`] would have to panic
+/// (in WebAssembly a trap, which may leave the instance unusable). The WebAssembly binding calls it before
+/// every operation that draws; once seeded, a thread never asks the host again (but after a `fork`).
+pub fn ensure_random() -> crate::Result<()> {
+    register_fork_handler();
+    RNG.with(|cell| {
+        let current = FORK_GENERATION.load(Ordering::SeqCst);
+        if matches!(cell.borrow().as_ref(), Some(r) if r.generation == current) {
+            return Ok(());
+        }
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| crate::Error::UnsupportedRuntime {
+            operation: "a random source".into(),
+            runtime: "this context".into(),
+            reason: format!(
+                "the host refused it ({e}); Cloudflare Workers give random numbers only while handling a \
+                 request, not at a module's top level"
+            ),
+        })?;
+        *cell.borrow_mut() = Some(ForkAwareRng { generation: current, rng: StdRng::from_seed(seed) });
+        Ok(())
+    })
+}
+
 /// `n` random bytes encoded as unpadded base64url (the alphabet of verifiers, nonces and states).
 pub fn token(n_bytes: usize) -> String {
     use base64::Engine;
@@ -95,6 +121,20 @@ pub fn token(n_bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ensure_random_seeds_once_and_the_stream_goes_on() {
+        ensure_random().unwrap();
+        let a = token(16);
+        ensure_random().unwrap();
+        assert_ne!(token(16), a);
+        std::thread::spawn(|| {
+            ensure_random().unwrap();
+            assert!(RNG.with(|c| c.borrow().is_some()));
+        })
+        .join()
+        .unwrap();
+    }
 
     #[test]
     fn tokens_are_distinct_and_url_safe() {

@@ -151,6 +151,15 @@ test('workerd: the shared body in a Worker (the workerd condition, the .wasm as 
   assertResult(t, await res.json(), { withFlow: true, label: 'workerd' })
 })
 
+test("workerd: randomness at a module's top level is UNSUPPORTED_RUNTIME, and works in the requests after", { skip, timeout: 60000 }, async () => {
+  const res = await fetch(bodyWorker + '/top-level')
+  assert.equal(res.status, 200, await res.clone().text())
+  const { topLevel, inRequest, flow } = await res.json()
+  assert.match(topLevel, /^UNSUPPORTED_RUNTIME: a random source is not available in this context: .*request/)
+  assert.equal(inRequest, 43)
+  assert.equal(flow, true)
+})
+
 test('workerd: examples/cloudflare-worker signs in with the sealed cookie; replays, missing and tampered cookies are refused', { skip, timeout: 60000 }, async () => {
   const { sealed, callback } = await workerLogin()
   const done = await callbackWithCookie(callback, sealed)
