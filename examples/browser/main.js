@@ -48,7 +48,7 @@ async function finish() {
   if (!saved) return show('error', 'No sign-in was started in this tab.')
   show('working', 'Connecting…')
   try {
-    const key = await completeAuth(AuthRequest.fromDict(JSON.parse(saved)), response, { baseUrl: BASE_URL })
+    const key = await completeAuth(AuthRequest.fromJSON(saved), response, { baseUrl: BASE_URL })
     store.setItem(KEY, key.key)
     const info = await keyInfo(key)
     show('connected', `Connected: ${key.masked} (${info.label})`)
