@@ -13,6 +13,7 @@ DENO_VERSION := 2.9.6
 WORKERD_VERSION := 1.20261123.1
 ESBUILD_VERSION := 0.28.2
 VITE_VERSION := 8.4.1
+WRANGLER_VERSION := 4.86.0
 RUNTIMES_TOOLS := $(CURDIR)/target/tools
 
 .PHONY: runtimes-tools runtimes-test
@@ -25,11 +26,12 @@ define npm-tool
 	fi
 endef
 
-runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild and Vite (pinned, from npm) into target/tools
+runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild, Vite and wrangler (pinned, from npm) into target/tools
 	$(call npm-tool,deno,deno,$(DENO_VERSION))
 	$(call npm-tool,workerd,workerd,$(WORKERD_VERSION))
 	$(call npm-tool,esbuild,esbuild,$(ESBUILD_VERSION))
 	$(call npm-tool,vite,vite,$(VITE_VERSION))
+	$(call npm-tool,wrangler,wrangler,$(WRANGLER_VERSION))
 
 runtimes-test: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
 	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce

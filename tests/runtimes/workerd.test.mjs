@@ -1,8 +1,9 @@
-// workerd (the npm package's binary) running two Workers, bundled by esbuild with wrangler's conditions
-// (`workerd`, `worker`, `browser`; .wasm files as modules, no plugin) from the npm-packed package:
+// workerd (the npm package's binary) running two Workers from the npm-packed package, no bundler plugin:
 //
-//   example  examples/cloudflare-worker/src/index.js, as is: the sealed-cookie flow (/login, /callback)
-//   body     tests/runtimes/worker/body-worker.mjs: the shared body, GET / answers its result
+//   example  examples/cloudflare-worker, as is, bundled by wrangler itself (`wrangler deploy --dry-run
+//            --outdir`: what it would upload): the sealed-cookie flow (/login, /callback)
+//   body     tests/runtimes/worker/body-worker.mjs: the shared body, GET / answers its result; bundled by esbuild
+//            with wrangler's conditions (`workerd`, `worker`, `browser`; .wasm files as modules)
 //
 // Their only outbound is a network service allowing 127.0.0.0/8 (the emulator), nothing else (checked: with
 // another range the example answers NETWORK).
@@ -10,13 +11,13 @@
 // sealed in Node (native) and in Python, finished in the Worker.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { ESBUILD, PACKED, PYTHON, ROOT, WORKERD, assertResult, needs, run, serve, startEmulator } from './_harness.mjs'
+import { ESBUILD, PACKED, PYTHON, ROOT, WORKERD, WRANGLER, assertResult, needs, run, serve, startEmulator, tempDir } from './_harness.mjs'
 import { SECRET } from './body.mjs'
 
-const skip = needs(WORKERD, 'make runtimes-tools') || needs(ESBUILD, 'make runtimes-tools')
+const skip = needs(WORKERD, 'make runtimes-tools') || needs(ESBUILD, 'make runtimes-tools') || needs(WRANGLER, 'make runtimes-tools')
 const pythonSkip = skip || needs(PYTHON, 'make python-build creates .venv')
 const LABEL = 'Cloudflare Worker example'
 const DIR = join(PACKED, 'worker')
@@ -37,17 +38,29 @@ function freePort() {
   })
 }
 
+/** The .wasm module wrangler wrote beside the example's bundle (it prefixes the name with a hash). */
+let exampleWasm
+
 async function bundle() {
   rmSync(DIR, { recursive: true, force: true })
   mkdirSync(join(DIR, 'vectors'), { recursive: true })
-  cpSync(join(ROOT, 'examples', 'cloudflare-worker', 'src', 'index.js'), join(DIR, 'example.js'))
+  // The example as a user has it: its wrangler.toml and src/, openrouter-pkce resolved from the packed package
+  // (PACKED/node_modules, above DIR). wrangler bundles it by the `workerd` condition, the .wasm as a module.
+  for (const f of ['wrangler.toml', 'src']) cpSync(join(ROOT, 'examples', 'cloudflare-worker', f), join(DIR, 'example', f), { recursive: true })
+  const home = tempDir({ after: (fn) => stops.push(fn) }, 'wrangler-home')
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
+  const dry = await run(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'out'], { cwd: join(DIR, 'example'), env })
+  assert.equal(dry.code, 0, `wrangler deploy --dry-run failed:\n${dry.stdout}\n${dry.stderr}`)
+  exampleWasm = readdirSync(join(DIR, 'example', 'out')).find((f) => f.endsWith('.wasm'))
+  assert.ok(exampleWasm && existsSync(join(DIR, 'example', 'out', 'index.js')), `wrangler wrote no Worker and .wasm module:\n${dry.stdout}`)
+
   cpSync(join(ROOT, 'tests', 'runtimes', 'worker', 'body-worker.mjs'), join(DIR, 'body-worker.mjs'))
   cpSync(join(ROOT, 'tests', 'runtimes', 'body.mjs'), join(DIR, 'body.mjs'))
   for (const f of ['pkce.json', 'auth_urls.json']) cpSync(join(ROOT, 'tests', 'vectors', f), join(DIR, 'vectors', f))
   const esbuild = await import(ESBUILD)
   // What wrangler does: ESM, the workerd/worker/browser conditions, .wasm imports left as modules of the Worker.
   await esbuild.build({
-    entryPoints: [join(DIR, 'example.js'), join(DIR, 'body-worker.mjs')],
+    entryPoints: [join(DIR, 'body-worker.mjs')],
     outdir: join(DIR, 'dist'),
     bundle: true,
     format: 'esm',
@@ -61,10 +74,10 @@ async function bundle() {
 }
 
 function config(ports) {
-  const worker = (name, entry) => `const ${name} :Workerd.Worker = (
+  const worker = (name, dir, entry, wasm) => `const ${name} :Workerd.Worker = (
   modules = [
-    (name = "${entry}", esModule = embed "dist/${entry}"),
-    (name = "openrouter_pkce_wasm_bg.wasm", wasm = embed "dist/openrouter_pkce_wasm_bg.wasm"),
+    (name = "${entry}", esModule = embed "${dir}/${entry}"),
+    (name = "${wasm}", wasm = embed "${dir}/${wasm}"),
   ],
   compatibilityDate = "2026-11-01",
   bindings = [
@@ -86,8 +99,8 @@ const config :Workerd.Config = (
     (name = "body", address = "127.0.0.1:${ports.body}", http = (), service = "body"),
   ],
 );
-${worker('example', 'example.js')}
-${worker('body', 'body-worker.js')}
+${worker('example', 'example/out', 'index.js', exampleWasm)}
+${worker('body', 'dist', 'body-worker.js', 'openrouter_pkce_wasm_bg.wasm')}
 `
 }
 
