@@ -14,6 +14,7 @@ WORKERD_VERSION := 1.20261123.1
 ESBUILD_VERSION := 0.28.2
 VITE_VERSION := 8.4.1
 WRANGLER_VERSION := 4.86.0
+WEBPACK_VERSION := 5.113.0
 RUNTIMES_TOOLS := $(CURDIR)/target/tools
 
 .PHONY: runtimes-tools runtimes-test
@@ -26,12 +27,13 @@ define npm-tool
 	fi
 endef
 
-runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild, Vite and wrangler (pinned, from npm) into target/tools
+runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild, Vite, wrangler and webpack (pinned, from npm) into target/tools
 	$(call npm-tool,deno,deno,$(DENO_VERSION))
 	$(call npm-tool,workerd,workerd,$(WORKERD_VERSION))
 	$(call npm-tool,esbuild,esbuild,$(ESBUILD_VERSION))
 	$(call npm-tool,vite,vite,$(VITE_VERSION))
 	$(call npm-tool,wrangler,wrangler,$(WRANGLER_VERSION))
+	$(call npm-tool,webpack,webpack,$(WEBPACK_VERSION))
 
 runtimes-test: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
 	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce

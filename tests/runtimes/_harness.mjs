@@ -24,6 +24,7 @@ export const BUN = process.env.OPENROUTER_PKCE_TEST_BUN || join(TOOLS, 'bun', 'n
 export const WORKERD = process.env.OPENROUTER_PKCE_TEST_WORKERD || join(TOOLS, 'workerd', 'node_modules', '@cloudflare', 'workerd-linux-64', 'bin', 'workerd')
 export const ESBUILD = join(TOOLS, 'esbuild', 'node_modules', 'esbuild', 'lib', 'main.js')
 export const WRANGLER = join(TOOLS, 'wrangler', 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+export const WEBPACK = join(TOOLS, 'webpack', 'node_modules', 'webpack', 'lib', 'index.js')
 export const VITE = join(TOOLS, 'vite', 'node_modules', 'vite', 'dist', 'node', 'index.js')
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 export const PYTHON = process.env.PYTHON || join(ROOT, '.venv', 'bin', 'python')

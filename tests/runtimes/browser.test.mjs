@@ -7,9 +7,9 @@
 // emulator, and 'wasm-unsafe-eval' in script-src (without it Chromium refuses to compile the module; checked).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { cpSync, mkdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, PACKED, ROOT, VITE, assertResult, needs, startEmulator } from './_harness.mjs'
+import { CHROMIUM, PACKED, ROOT, VITE, WEBPACK, assertResult, needs, startEmulator } from './_harness.mjs'
 
 const FLAGS = [
   '--no-sandbox',
@@ -22,7 +22,7 @@ const FLAGS = [
   '--no-proxy-server',
 ]
 const LABEL = 'Sign in with OpenRouter example'
-const skip = needs(CHROMIUM, 'make browser-deps') || needs(VITE, 'make runtimes-tools')
+const skip = needs(CHROMIUM, 'make browser-deps') || needs(VITE, 'make runtimes-tools') || needs(WEBPACK, 'make runtimes-tools')
 
 /** The CSP the docs recommend (docs/browser.md), with the emulator in OpenRouter's place. */
 const csp = (api, { wasm = true } = {}) =>
@@ -57,6 +57,30 @@ async function buildSpa(baseUrl) {
       rollupOptions: { input: { index: join(dir, 'index.html'), body: join(dir, 'body.html') } },
     },
   })
+  return dir
+}
+
+/** The shared body's page bundled by webpack 5 (tests/runtimes/browser/body-webpack.mjs) into `<dir>/dist`. */
+async function buildWithWebpack() {
+  const dir = join(PACKED, 'browser-webpack')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(join(dir, 'vectors'), { recursive: true })
+  mkdirSync(join(dir, 'dist'), { recursive: true })
+  cpSync(join(ROOT, 'tests', 'runtimes', 'browser', 'body-webpack.mjs'), join(dir, 'body-webpack.mjs'))
+  cpSync(join(ROOT, 'tests', 'runtimes', 'body.mjs'), join(dir, 'body.mjs'))
+  for (const f of ['pkce.json', 'auth_urls.json']) cpSync(join(ROOT, 'tests', 'vectors', f), join(dir, 'vectors', f))
+  writeFileSync(join(dir, 'dist', 'body.html'), '<!doctype html><meta charset="utf-8"><title>webpack</title><pre id="out">running…</pre><script src="/body.js"></script>\n')
+  const { default: webpack } = await import(WEBPACK)
+  const stats = await new Promise((resolve, reject) => {
+    webpack({
+      mode: 'production',
+      context: dir,
+      entry: './body-webpack.mjs',
+      output: { path: join(dir, 'dist'), filename: 'body.js' },
+      performance: { hints: false }, // the size is make bench's
+    }, (err, s) => (err ? reject(err) : resolve(s)))
+  })
+  assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }))
   return dir
 }
 
@@ -113,6 +137,7 @@ before(async () => {
     strict: await serve(dir, { 'Content-Security-Policy': csp(emu) }),
     noWasm: await serve(dir, { 'Content-Security-Policy': csp(emu, { wasm: false }) }),
     dev: await dev(dir, emu),
+    webpack: await serve(await buildWithWebpack(), { 'Content-Security-Policy': csp(emu) }),
   }
   const { chromium } = await import('playwright-core')
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30000 })
@@ -125,6 +150,9 @@ after(async () => {
 })
 
 const status = (page) => page.locator('#status')
+
+/** The shared body's two refusals on purpose (INVALID_CODE 403, UNAUTHORIZED 401): Chromium logs every failed fetch. */
+const REFUSED = /^console: Failed to load resource: the server responded with a status of (403|401) \(\w+\) \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/(auth\/keys|key)\)$/
 
 test('Chromium: the SPA signs in with OpenRouter (approve), keeps the key in sessionStorage, resumes, signs out', { skip, timeout: 90000 }, async (t) => {
   const { page, errors } = await newPage(t)
@@ -188,10 +216,16 @@ test('Chromium: the shared body passes in the page (the wasm build, bundled by V
   await page.goto(spa.strict + '/body.html')
   const result = await (await page.waitForFunction(() => window.__result, null, { timeout: 30000 })).jsonValue()
   assertResult(t, result, { withFlow: false, label: 'Chromium' })
-  // The body's two refusals on purpose (INVALID_CODE 403, UNAUTHORIZED 401): Chromium logs every failed fetch.
-  const refused = /^console: Failed to load resource: the server responded with a status of (403|401) \(\w+\) \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/(auth\/keys|key)\)$/
-  assert.deepEqual(errors.filter((e) => !refused.test(e)), [])
+  assert.deepEqual(errors.filter((e) => !REFUSED.test(e)), [])
   assert.equal(errors.length, 2, errors.join('\n'))
+})
+
+test('Chromium: the shared body passes in a page webpack 5 bundled with no plugin (the browser condition)', { skip, timeout: 60000 }, async (t) => {
+  const { page, errors } = await newPage(t)
+  await page.goto(`${spa.webpack}/body.html?api=${encodeURIComponent(emu)}`)
+  const result = await (await page.waitForFunction(() => window.__result, null, { timeout: 30000 })).jsonValue()
+  assertResult(t, result, { withFlow: false, label: 'Chromium (webpack)' })
+  assert.deepEqual(errors.filter((e) => !REFUSED.test(e)), [])
 })
 
 test("Chromium: without 'wasm-unsafe-eval' in script-src the page's CSP refuses the module (what docs/browser.md says)", { skip, timeout: 60000 }, async (t) => {
