@@ -85,7 +85,7 @@ pub fn fill(buf: &mut [u8]) {
 
 /// Make sure this thread can draw random bytes, seeding its generator from the host now if it has none:
 /// the one fallible door to the random source. A host that refuses randomness in some context — Cloudflare
-/// Workers outside a request handler — is `UNSUPPORTED_RUNTIME` here, where [`fill`] would have to panic
+/// Workers outside a request handler — is `UNSUPPORTED_RUNTIME` here, where `fill` would have to panic
 /// (in WebAssembly a trap, which may leave the instance unusable). The WebAssembly binding calls it before
 /// every operation that draws; once seeded, a thread never asks the host again (but after a `fork`).
 pub fn ensure_random() -> crate::Result<()> {
