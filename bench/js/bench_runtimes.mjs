@@ -15,20 +15,15 @@
 import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { CHROMIUM, CHROMIUM_FLAGS, ESBUILD, ROOT, TOOLS, WORKERD, freePort } from '../../tests/runtimes/_harness.mjs'
 
-const HERE = dirname(fileURLToPath(import.meta.url))
-const ROOT = join(HERE, '..', '..')
-const TOOLS = join(ROOT, 'target', 'tools')
 const OUT = join(ROOT, 'target', 'bench-js')
-const ESBUILD = join(TOOLS, 'esbuild', 'node_modules', 'esbuild', 'lib', 'main.js')
-const WORKERD = join(TOOLS, 'workerd', 'node_modules', '@cloudflare', 'workerd-linux-64', 'bin', 'workerd')
+const HERE = dirname(fileURLToPath(import.meta.url))
 const PACKAGE = process.env.BENCH_JS_PACKAGE || ROOT
 const OAUTH4WEBAPI = join(TOOLS, 'oauth4webapi', 'node_modules', 'oauth4webapi')
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const QUICK = process.argv.includes('--quick')
 const N = { pkce: QUICK ? 2000 : 20000, seal: QUICK ? 300 : 2000 }
 const ROUNDS = QUICK ? 3 : 7
@@ -89,17 +84,6 @@ async function bundleSizes(esbuild) {
   return out
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   return { min_us: s[0], median_us: s[Math.floor(s.length / 2)] }
@@ -136,7 +120,7 @@ window.ready = true
   const { chromium: pw } = await import(join(ROOT, 'node_modules', 'playwright-core', 'index.mjs'))
   const browser = await pw.launch({
     executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server'],
+    args: CHROMIUM_FLAGS,
   })
   try {
     const page = await browser.newPage()

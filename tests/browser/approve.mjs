@@ -20,6 +20,7 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CHROMIUM_FLAGS as FLAGS } from './chromium_flags.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const ACTION = (process.env.APPROVE_ACTION || 'approve').toLowerCase()
@@ -28,18 +29,6 @@ const LOG = process.env.OPENROUTER_PKCE_BROWSER_LOG
 const SHOT = process.env.OPENROUTER_PKCE_SCREENSHOT
 const CONSENT_SHOT = process.env.OPENROUTER_PKCE_CONSENT_SCREENSHOT
 
-// The flags this machine needs: root (no sandbox), no GPU, and no background traffic to Google's hosts,
-// which a closed network refuses. Playwright adds --headless itself.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-proxy-server',
-]
 
 // The loopback callback of the login (core/src/callback/): http://{localhost,127.0.0.1,[::1]}:PORT/callback/NONCE
 const CALLBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):\d+\/callback\/[^/?#]+/

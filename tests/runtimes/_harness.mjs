@@ -4,10 +4,13 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { STEP_NAMES, FLOW_STEPS } from './body.mjs'
+
+export { CHROMIUM_FLAGS } from '../browser/chromium_flags.mjs'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, 'target')
@@ -125,4 +128,16 @@ export function tempDir(t, name) {
   const dir = mkdtempSync(join(tmpdir(), `openrouter-pkce-${name}-`))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   return dir
+}
+
+/** A free TCP port on 127.0.0.1 (for a server that takes its port from a config file, as workerd does). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
 }

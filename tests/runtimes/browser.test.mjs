@@ -9,18 +9,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, PACKED, ROOT, VITE, WEBPACK, assertResult, needs, startEmulator } from './_harness.mjs'
+import { CHROMIUM, CHROMIUM_FLAGS, PACKED, ROOT, VITE, WEBPACK, assertResult, needs, startEmulator } from './_harness.mjs'
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-proxy-server',
-]
 const LABEL = 'Sign in with OpenRouter example'
 const skip = needs(CHROMIUM, 'make browser-deps') || needs(VITE, 'make runtimes-tools') || needs(WEBPACK, 'make runtimes-tools')
 
@@ -140,7 +130,7 @@ before(async () => {
     webpack: await serve(await buildWithWebpack(), { 'Content-Security-Policy': csp(emu) }),
   }
   const { chromium } = await import('playwright-core')
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30000 })
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 30000 })
 })
 
 after(async () => {

@@ -12,9 +12,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { ESBUILD, PACKED, PYTHON, ROOT, WORKERD, WRANGLER, assertResult, needs, run, serve, startEmulator, tempDir } from './_harness.mjs'
+import { ESBUILD, PACKED, PYTHON, ROOT, WORKERD, WRANGLER, assertResult, freePort, needs, run, serve, startEmulator, tempDir } from './_harness.mjs'
 import { SECRET } from './body.mjs'
 
 const skip = needs(WORKERD, 'make runtimes-tools') || needs(ESBUILD, 'make runtimes-tools') || needs(WRANGLER, 'make runtimes-tools')
@@ -26,17 +25,6 @@ let emu
 let example // the example Worker's origin
 let bodyWorker // the body Worker's origin
 const stops = []
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 /** The .wasm module wrangler wrote beside the example's bundle (it prefixes the name with a hash). */
 let exampleWasm
