@@ -18,7 +18,7 @@ function build(wasm) {
   wasm._registerErrorClass(OpenRouterPkceError)
 
   const { AuthRequest, ApiKey, AuthCode } = wasm
-  const RUNTIME = runtimeName()
+  const RUNTIME = runtimeKind()
 
   /** `fn` with its stack trace starting at the caller's call (the error is built inside the wasm glue). */
   const trimmed = (e, fn) => {
@@ -96,7 +96,7 @@ function build(wasm) {
     }
     if (signal && signal.aborted) throw wasm._aborted()
     const fetchFn = client[FETCH] || globalThis.fetch
-    if (typeof fetchFn !== 'function') throw wasm._unsupported('fetch()', RUNTIME)
+    if (typeof fetchFn !== 'function') throw wasm._noFetch(RUNTIME)
     return start(transport((url, init) => fetchFn.call(globalThis, url, init), signal || undefined))
   }
 

@@ -1,25 +1,25 @@
 /**
- * What the public API (`api.js`) stands on, runtime by runtime: the runtime's name for `UNSUPPORTED_RUNTIME`
+ * What the public API (`api.js`) stands on, runtime by runtime: the runtime's kind for `UNSUPPORTED_RUNTIME`
  * and the transport — the runtime's `fetch`, which only moves bytes.
  * `tools/build.mjs` puts this file before `api.js` in `pkg/api.mjs` and `pkg/api.cjs`.
  * @module openrouter-pkce/wasm/transport
  */
 
-/** The runtime this build runs in, as an `UNSUPPORTED_RUNTIME` message names it. */
-function runtimeName() {
+/**
+ * The runtime this build runs in, as a token the core turns into words for `UNSUPPORTED_RUNTIME`
+ * (`runtime_name` in core/src/error.rs): `workerd`, `edge:<name>`, `deno`, `bun`, `node`, `browser`,
+ * `web-worker` or `unknown`.
+ */
+function runtimeKind() {
   const g = globalThis
-  if (typeof g.navigator === 'object' && g.navigator && g.navigator.userAgent === 'Cloudflare-Workers') {
-    return 'Cloudflare Workers (workerd)'
-  }
-  if (typeof g.EdgeRuntime === 'string') return `an edge runtime (${g.EdgeRuntime})`
-  if (typeof g.Deno === 'object') return 'Deno (the WebAssembly build)'
-  if (typeof g.Bun === 'object') return 'Bun without the native addon (the WebAssembly build)'
-  if (typeof g.process === 'object' && g.process && g.process.versions && g.process.versions.node) {
-    return 'Node.js without the native addon (the WebAssembly build)'
-  }
-  if (typeof g.document === 'object') return 'a browser'
-  if (typeof g.WorkerGlobalScope === 'function') return 'a web worker'
-  return 'this JavaScript runtime (the WebAssembly build)'
+  if (typeof g.navigator === 'object' && g.navigator && g.navigator.userAgent === 'Cloudflare-Workers') return 'workerd'
+  if (typeof g.EdgeRuntime === 'string') return `edge:${g.EdgeRuntime}`
+  if (typeof g.Deno === 'object') return 'deno'
+  if (typeof g.Bun === 'object') return 'bun'
+  if (typeof g.process === 'object' && g.process && g.process.versions && g.process.versions.node) return 'node'
+  if (typeof g.document === 'object') return 'browser'
+  if (typeof g.WorkerGlobalScope === 'function') return 'web-worker'
+  return 'unknown'
 }
 
 /**

@@ -80,19 +80,17 @@ pub fn aborted() -> JsValue {
     to_js(CoreError::aborted())
 }
 
-/// Internal: the core's `UNSUPPORTED_RUNTIME` for `operation` (e.g. `login()`) called in `runtime` (how the
-/// JavaScript layer names it, e.g. `a browser`).
+/// Internal: the core's `UNSUPPORTED_RUNTIME` for the native-only `operation` (e.g. `login()`) called in the
+/// runtime the JavaScript layer detected (`runtimeKind()`, e.g. `browser`; the core names it).
 #[wasm_bindgen(js_name = _unsupported)]
-pub fn unsupported(operation: &str, runtime: &str) -> JsValue {
-    to_js(CoreError::UnsupportedRuntime {
-        operation: operation.to_owned(),
-        runtime: runtime.to_owned(),
-        reason:
-            "it needs a loopback port, files or a terminal, which only the native addon has (Node.js, Bun \
-                 or Python with the native package); in a browser or a Worker, use startAuth() and \
-                 completeAuth(), and keep the key where your app keeps secrets"
-                .to_owned(),
-    })
+pub fn unsupported(operation: &str, runtime_kind: &str) -> JsValue {
+    to_js(CoreError::native_only(operation, runtime_kind))
+}
+
+/// Internal: the core's `UNSUPPORTED_RUNTIME` for a network call where the runtime has no global `fetch`.
+#[wasm_bindgen(js_name = _noFetch)]
+pub fn no_fetch(runtime_kind: &str) -> JsValue {
+    to_js(CoreError::no_fetch(runtime_kind))
 }
 
 /// Internal: the core's `INVALID_ARGUMENT` for an argument of the wrong kind, named as JavaScript names it

@@ -511,6 +511,50 @@ impl Error {
     pub fn aborted() -> Self {
         Error::Cancelled { detail: "the call was aborted by its caller".into() }
     }
+
+    /// `UNSUPPORTED_RUNTIME` for a native-only `operation` (`login()`, `loadKey()`, `Emulator`, …) called in
+    /// the runtime of `runtime_kind` ([`runtime_name`]): the bindings' one wording, with what to use instead.
+    pub fn native_only(operation: &str, runtime_kind: &str) -> Self {
+        Error::UnsupportedRuntime {
+            operation: operation.to_owned(),
+            runtime: runtime_name(runtime_kind),
+            reason:
+                "it needs a loopback port, files or a terminal, which only the native addon has (Node.js, \
+                     Bun or Python with the native package); in a browser or a Worker, use startAuth() and \
+                     completeAuth(), and keep the key where your app keeps secrets"
+                    .to_owned(),
+        }
+    }
+
+    /// `UNSUPPORTED_RUNTIME` for a network call in a runtime of `runtime_kind` that has no global `fetch`.
+    pub fn no_fetch(runtime_kind: &str) -> Self {
+        Error::UnsupportedRuntime {
+            operation: "fetch()".to_owned(),
+            runtime: runtime_name(runtime_kind),
+            reason: "the network calls need one: pass a fetch implementation as new Client({fetch})"
+                .to_owned(),
+        }
+    }
+}
+
+/// How an `UNSUPPORTED_RUNTIME` message names the runtime the WebAssembly build's JavaScript layer detected:
+/// `workerd`, `edge:<name>`, `deno`, `bun`, `node`, `browser`, `web-worker`; anything else is "this JavaScript
+/// runtime".
+pub fn runtime_name(kind: &str) -> String {
+    match kind {
+        "workerd" => "Cloudflare Workers (workerd)".to_owned(),
+        "deno" => "Deno (the WebAssembly build)".to_owned(),
+        "bun" => "Bun without the native addon (the WebAssembly build)".to_owned(),
+        "node" => "Node.js without the native addon (the WebAssembly build)".to_owned(),
+        "browser" => "a browser".to_owned(),
+        "web-worker" => "a web worker".to_owned(),
+        _ => match kind.strip_prefix("edge:") {
+            Some(name) if !name.is_empty() && name.len() <= 64 && name.chars().all(|c| !c.is_control()) => {
+                format!("an edge runtime ({name})")
+            }
+            _ => "this JavaScript runtime (the WebAssembly build)".to_owned(),
+        },
+    }
 }
 
 /// Longest OAuth `error` value kept (RFC 6749 values are short tokens).
@@ -564,6 +608,24 @@ pub(crate) fn quote_for_message(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsupported_runtime_names_the_runtime_and_what_to_do() {
+        let e = Error::native_only("login()", "workerd");
+        assert_eq!(e.code(), "UNSUPPORTED_RUNTIME");
+        assert!(e.to_string().starts_with(
+            "login() is not available in Cloudflare Workers (workerd): it needs a loopback port"
+        ));
+        assert_eq!(runtime_name("edge:vercel"), "an edge runtime (vercel)");
+        assert_eq!(runtime_name("edge:"), "this JavaScript runtime (the WebAssembly build)");
+        assert_eq!(runtime_name("edge:a\nb"), "this JavaScript runtime (the WebAssembly build)");
+        assert_eq!(runtime_name("something"), "this JavaScript runtime (the WebAssembly build)");
+        let f = Error::no_fetch("browser").to_string();
+        assert!(
+            f.starts_with("fetch() is not available in a browser: ") && f.contains("new Client({fetch})"),
+            "{f}"
+        );
+    }
 
     #[test]
     fn codes_round_trip_and_are_unique() {

@@ -86,7 +86,9 @@ pub use auth_url::{
 pub use callback::{Callback, CallbackServer};
 #[cfg(feature = "net")]
 pub use client::{CONNECT_TIMEOUT, CallOptions, Client, ClientOptions, REACHABILITY_TIMEOUT};
-pub use error::{Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result};
+pub use error::{
+    Error, ErrorClass, ErrorCode, MAX_ERROR_DESCRIPTION_LEN, MAX_OAUTH_ERROR_LEN, Result, runtime_name,
+};
 pub use exchange::{AuthorizationCode, ExchangeRequest, STORED_FLOW_MAX_AGE};
 #[cfg(feature = "net")]
 pub use login::{Environment, LoginMode, LoginOptions, LoginUi, SilentUi, TerminalUi, login};

@@ -294,3 +294,15 @@ test('native-only parts throw UNSUPPORTED_RUNTIME naming the runtime', async () 
   await rejectsWith(() => new wasm.Emulator(), 'UNSUPPORTED_RUNTIME')
   assert.ok(new OpenRouterPkceError('X', 'y') instanceof Error)
 })
+
+test('a runtime without a global fetch: UNSUPPORTED_RUNTIME saying to pass one, nothing sent', async () => {
+  const saved = globalThis.fetch
+  globalThis.fetch = undefined
+  try {
+    const err = await rejectsWith(new Client({ baseUrl: emu.baseUrl }).keyInfo('sk-or-v1-abc'), 'UNSUPPORTED_RUNTIME')
+    assert.match(err.message, /^fetch\(\) is not available in Node\.js without the native addon .*new Client\(\{fetch\}\)/)
+    assert.ok(!/loopback port/.test(err.message), err.message)
+  } finally {
+    globalThis.fetch = saved
+  }
+})
