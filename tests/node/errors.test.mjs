@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { AuthRequest, Client, Emulator, OpenRouterPkceError, generatePkce, exchangeCode, keyInfo, startAuth, completeAuth } from 'openrouter-pkce'
 import { ROOT, rejectsWith } from './_helpers.mjs'
+import { answerTests } from './_answers.mjs'
 
 let emu
 let client
@@ -83,25 +84,7 @@ for (const [status, code] of statusCases) {
   })
 }
 
-test('UNEXPECTED_STATUS for a redirect, which is never followed', async () => {
-  const before = emu.requestCount('exchange')
-  emu.injectFault({ kind: 'redirect', status: 307, location: `${emu.baseUrl}/api/v1/auth/keys` })
-  await rejectsWith(client.exchangeCode({ code: 'c' }), 'UNEXPECTED_STATUS', 307)
-  assert.equal(emu.requestCount('exchange') - before, 1)
-})
-
-for (const [what, body, contentType] of [
-  ['HTML', '<html><body>OK</body></html>', 'text/html'],
-  ['empty', '', 'application/json'],
-  ['bad JSON', '{"key": "sk-or-v1-abc', 'application/json'],
-  ['null', 'null', 'application/json'],
-  ['no key', '{"user_id":"u"}', 'application/json'],
-]) {
-  test(`MALFORMED_RESPONSE for a 200 with ${what} body`, async () => {
-    emu.injectFault({ status: 200, body, contentType })
-    await rejectsWith(client.exchangeCode({ code: 'c' }), 'MALFORMED_RESPONSE', 200)
-  })
-}
+answerTests(() => ({ emu, client }), { rejectsWith })
 
 test('TIMEOUT via a delay and a small timeoutMs; sent once', async () => {
   const before = emu.requestCount('exchange')
