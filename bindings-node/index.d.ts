@@ -11,7 +11,7 @@ import type {
   ApiKey, AuthCode, AuthRequest as NativeAuthRequest, AuthRequestData, AuthUrlOpts as NativeAuthUrlOpts,
   Client as NativeClient, ClientOpts as NativeClientOpts, CreateAuthCodeOpts as NativeCreateAuthCodeOpts,
   Emulator as NativeEmulator, ExchangeCodeOpts as NativeExchangeCodeOpts, FaultOpts as NativeFaultOpts,
-  IssueCodeOpts as NativeIssueCodeOpts, CallOpts as NativeCallOpts, KeyInfo,
+  IssueCodeOpts as NativeIssueCodeOpts, CallOpts as NativeCallOpts, KeyInfo, LoginOpts as NativeLoginOpts,
   StartAuthOpts as NativeStartAuthOpts
 } from './native'
 
@@ -229,46 +229,19 @@ export declare function keyInfo(key: string | ApiKey, options?: CallOpts & Cance
  */
 export declare function createAuthCode(key: string | ApiKey, options: CreateAuthCodeOpts & Cancellable): Promise<AuthCode>
 
-/** How `login()` receives the authorization code. */
+/**
+ * How `login()` receives the authorization code. `'auto'` (default): loopback where a local browser can
+ * reach this process, headless where it cannot (an SSH session, no display, a hosted notebook, or the
+ * browser fails to open). `'loopback'`: a loopback port receives the browser's redirect. `'headless'`: the
+ * user pastes the code OpenRouter shows (read from stdin with readline).
+ */
 export type LoginMode = 'auto' | 'loopback' | 'headless'
 
 /** Options of `login()`. Every field is optional. */
-export interface LoginOptions {
-  /**
-   * `'auto'` (default): loopback where a local browser can reach this process, headless where it cannot
-   * (an SSH session, no display, a hosted notebook, or the browser fails to open). `'loopback'`: listen on
-   * a loopback port for the browser's redirect. `'headless'`: the user pastes the code OpenRouter shows
-   * (read from stdin with readline).
-   */
+export interface LoginOptions
+  extends Omit<NativeLoginOpts, 'mode' | 'appCategories' | 'storage'>, WithCategories, StoreOptions {
+  /** `'auto'` (default), `'loopback'` or `'headless'`: how the code comes back (see `LoginMode`). */
   mode?: LoginMode
-  /** Loopback host: `'localhost'` (default; both 127.0.0.1 and ::1), `'127.0.0.1'` or `'::1'`. */
-  host?: string
-  /** Loopback port; 0 (default) lets the OS choose. A taken port fails with `PORT_IN_USE` before any browser opens. */
-  port?: number
-  /** Open the browser (default `true`; `BROWSER` is honoured, no shell). `false` only shows the URL. */
-  openBrowser?: boolean
-  /** How long the user has to approve, in milliseconds (default 600000); then `CALLBACK_TIMEOUT`. */
-  timeoutMs?: number
-  /** Label of the minted key. */
-  keyLabel?: string
-  /** Credit limit of the minted key. */
-  limit?: number
-  /** Store the key (see `saveKey`) before resolving. */
-  save?: boolean
-  /** Log in (and make a new key) even when the stored key still works; by default that key is returned and no new one is made. */
-  force?: boolean
-  /** Where OpenRouter lives (e.g. `emu.baseUrl`); default the client's base URL. */
-  baseUrl?: string
-  /** Your app's URL, sent as `HTTP-Referer` on the exchange (default: the client's). */
-  httpReferer?: string
-  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`) on the exchange. */
-  appTitle?: string
-  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
-  appCategories?: AppCategory[]
-  /** The profile `save` stores the key in (default: `OPENROUTER_PKCE_PROFILE`, else the active one, else `'default'`). */
-  profile?: string
-  /** Where `save` stores it (default: `OPENROUTER_PKCE_STORAGE`, else where the profile's key is, else the file). */
-  storage?: Storage
   /** Aborting ends the login at once with `CANCELLED` and closes the port; an aborted signal rejects immediately. */
   signal?: AbortSignal
   /**
