@@ -143,9 +143,9 @@ impl LoginUi for PyUi {
     }
 
     fn can_paste(&self) -> bool {
-        // Only asked while a loopback login waits: a terminal can be polled; a Jupyter input request
-        // would block the cell until answered, so none is made there.
-        self.ctx.tty && !self.ctx.notebook
+        // Only asked while a loopback login waits: a terminal can be polled, and a Jupyter input request is
+        // withdrawn when the callback (or the timeout) ends the login first (`_display._kernel_line`).
+        self.ctx.tty || self.ctx.notebook
     }
 
     fn read_line(&self, prompt: &str) -> LineFuture {

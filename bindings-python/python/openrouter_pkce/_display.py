@@ -147,19 +147,76 @@ def _stdin_line() -> str:
     return _bounded_line()
 
 
+class _Withdrawn(BaseException):
+    """Raised into a thread waiting in a kernel's ``input()`` once the login no longer needs the line.
+
+    A ``BaseException``: the kernel's wait loop logs and retries on ``Exception``, and turns
+    ``KeyboardInterrupt`` into its own; this one passes through it."""
+
+
+#: How often the watcher of a kernel's input request asks whether the login still waits, in seconds.
+_WITHDRAW_POLL = 0.05
+
+
+def _checkpoint() -> None:
+    """A Python call: an exception raised into this thread by the watcher is delivered by its return."""
+
+
+def _kernel_line(prompt: str, abandoned: Callable[[], bool]) -> Optional[str]:
+    """A line typed into a Jupyter kernel's input request, withdrawn when the login ends another way.
+
+    A kernel's ``input()`` waits for the frontend's reply with no way to cancel it, so a login that ended
+    (the browser's callback won, the timeout) would leave this thread (in a sync login, the cell's own)
+    waiting for ever. A watcher thread asks ``abandoned()`` every 50 ms and, once it is true, raises
+    :class:`_Withdrawn` into the waiting thread; the kernel's wait loop polls its socket every 10 ms, so
+    the exception lands within milliseconds. The frontend's input box stays until it is answered or the cell
+    runs again (Jupyter has no message that withdraws one); a late answer goes to a request nobody waits
+    for, which the kernel discards before its next input request."""
+    import ctypes
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    waiting = [True]
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(_WITHDRAW_POLL):
+            if abandoned():
+                with lock:
+                    if waiting[0]:
+                        waiting[0] = False
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                            ctypes.c_ulong(target), ctypes.py_object(_Withdrawn)
+                        )
+                return
+
+    threading.Thread(target=watch, name="openrouter-pkce-withdraw", daemon=True).start()
+    try:
+        try:
+            return input(prompt)
+        finally:
+            stop.set()
+            with lock:
+                waiting[0] = False
+            _checkpoint()  # an exception raised in just before the lock was taken lands here, inside the try
+    except _Withdrawn:
+        return None
+
+
 def read_line(prompt: str, tty: bool, abandoned: Callable[[], bool]) -> Optional[str]:
     """One pasted line, or ``None`` when none will come.
 
-    In a notebook through ``input()`` (so a Jupyter kernel sends an input request); elsewhere a bounded line
-    of stdin (through ``input()`` only where it was replaced). On a POSIX terminal the prompt is printed and
-    stdin polled, so the login can end another way (the browser's callback, the
-    timeout) while the user has not typed anything; ``abandoned()`` tells when it did. The prompt goes to
-    stderr (stdout stays the program's), except in a notebook, where it labels the cell's input box.
+    In a notebook through ``input()`` (so a Jupyter kernel sends an input request), withdrawn once
+    ``abandoned()``; elsewhere a bounded line of stdin (through ``input()`` only where it was replaced). On
+    a POSIX terminal the prompt is printed and stdin polled. Either way the login can end another way (the
+    browser's callback, the timeout) while the user has not typed anything; ``abandoned()`` tells when it
+    did. The prompt goes to stderr (stdout stays the program's), except in a notebook, where it labels the
+    cell's input box.
     """
     if not tty:
         try:
             if in_notebook():
-                return input(prompt)
+                return _kernel_line(prompt, abandoned)
             sys.stderr.write(prompt)
             sys.stderr.flush()
             return _stdin_line()
