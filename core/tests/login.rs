@@ -266,6 +266,44 @@ async fn loopback_accepts_a_paste_while_waiting() {
     assert_closed(callback_port(&ui.last_url()));
 }
 
+/// Issue 20: a pasted code that OpenRouter refuses does not end a loopback login either: the port stays open
+/// and the prompt comes again, so the next paste (or the browser's callback) finishes the same flow. Before,
+/// the refusal ended the login (and closed the port) although the verifier was still good.
+#[tokio::test]
+async fn loopback_asks_again_after_a_refused_paste() {
+    let emu = Arc::new(Emulator::start(EmulatorConfig::default()).await.unwrap());
+    let emu2 = emu.clone();
+    let asked = Arc::new(Mutex::new(0));
+    let asked2 = asked.clone();
+    let paste: Paste = Arc::new(move |url| {
+        let n = {
+            let mut a = asked2.lock().unwrap();
+            *a += 1;
+            *a
+        };
+        let u = url::Url::parse(&url).unwrap();
+        let challenge = u.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
+        let answer = if n == 1 {
+            "never-issued-code".to_owned()
+        } else {
+            emu2.issue_code(Some(&challenge), Some("S256"), None, None)
+        };
+        Box::pin(async move { Some(answer) })
+    });
+    let ui = TestUi::new(true, paste);
+    let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
+    login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
+    assert_eq!(*asked.lock().unwrap(), 2);
+    assert!(
+        ui.messages().contains("refused the code") && ui.messages().contains("2 tries left"),
+        "{}",
+        ui.messages()
+    );
+    assert_eq!(ui.urls.lock().unwrap().len(), 1, "the same flow, the same URL");
+    assert_eq!(emu.request_count(openrouter_pkce::emulator::Endpoint::Exchange), 2);
+    assert_closed(callback_port(&ui.last_url()));
+}
+
 #[tokio::test]
 async fn timeout_closes_the_port() {
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();

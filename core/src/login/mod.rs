@@ -280,47 +280,70 @@ async fn loopback(
     tokio::pin!(launch);
     // The paste prompt comes once the launcher has answered (it prints its own line first); a callback that
     // arrives meanwhile wins as soon as it arrives.
-    let paste = paste_while_waiting(ui.as_ref(), &request, can_paste, deadline);
-    tokio::pin!(paste);
+    let mut paste = Box::pin(paste_while_waiting(ui.as_ref(), &request, can_paste, deadline));
     let mut launched = false;
-    let response = loop {
-        tokio::select! {
-            opened = &mut launch, if !launched => {
-                launched = true;
-                match opened {
-                    Some(Ok(())) => ui.message("Opened your browser: approve the request there."),
-                    Some(Err(reason)) if auto && !can_paste => {
-                        drop(wait); // the port closes now
-                        ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
-                        return headless(client, options, ui.as_ref(), deadline).await;
+    // Pasted codes that OpenRouter refused: the verifier is still good, so the wait goes on (for the callback,
+    // or another paste), within the same tries as headless mode.
+    let mut refused = 0;
+    loop {
+        let response = loop {
+            tokio::select! {
+                opened = &mut launch, if !launched => {
+                    launched = true;
+                    match opened {
+                        Some(Ok(())) => ui.message("Opened your browser: approve the request there."),
+                        Some(Err(reason)) if auto && !can_paste => {
+                            drop(wait); // the port closes now
+                            ui.message(&format!("Could not open a browser ({reason}); using headless login instead."));
+                            return headless(client, options, ui.as_ref(), deadline).await;
+                        }
+                        Some(Err(reason)) if can_paste => ui.message(&format!(
+                            "Could not open a browser ({reason}): open the URL above in any browser; after \
+                             approving, paste the address it ends on, or the code it shows."
+                        )),
+                        Some(Err(reason)) => {
+                            ui.message(&format!("Could not open a browser ({reason}): open the URL above by hand."));
+                        }
+                        None => {}
                     }
-                    Some(Err(reason)) if can_paste => ui.message(&format!(
-                        "Could not open a browser ({reason}): open the URL above in any browser; after approving, \
-                         paste the address it ends on, or the code it shows."
-                    )),
-                    Some(Err(reason)) => {
-                        ui.message(&format!("Could not open a browser ({reason}): open the URL above by hand."));
+                    if !can_paste {
+                        ui.message("Waiting for your browser…");
                     }
-                    None => {}
                 }
-                if !can_paste {
-                    ui.message("Waiting for your browser…");
+                callback = &mut wait => break Received::Callback(callback?),
+                line = &mut paste, if launched => break Received::Pasted(line?),
+                _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
+            }
+        };
+        match response {
+            Received::Callback(callback) => {
+                drop(wait); // closed before the exchange: nothing else is taken from now on
+                return answered(client, ui.as_ref(), &request, callback, &options.call_options()).await;
+            }
+            Received::Pasted(pasted) => {
+                // The port stays open meanwhile: a refused code does not end the flow. A callback that arrives
+                // now waits for the outcome of this exchange.
+                match finish(client, ui.as_ref(), &request, pasted, &options.call_options()).await {
+                    Err(e) if refusal_to_retry(&e, refused) => {
+                        refused += 1;
+                        ui.message(&format!(
+                            "OpenRouter refused the code: {e}. {REFUSED_CODE_NOTE} {}",
+                            tries_left(refused)
+                        ));
+                        paste = Box::pin(paste_while_waiting(ui.as_ref(), &request, can_paste, deadline));
+                    }
+                    other => return other,
                 }
             }
-            callback = &mut wait => break Received::Callback(callback?),
-            line = &mut paste, if launched => break Received::Pasted(line?),
-            _ = tokio::time::sleep_until(deadline) => return Err(timed_out()),
-        }
-    };
-    drop(wait); // closed before the exchange, whichever way the code came
-    match response {
-        Received::Pasted(pasted) => {
-            finish(client, ui.as_ref(), &request, pasted, &options.call_options()).await
-        }
-        Received::Callback(callback) => {
-            answered(client, ui.as_ref(), &request, callback, &options.call_options()).await
         }
     }
+}
+
+/// Whether a refused exchange of a pasted code leaves the flow open for another try: the code was wrong or
+/// spent (the verifier was not), and fewer than [`MAX_PASTE_ATTEMPTS`] pastes were refused so far.
+fn refusal_to_retry(error: &Error, refused: u32) -> bool {
+    matches!(error.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired)
+        && refused + 1 < MAX_PASTE_ATTEMPTS
 }
 
 /// How the code came in loopback mode.
@@ -405,10 +428,7 @@ async fn headless(
         match client.complete_auth(&request, &response, &options.call_options()).await {
             // A wrong or spent code does not end the flow: its verifier was never used, so another paste (or
             // a new code from the same URL) still works, within the same tries as malformed pastes.
-            Err(e)
-                if matches!(e.kind(), ErrorCode::InvalidCode | ErrorCode::CodeExpired)
-                    && attempts + 1 < MAX_PASTE_ATTEMPTS =>
-            {
+            Err(e) if refusal_to_retry(&e, attempts) => {
                 attempts += 1;
                 ui.message(&format!(
                     "OpenRouter refused the code: {e}. {REFUSED_CODE_NOTE} {}",
