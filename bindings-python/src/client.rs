@@ -1,8 +1,8 @@
 //! Network operations, each written once, on `Client`: `exchange_code`, `complete_auth`, `key_info`,
 //! `create_auth_code` and `login`. One description per operation (its signature, its argument conversion,
-//! what it runs; see [`operations!`]) makes the method, its `_async` twin and the module-level function
-//! pair, which delegates to a default client made on first use. The login machinery itself is in `login`
-//! (which does not depend on this file).
+//! what it runs; see [`operations!`]) makes the method and its `_async` twin; the package's module-level
+//! functions are the bound methods of one default client (`_default_client()`). The login machinery
+//! itself is in `login` (which does not depend on this file).
 
 // Each function's parameters are its Python keyword arguments, one for one.
 #![allow(clippy::too_many_arguments)]
@@ -171,33 +171,11 @@ macro_rules! operations {
             )*
         }
 
-        /// The module-level functions: the same methods on the default client, with the same signature.
-        mod on_default_client {
-            use super::*;
-            $(
-                $(#[doc = $doc])*
-                #[pyfunction]
-                #[pyo3(signature = ($($sig)*))]
-                pub(super) fn $name(py: Python<'_>, $($arg: $ty),*) -> PyResult<$ret> {
-                    default_client().$name(py, $($arg),*)
-                }
-
-                /// The awaitable twin of the function without `_async` (same arguments, same answer).
-                #[pyfunction]
-                #[pyo3(signature = ($($sig)*))]
-                pub(super) fn $name_async<'py>(py: Python<'py>, $($arg: $ty),*) -> PyResult<Bound<'py, PyAny>> {
-                    default_client().$name_async(py, $($arg),*)
-                }
-            )*
-        }
-
-        /// Register the class and the module-level functions.
+        /// Register the class and the default client's maker (the package's module-level functions are
+        /// that client's methods: `openrouter_pkce/__init__.py`).
         pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             m.add_class::<Client>()?;
-            $(
-                m.add_function(wrap_pyfunction!(on_default_client::$name, m)?)?;
-                m.add_function(wrap_pyfunction!(on_default_client::$name_async, m)?)?;
-            )*
+            m.add_function(wrap_pyfunction!(default_client_object, m)?)?;
             Ok(())
         }
     };
@@ -208,6 +186,12 @@ macro_rules! operations {
 fn default_client() -> &'static Client {
     static DEFAULT: OnceLock<Client> = OnceLock::new();
     DEFAULT.get_or_init(|| Client { inner: core::Client::from_environment() })
+}
+
+/// The default client (one shared pool), whose bound methods are the package's module-level functions.
+#[pyfunction(name = "_default_client")]
+fn default_client_object() -> Client {
+    Client { inner: default_client().inner.clone() }
 }
 
 operations! {

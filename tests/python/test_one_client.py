@@ -1,7 +1,7 @@
 """Each network operation is described once, on ``Client`` (issue 18 item 1): one description in
-``bindings-python/src/client.rs`` makes the method, its ``_async`` twin and the module-level pair, which
-delegates to a default client. These tests fail when a module function and its method drift apart, at run
-time or in the stubs."""
+``bindings-python/src/client.rs`` makes the method and its ``_async`` twin; the package's module-level
+function is that method bound to a default client (``_native._default_client()``). These tests fail when a
+module function and its method drift apart, at run time or in the stubs."""
 
 from __future__ import annotations
 
@@ -24,27 +24,32 @@ def test_module_functions_have_the_methods_signatures() -> None:
         params = list(method.parameters.values())
         assert params[0].name == "self", name
         assert inspect.signature(getattr(orp, name)) == method.replace(parameters=params[1:]), name
+        assert getattr(orp, name).__doc__ == getattr(orp.Client, name).__doc__, name
     for name in NETWORK:
-        assert getattr(_native, name).__doc__ == getattr(orp.Client, name).__doc__, name
+        # The _async twin takes exactly its method's parameters.
+        assert inspect.signature(getattr(orp.Client, f"{name}_async")) == inspect.signature(getattr(orp.Client, name))
 
 
-def _signature(fn: ast.FunctionDef) -> list[str]:
-    """A stub's parameters (name, annotation, default), `self` left out, and its return type, as text."""
-    a = fn.args
-
-    def text(node: ast.expr | None) -> str:
-        return "" if node is None else ast.unparse(node)
-
-    positional = a.args
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
-    out = [f"{p.arg}: {text(p.annotation)} = {text(d)}" for p, d in zip(positional, defaults) if p.arg != "self"]
-    out += ["*"] + [f"{p.arg}: {text(p.annotation)} = {text(d)}" for p, d in zip(a.kwonlyargs, a.kw_defaults)]
-    return out + [f"-> {text(fn.returns)}"]
-
-
-def test_the_stubs_of_module_functions_and_methods_agree() -> None:
-    functions = {n.name: n for n in STUBS.body if isinstance(n, ast.FunctionDef)}
-    client = next(n for n in STUBS.body if isinstance(n, ast.ClassDef) and n.name == "Client")
-    methods = {n.name: n for n in client.body if isinstance(n, ast.FunctionDef)}
+def test_module_functions_are_the_default_clients_methods() -> None:
     for name in NAMES:
-        assert _signature(functions[name]) == _signature(methods[name]), f"_native.pyi: {name} drifted from Client.{name}"
+        bound = getattr(orp, name).__wrapped__
+        assert bound.__self__ is orp._DEFAULT and bound.__name__ == name, name
+        assert not hasattr(_native, name), f"_native.{name}: a second entry point besides Client.{name}"
+    assert isinstance(orp._DEFAULT, orp.Client)
+
+
+def test_the_stubs_declare_each_operation_once() -> None:
+    functions = {n.name for n in STUBS.body if isinstance(n, ast.FunctionDef)}
+    client = next(n for n in STUBS.body if isinstance(n, ast.ClassDef) and n.name == "Client")
+    methods = {n.name for n in client.body if isinstance(n, ast.FunctionDef)}
+    # `x_async = _awaitable(x)`: the twin's stub is its method's signature, not a copy of it.
+    twins = {
+        ast.unparse(a.targets[0]): ast.unparse(a.value)
+        for a in client.body
+        if isinstance(a, ast.Assign) and isinstance(a.value, ast.Call)
+    }
+    for name in NETWORK:
+        assert name in methods, f"_native.pyi: Client.{name} has no stub"
+        assert twins.get(f"{name}_async") == f"_awaitable({name})", f"_native.pyi: Client.{name}_async"
+    for name in NAMES:
+        assert name not in functions, f"_native.pyi: {name} is stubbed again at module level (it is Client.{name})"

@@ -28,22 +28,27 @@ from openrouter_pkce._native import (
     load_key,
 )
 
+# The network functions are the methods of one default client (the core's `Client::from_environment()`:
+# OpenRouter, or OPENROUTER_PKCE_BASE_URL read at each call): one signature, one stub, one conversion for
+# both. Making it is cheap; its runtime and HTTP pool start on first use.
+_DEFAULT = _native._default_client()
+
 # The same input gets the same answer in every language: a lone surrogate in a str or an integer of 2**63
 # or more is the core's INVALID_ARGUMENT naming the parameter, not a bare UnicodeEncodeError/OverflowError.
 auth_url = checked(_native.auth_url)
-complete_auth = checked(_native.complete_auth)
-complete_auth_async = checked(_native.complete_auth_async)
+complete_auth = checked(_DEFAULT.complete_auth)
+complete_auth_async = checked(_DEFAULT.complete_auth_async)
 create_challenge = checked(_native.create_challenge)
 create_verifier = checked(_native.create_verifier)
-exchange_code = checked(_native.exchange_code)
-exchange_code_async = checked(_native.exchange_code_async)
+exchange_code = checked(_DEFAULT.exchange_code)
+exchange_code_async = checked(_DEFAULT.exchange_code_async)
 generate_pkce = checked(_native.generate_pkce)
-key_info = checked(_native.key_info)
-key_info_async = checked(_native.key_info_async)
-create_auth_code = checked(_native.create_auth_code)
-create_auth_code_async = checked(_native.create_auth_code_async)
-login = checked(_native.login)
-login_async = checked(_native.login_async)
+key_info = checked(_DEFAULT.key_info)
+key_info_async = checked(_DEFAULT.key_info_async)
+create_auth_code = checked(_DEFAULT.create_auth_code)
+create_auth_code_async = checked(_DEFAULT.create_auth_code_async)
+login = checked(_DEFAULT.login)
+login_async = checked(_DEFAULT.login_async)
 save_key = checked(_native.save_key)
 start_auth = checked(_native.start_auth)
 verify_challenge = checked(_native.verify_challenge)
@@ -72,40 +77,8 @@ def __getattr__(name: str) -> object:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-from openrouter_pkce.errors import (
-    ERRORS_BY_CODE,
-    AccessDeniedError,
-    ArgumentTypeError,
-    AuthorizationError,
-    AuthorizationFailedError,
-    CallbackTimeoutError,
-    CodeExpiredError,
-    ErrorCause,
-    HttpError,
-    InputError,
-    InvalidArgumentError,
-    InvalidCallbackUrlError,
-    InvalidCodeChallengeMethodError,
-    InvalidCodeError,
-    InvalidMethodError,
-    InvalidVerifierError,
-    MalformedResponseError,
-    MethodNotAllowedError,
-    NetworkError,
-    OpenRouterPkceError,
-    OperationCancelledError,
-    PortInUseError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ServerError,
-    StateMismatchError,
-    StorageError,
-    SealedFlowInvalidError,
-    SealedFlowExpiredError,
-    UnsupportedRuntimeError,
-    UnauthorizedError,
-    UnexpectedStatusError,
-)
+# Every exception class and ERRORS_BY_CODE (errors.py's public names; __all__ below is their one list).
+from openrouter_pkce.errors import *  # noqa: F403
 
 __all__ = [
     "__version__",
@@ -147,7 +120,7 @@ __all__ = [
     "AuthRequestDict",
     "AppCategory",
     "UsageLimitType",
-    # errors
+    # errors (every public name of errors.py)
     "OpenRouterPkceError",
     "ErrorCause",
     "InputError",

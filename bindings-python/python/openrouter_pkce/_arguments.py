@@ -43,10 +43,24 @@ def _annotations(fn: Callable[..., Any]) -> Dict[str, str]:
         stub = pathlib.Path(__file__).with_name("_native.pyi").read_text(encoding="utf-8")
     except OSError:  # an install without the stubs: the TypeError stays as it was
         return {}
-    for node in ast.parse(stub).body:
-        if isinstance(node, ast.FunctionDef) and node.name == getattr(fn, "__name__", None):
+    # A module-level function, or a method (the package's network functions are the default Client's); an
+    # `_async` twin is declared from its method (`x_async = _awaitable(x)`), whose parameters it takes.
+    name = getattr(fn, "__name__", "")
+    name = name[: -len("_async")] if name.endswith("_async") else name
+    tree = ast.parse(stub)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
             params = node.args.args + node.args.kwonlyargs
-            return {a.arg: ast.unparse(a.annotation) for a in params if a.annotation is not None}
+            found = {a.arg: ast.unparse(a.annotation) for a in params if a.annotation is not None}
+            # `**call: Unpack[_CallOptions]`: the TypedDict's fields are keyword parameters too.
+            kwargs = node.args.kwarg.annotation if node.args.kwarg is not None else None
+            if isinstance(kwargs, ast.Subscript):
+                typed = ast.unparse(kwargs.slice)
+                for cls in tree.body:
+                    if isinstance(cls, ast.ClassDef) and cls.name == typed:
+                        fields = [f for f in cls.body if isinstance(f, ast.AnnAssign)]
+                        found.update({ast.unparse(f.target): ast.unparse(f.annotation) for f in fields})
+            return found
     return {}
 
 
@@ -102,5 +116,9 @@ def checked(fn: _F) -> _F:
     for name in _WRAPPED:
         if hasattr(fn, name):
             setattr(wrapper, name, getattr(fn, name))
+    owner = getattr(fn, "__self__", None)
+    if owner is not None and not isinstance(owner, type(_native)):
+        # A bound method of the default client, published as a module-level function of the native module.
+        wrapper.__module__, wrapper.__qualname__ = _native.__name__, wrapper.__name__
     wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

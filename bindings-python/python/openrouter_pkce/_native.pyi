@@ -1,7 +1,9 @@
 """Type stubs of the native module ``openrouter_pkce._native`` (import ``openrouter_pkce`` instead)."""
 
 from datetime import datetime
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
+
+from typing_extensions import Concatenate, ParamSpec, TypedDict, Unpack
 
 from openrouter_pkce.types import (
     AppCategory,
@@ -27,6 +29,7 @@ __all__ = [
     "Pkce",
     "_AbortOnCancel",
     "_argument_error",
+    "_default_client",
     "_LineReply",
     "__version__",
     "_MAX_PASTED_LINE",
@@ -42,41 +45,35 @@ __all__ = [
     "_quiesce",
     "cli_main",
     "auth_url",
-    "complete_auth",
-    "complete_auth_async",
-    "create_auth_code",
-    "create_auth_code_async",
     "create_challenge",
     "create_verifier",
-    "exchange_code",
-    "exchange_code_async",
     "generate_pkce",
-    "key_info",
-    "key_info_async",
     "load_key",
-    "login",
-    "login_async",
     "save_key",
     "start_auth",
     "verify_challenge",
 ]
 
-@final
-class Pkce:
-    """A verifier, its challenge and the method, as made by :func:`generate_pkce`. Immutable.
-
-    ``repr`` never shows the verifier.
-    """
+class _Challenge:
+    """What a PKCE pair and a started flow both carry (a stub-only base: the two classes are unrelated at
+    run time)."""
 
     @property
     def code_verifier(self) -> str:
         """The secret verifier (43–128 characters); keep it until the exchange, never log it."""
     @property
     def code_challenge(self) -> str:
-        """The challenge to put in the authorization URL."""
+        """The challenge to put in (or carried by) the authorization URL."""
     @property
     def code_challenge_method(self) -> ChallengeMethod:
         """``"S256"`` or ``"plain"``."""
+
+@final
+class Pkce(_Challenge):
+    """A verifier, its challenge and the method, as made by :func:`generate_pkce`. Immutable.
+
+    ``repr`` never shows the verifier.
+    """
 
 def create_verifier(length: Optional[int] = None) -> str:
     """A new random code verifier of ``length`` characters (43–128; the default 43 is 32 CSPRNG bytes).
@@ -101,7 +98,7 @@ def generate_pkce(length: Optional[int] = None, method: Optional[ChallengeMethod
     Defaults: 43 characters, ``"S256"``."""
 
 @final
-class AuthRequest:
+class AuthRequest(_Challenge):
     """One started flow (from :func:`start_auth`): the URL to send the user to and what finishing it needs.
 
     Keep it between the redirect and the callback: ``to_dict()`` / ``from_dict()`` or ``to_json()`` /
@@ -115,15 +112,6 @@ class AuthRequest:
     @property
     def callback_url(self) -> Optional[str]:
         """The callback URL, ``None`` in headless mode."""
-    @property
-    def code_verifier(self) -> str:
-        """The secret verifier, needed for the exchange. Never log it."""
-    @property
-    def code_challenge(self) -> str:
-        """The challenge carried by the URL."""
-    @property
-    def code_challenge_method(self) -> ChallengeMethod:
-        """``"S256"`` or ``"plain"``."""
     @property
     def state(self) -> str:
         """The flow's unguessable nonce/state (256 bits)."""
@@ -331,6 +319,31 @@ _Request = Union[AuthRequest, Mapping[str, Any], str]
 _Secrets = Union[str, bytes, bytearray, Sequence[Union[str, bytes, bytearray]]]
 _Key = Union[ApiKey, str]
 
+class _CallOptions(TypedDict, total=False):
+    """The keyword arguments every network method takes for one call; each defaults to the client's own."""
+
+    #: Another base URL for this call.
+    base_url: Optional[str]
+    #: This call's deadline in seconds (``login``: how long the user has to approve, default 600).
+    timeout: Optional[float]
+    #: Your app's URL, sent as ``HTTP-Referer``.
+    http_referer: Optional[str]
+    #: Your app's name, sent as ``X-OpenRouter-Title`` (and ``X-Title``).
+    app_title: Optional[str]
+    #: At most 2 of OpenRouter's app categories, sent as ``X-OpenRouter-Categories``.
+    app_categories: Optional[Sequence[AppCategory]]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+class _Awaitable(Generic[_P, _T]):
+    """A method's ``_async`` twin: the same parameters (one signature for both), an awaitable of the
+    same answer. Call it with an asyncio event loop running; cancelling the awaitable aborts the call."""
+
+    def __get__(self, obj: object, owner: Optional[type] = None) -> Callable[_P, Awaitable[_T]]: ...
+
+def _awaitable(method: Callable[Concatenate[Any, _P], _T]) -> _Awaitable[_P, _T]: ...
+
 @final
 class Client:
     """A configured OpenRouter client: base URL, per-call deadline, User-Agent and one pooled HTTP
@@ -368,78 +381,46 @@ class Client:
         code: str,
         code_verifier: Optional[str] = None,
         code_challenge_method: Optional[ChallengeMethod] = None,
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
+        **call: Unpack[_CallOptions],
     ) -> ApiKey:
-        """Exchange an authorization code (and the flow's verifier) for a key. Sent exactly once."""
-    def exchange_code_async(
-        self,
-        code: str,
-        code_verifier: Optional[str] = None,
-        code_challenge_method: Optional[ChallengeMethod] = None,
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
-    ) -> Awaitable[ApiKey]:
-        """Awaitable twin of :meth:`exchange_code`."""
+        """Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
+
+        Sent exactly once (the code is single-use). Releases the GIL while waiting; Ctrl-C cancels it with
+        :class:`OperationCancelledError`.
+
+        :raises InvalidCodeError: wrong, reused or foreign code, or wrong verifier (403).
+        :raises CodeExpiredError: the code expired (403).
+        :raises InvalidCodeChallengeMethodError: the method differs from the URL's (400).
+        :raises RequestTimeoutError: ``timeout`` passed. :raises NetworkError: unreachable.
+        """
+    exchange_code_async = _awaitable(exchange_code)
     def complete_auth(
         self,
         request: _Request,
         response: str,
         *,
         secrets: Optional[_Secrets] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
+        **call: Unpack[_CallOptions],
     ) -> ApiKey:
-        """Finish a started flow with what the app received (callback URL, its query, or a pasted code).
+        """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
 
-        ``request`` may be the string :meth:`AuthRequest.seal` made; then pass ``secrets``.
+        ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
+        made (then pass the ``secrets`` it was sealed with), or its ``to_json()`` text.
+
+        Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges: a flow
+        :func:`start_auth` made at its own base URL (unless ``base_url`` names another); one read back from
+        storage (a dict, JSON, a sealed string) at ``base_url`` or the client's (the module-level function's:
+        ``OPENROUTER_PKCE_BASE_URL``, else OpenRouter), which the flow must name — a stored flow never
+        chooses the host.
         """
-    def complete_auth_async(
-        self,
-        request: _Request,
-        response: str,
-        *,
-        secrets: Optional[_Secrets] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
-    ) -> Awaitable[ApiKey]:
-        """Awaitable twin of :meth:`complete_auth`."""
+    complete_auth_async = _awaitable(complete_auth)
     def key_info(
         self,
         key: _Key,
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
+        **call: Unpack[_CallOptions],
     ) -> KeyInfo:
-        """Details of a key (``GET /api/v1/key``)."""
-    def key_info_async(
-        self,
-        key: _Key,
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
-    ) -> Awaitable[KeyInfo]:
-        """Awaitable twin of :meth:`key_info`."""
+        """Details of a key (``GET /api/v1/key``). :raises UnauthorizedError: unknown or revoked key (401)."""
+    key_info_async = _awaitable(key_info)
     def create_auth_code(
         self,
         key: _Key,
@@ -452,32 +433,18 @@ class Client:
         limit: Optional[float] = None,
         usage_limit_type: Optional[UsageLimitType] = None,
         workspace_id: Optional[str] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
+        **call: Unpack[_CallOptions],
     ) -> AuthCode:
-        """Create an authorization code with ``key`` (``POST /api/v1/auth/keys/code``); see :func:`create_auth_code`."""
-    def create_auth_code_async(
-        self,
-        key: _Key,
-        *,
-        callback_url: str,
-        code_challenge: Optional[str] = None,
-        code_challenge_method: Optional[ChallengeMethod] = None,
-        expires_at: Optional[datetime] = None,
-        key_label: Optional[str] = None,
-        limit: Optional[float] = None,
-        usage_limit_type: Optional[UsageLimitType] = None,
-        workspace_id: Optional[str] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
-    ) -> Awaitable[AuthCode]:
-        """Awaitable twin of :meth:`create_auth_code`."""
+        """Create an authorization code with ``key`` (``POST /api/v1/auth/keys/code``, the key as bearer).
+
+        The way to mint a key that expires (``expires_at``, a timezone-aware :class:`datetime`, sent with
+        seconds) or whose limit resets (``usage_limit_type``). Exchange ``code.id`` like a callback's code:
+        ``exchange_code(code.id, verifier)``. Sent at most once.
+
+        :raises UnauthorizedError: the key is unknown or revoked (401).
+        :raises InvalidArgumentError: a bad argument, before anything is sent.
+        """
+    create_auth_code_async = _awaitable(create_auth_code)
     def login(
         self,
         *,
@@ -485,177 +452,45 @@ class Client:
         host: Optional[str] = None,
         port: Optional[int] = None,
         open_browser: Optional[bool] = None,
-        timeout: Optional[float] = None,
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
         save: Optional[bool] = None,
         force: Optional[bool] = None,
-        base_url: Optional[str] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
         profile: Optional[str] = None,
         storage: Optional[Storage] = None,
+        **call: Unpack[_CallOptions],
     ) -> ApiKey:
-        """:func:`login` with this client (its base URL unless ``base_url`` is given)."""
-    def login_async(
-        self,
-        *,
-        mode: Optional[LoginMode] = None,
-        host: Optional[str] = None,
-        port: Optional[int] = None,
-        open_browser: Optional[bool] = None,
-        timeout: Optional[float] = None,
-        key_label: Optional[str] = None,
-        limit: Optional[float] = None,
-        save: Optional[bool] = None,
-        force: Optional[bool] = None,
-        base_url: Optional[str] = None,
-        http_referer: Optional[str] = None,
-        app_title: Optional[str] = None,
-        app_categories: Optional[Sequence[AppCategory]] = None,
-        profile: Optional[str] = None,
-        storage: Optional[Storage] = None,
-    ) -> Awaitable[ApiKey]:
-        """Awaitable twin of :meth:`login`."""
+        """The whole login in one call: returns a new user-controlled API key.
 
-def exchange_code(
-    code: str,
-    code_verifier: Optional[str] = None,
-    code_challenge_method: Optional[ChallengeMethod] = None,
-    *,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> ApiKey:
-    """Exchange an authorization code (and the flow's verifier) for a user-controlled API key.
+        Defaults: ``mode="auto"``, ``host="localhost"``, ``port=0``, ``open_browser=True``, ``timeout=600``
+        seconds, ``save=False``.
 
-    Sent exactly once (the code is single-use). Releases the GIL while waiting; Ctrl-C cancels it with
-    :class:`OperationCancelledError`.
+        ``mode="loopback"`` listens on ``host``:``port`` (0 = a free port), opens the browser (``BROWSER`` is
+        honoured; ``open_browser=False`` only shows the URL) and waits for its redirect; the URL is always
+        shown too, and on a terminal a pasted callback URL or code is accepted as well. ``mode="headless"``
+        shows a URL without a callback and reads the code the user pastes, through ``input()`` (a Jupyter
+        kernel asks for it in the cell). ``mode="auto"`` picks loopback where a local browser can reach this
+        process and headless elsewhere (SSH, no display, hosted notebooks, a browser that fails to open).
 
-    :raises InvalidCodeError: wrong, reused or foreign code, or wrong verifier (403).
-    :raises CodeExpiredError: the code expired (403).
-    :raises InvalidCodeChallengeMethodError: the method differs from the URL's (400).
-    :raises RequestTimeoutError: ``timeout`` passed. :raises NetworkError: unreachable.
-    """
+        In a notebook the URL is shown as a clickable link; elsewhere URLs and status lines go to stderr.
+        Releases the GIL while waiting. ``save=True`` also stores the key (see :func:`save_key`) in ``profile``
+        (default: ``OPENROUTER_PKCE_PROFILE``, else the active one, else ``"default"``) and ``storage``
+        (``"file"`` or ``"keyring"``; default: ``OPENROUTER_PKCE_STORAGE``, else where the profile's key is).
 
-def exchange_code_async(
-    code: str,
-    code_verifier: Optional[str] = None,
-    code_challenge_method: Optional[ChallengeMethod] = None,
-    *,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> Awaitable[ApiKey]:
-    """Awaitable twin of :func:`exchange_code` (call it with an event loop running)."""
+        While the profile's stored key still works (OpenRouter's key info accepts it), that key is returned and
+        no new one is made; ``force=True`` logs in anyway, and once the new key is saved says that the old one
+        stays valid until revoked, with its settings URL. A base URL that does not answer is ``NETWORK`` within
+        seconds, before any URL is shown.
 
-def complete_auth(
-    request: _Request,
-    response: str,
-    *,
-    secrets: Optional[_Secrets] = None,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> ApiKey:
-    """Finish a started flow: ``response`` is the callback URL, its path + query (``request.full_path``), its query string, or a pasted code.
-
-    ``request`` is the :class:`AuthRequest`, its ``to_dict()``, or the string :meth:`AuthRequest.seal`
-    made (then pass the ``secrets`` it was sealed with), or its ``to_json()`` text.
-
-    Checks the flow's state, turns ``error=`` into :class:`AccessDeniedError`, then exchanges: a flow
-    :func:`start_auth` made at its own base URL (unless ``base_url`` names another); one read back from
-    storage (a dict, JSON, a sealed string) at ``base_url`` or the default (``OPENROUTER_PKCE_BASE_URL``,
-    else OpenRouter), which the flow must name — a stored flow never chooses the host.
-    """
-
-def complete_auth_async(
-    request: _Request,
-    response: str,
-    *,
-    secrets: Optional[_Secrets] = None,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> Awaitable[ApiKey]:
-    """Awaitable twin of :func:`complete_auth`."""
-
-def key_info(
-    key: _Key,
-    *,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> KeyInfo:
-    """Details of a key (``GET /api/v1/key``). :raises UnauthorizedError: unknown or revoked key (401)."""
-
-def key_info_async(
-    key: _Key,
-    *,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> Awaitable[KeyInfo]:
-    """Awaitable twin of :func:`key_info`."""
-
-def create_auth_code(
-    key: _Key,
-    *,
-    callback_url: str,
-    code_challenge: Optional[str] = None,
-    code_challenge_method: Optional[ChallengeMethod] = None,
-    expires_at: Optional[datetime] = None,
-    key_label: Optional[str] = None,
-    limit: Optional[float] = None,
-    usage_limit_type: Optional[UsageLimitType] = None,
-    workspace_id: Optional[str] = None,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> AuthCode:
-    """Create an authorization code with ``key`` (``POST /api/v1/auth/keys/code``, the key as bearer).
-
-    The way to mint a key that expires (``expires_at``, a timezone-aware :class:`datetime`, sent with
-    seconds) or whose limit resets (``usage_limit_type``). Exchange ``code.id`` like a callback's code:
-    ``exchange_code(code.id, verifier)``. Sent at most once.
-
-    :raises UnauthorizedError: the key is unknown or revoked (401).
-    :raises InvalidArgumentError: a bad argument, before anything is sent.
-    """
-
-def create_auth_code_async(
-    key: _Key,
-    *,
-    callback_url: str,
-    code_challenge: Optional[str] = None,
-    code_challenge_method: Optional[ChallengeMethod] = None,
-    expires_at: Optional[datetime] = None,
-    key_label: Optional[str] = None,
-    limit: Optional[float] = None,
-    usage_limit_type: Optional[UsageLimitType] = None,
-    workspace_id: Optional[str] = None,
-    base_url: Optional[str] = None,
-    timeout: Optional[float] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-) -> Awaitable[AuthCode]:
-    """Awaitable twin of :func:`create_auth_code`."""
+        :raises PortInUseError: the fixed ``port`` is taken (before any browser opens).
+        :raises CallbackTimeoutError: no approval within ``timeout`` seconds.
+        :raises OperationCancelledError: Ctrl-C / a Jupyter interrupt, or no input in headless mode; the
+            port is closed at once.
+        :raises AccessDeniedError: the user declined. :raises InvalidArgumentError: a bad option.
+        :raises StorageError: ``save=True`` and the key could not be stored.
+        :raises NetworkError: ``base_url`` does not answer.
+        """
+    login_async = _awaitable(login)
 
 @final
 class Emulator:
@@ -704,76 +539,6 @@ class Emulator:
     def set_relay_state(self, on: bool) -> None: ...
     def set_code_ttl(self, seconds: float) -> None: ...
     def stop(self) -> None: ...
-
-def login(
-    *,
-    mode: Optional[LoginMode] = None,
-    host: Optional[str] = None,
-    port: Optional[int] = None,
-    open_browser: Optional[bool] = None,
-    timeout: Optional[float] = None,
-    key_label: Optional[str] = None,
-    limit: Optional[float] = None,
-    save: Optional[bool] = None,
-    force: Optional[bool] = None,
-    base_url: Optional[str] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-    profile: Optional[str] = None,
-    storage: Optional[Storage] = None,
-) -> ApiKey:
-    """The whole login in one call: returns a new user-controlled API key.
-
-    Defaults: ``mode="auto"``, ``host="localhost"``, ``port=0``, ``open_browser=True``, ``timeout=600``
-    seconds, ``save=False``.
-
-    ``mode="loopback"`` listens on ``host``:``port`` (0 = a free port), opens the browser (``BROWSER`` is
-    honoured; ``open_browser=False`` only shows the URL) and waits for its redirect; the URL is always
-    shown too, and on a terminal a pasted callback URL or code is accepted as well. ``mode="headless"``
-    shows a URL without a callback and reads the code the user pastes, through ``input()`` (a Jupyter
-    kernel asks for it in the cell). ``mode="auto"`` picks loopback where a local browser can reach this
-    process and headless elsewhere (SSH, no display, hosted notebooks, a browser that fails to open).
-
-    In a notebook the URL is shown as a clickable link; elsewhere URLs and status lines go to stderr.
-    Releases the GIL while waiting. ``save=True`` also stores the key (see :func:`save_key`) in ``profile``
-    (default: ``OPENROUTER_PKCE_PROFILE``, else the active one, else ``"default"``) and ``storage``
-    (``"file"`` or ``"keyring"``; default: ``OPENROUTER_PKCE_STORAGE``, else where the profile's key is).
-
-    While the profile's stored key still works (OpenRouter's key info accepts it), that key is returned and
-    no new one is made; ``force=True`` logs in anyway, and once the new key is saved says that the old one
-    stays valid until revoked, with its settings URL. A base URL that does not answer is ``NETWORK`` within
-    seconds, before any URL is shown.
-
-    :raises PortInUseError: the fixed ``port`` is taken (before any browser opens).
-    :raises CallbackTimeoutError: no approval within ``timeout`` seconds.
-    :raises OperationCancelledError: Ctrl-C / a Jupyter interrupt, or no input in headless mode; the
-        port is closed at once.
-    :raises AccessDeniedError: the user declined. :raises InvalidArgumentError: a bad option.
-    :raises StorageError: ``save=True`` and the key could not be stored.
-    :raises NetworkError: ``base_url`` does not answer.
-    """
-
-def login_async(
-    *,
-    mode: Optional[LoginMode] = None,
-    host: Optional[str] = None,
-    port: Optional[int] = None,
-    open_browser: Optional[bool] = None,
-    timeout: Optional[float] = None,
-    key_label: Optional[str] = None,
-    limit: Optional[float] = None,
-    save: Optional[bool] = None,
-    force: Optional[bool] = None,
-    base_url: Optional[str] = None,
-    http_referer: Optional[str] = None,
-    app_title: Optional[str] = None,
-    app_categories: Optional[Sequence[AppCategory]] = None,
-    profile: Optional[str] = None,
-    storage: Optional[Storage] = None,
-) -> Awaitable[ApiKey]:
-    """Awaitable twin of :func:`login` (call it with an event loop running); pasted lines are read on a
-    helper thread. Cancelling it closes the port."""
 
 def load_key(*, profile: Optional[str] = None, storage: Optional[Storage] = None) -> Optional[ApiKey]:
     """The key to use, as an :class:`ApiKey` (masked when printed; the secret in ``.key``):
@@ -845,3 +610,6 @@ class _AbortOnCancel:
 # The core's INVALID_ARGUMENT for an argument pyo3 could not convert ("text": a lone surrogate; "range": an
 # integer too large), naming the parameter (raised by openrouter_pkce._arguments).
 def _argument_error(name: str, kind: str, expected: Optional[str] = None) -> BaseException: ...
+
+def _default_client() -> Client:
+    """The package's default client: its bound methods are the module-level network functions."""

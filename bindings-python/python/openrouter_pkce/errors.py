@@ -4,6 +4,8 @@ Every error raised by the library is an :class:`OpenRouterPkceError` with a ``co
 same in Rust, Python and Node (see ``ERRORS_BY_CODE``). Bad input also subclasses :class:`ValueError`,
 deadlines :class:`TimeoutError`, unreachable servers :class:`ConnectionError`; errors that came from an
 HTTP answer carry ``status``. No message ever contains a key, verifier or authorization code.
+
+Every public name here is exported (the package re-exports them all; no list of them is kept here).
 """
 
 from __future__ import annotations
@@ -14,40 +16,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from openrouter_pkce.types import ErrorCode
 
-__all__ = [
-    "OpenRouterPkceError",
-    "InputError",
-    "HttpError",
-    "AuthorizationError",
-    "ErrorCause",
-    "InvalidVerifierError",
-    "InvalidMethodError",
-    "InvalidCallbackUrlError",
-    "InvalidArgumentError",
-    "ArgumentTypeError",
-    "InvalidCodeChallengeMethodError",
-    "InvalidCodeError",
-    "CodeExpiredError",
-    "MethodNotAllowedError",
-    "UnauthorizedError",
-    "RateLimitedError",
-    "ServerError",
-    "UnexpectedStatusError",
-    "MalformedResponseError",
-    "NetworkError",
-    "RequestTimeoutError",
-    "AccessDeniedError",
-    "StateMismatchError",
-    "CallbackTimeoutError",
-    "OperationCancelledError",
-    "PortInUseError",
-    "StorageError",
-    "AuthorizationFailedError",
-    "SealedFlowInvalidError",
-    "SealedFlowExpiredError",
-    "UnsupportedRuntimeError",
-    "ERRORS_BY_CODE",
-]
 
 
 class OpenRouterPkceError(Exception):
