@@ -121,11 +121,12 @@ fn check_app_url(url: &str) -> Result<()> {
     if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("contains spaces or control characters"));
     }
-    let parsed = url::Url::parse(url).map_err(|_| bad("is not a URL (e.g. https://myapp.example)"))?;
+    let parsed =
+        crate::weburl::WebUrl::parse(url).map_err(|_| bad("is not a URL (e.g. https://myapp.example)"))?;
     if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
         return Err(bad("must be an http:// or https:// URL with a host"));
     }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    if parsed.has_userinfo() {
         return Err(bad("must not hold user information (user@host)"));
     }
     Ok(())

@@ -71,6 +71,7 @@ pub mod runtime;
 mod seal;
 pub mod store;
 mod urls;
+mod weburl;
 
 pub use api_key::{
     ApiKey, FreeModelDailyRequests, KeyInfo, KeySource, MAX_KEY_LEN, OPENROUTER_SITE, RateLimit,

@@ -51,7 +51,7 @@ pub(crate) fn parse_callback_query_strict(query: &str) -> Result<CallbackParams,
 
 fn parse(query: &str, strict: bool) -> Result<CallbackParams, &'static str> {
     let mut params = CallbackParams { query: query.to_owned(), ..CallbackParams::default() };
-    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         let (name, slot) = match name.as_ref() {
             "code" => ("code", &mut params.code),
             "state" => ("state", &mut params.state),

@@ -1,12 +1,11 @@
 //! Reading what the app received after the consent screen: a full callback URL, its query string, or a
 //! code the user pasted (headless mode). Checks that it belongs to the flow before anything is exchanged.
 
-use url::Url;
-
 use crate::auth_url::AuthRequest;
 use crate::error::{Error, Result};
 use crate::pkce::ct_eq_str;
 use crate::query::{CallbackParams, parse_callback_query_strict};
+use crate::weburl::WebUrl;
 
 /// Longest response (URL, query or code) accepted.
 pub const MAX_RESPONSE_LEN: usize = 8192;
@@ -48,10 +47,10 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
     }
     let lower = response.get(..8).unwrap_or(response).to_ascii_lowercase();
     let query: String = if lower.starts_with("http://") || lower.starts_with("https://") {
-        let got = Url::parse(response)
+        let got = WebUrl::parse(response)
             .map_err(|_| Error::invalid_argument("the response looks like a URL but does not parse"))?;
         if let Some(expected) = request.callback_url() {
-            let expected = Url::parse(expected)
+            let expected = WebUrl::parse(expected)
                 .map_err(|_| Error::invalid_argument("the flow's callback_url does not parse"))?;
             if !ct_eq_str(got.path(), expected.path()) {
                 return Err(Error::StateMismatch {
@@ -69,7 +68,7 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
     } else if response.starts_with('/') && !response.starts_with("//") {
         let (path, query) = response.split_once('?').unwrap_or((response, ""));
         if let Some(expected) = request.callback_url() {
-            let expected = Url::parse(expected)
+            let expected = WebUrl::parse(expected)
                 .map_err(|_| Error::invalid_argument("the flow's callback_url does not parse"))?;
             // Compare the path as the URL parser normalises it (percent-encoding, dot segments).
             let got = expected
@@ -113,14 +112,14 @@ pub fn extract_code(request: &AuthRequest, response: &str) -> Result<String> {
 
 /// The message for a callback URL with the flow's path on another origin: what a reverse proxy or a
 /// load balancer does when the app rebuilds the URL from its own (internal) host and scheme.
-fn origin_mismatch(got: &Url, expected: &Url) -> String {
+fn origin_mismatch(got: &WebUrl, expected: &WebUrl) -> String {
     format!(
         "the callback URL's origin {} is not the flow's {} (the path matches: behind a reverse proxy?); \
          pass the path and query instead (Express `req.originalUrl`, Flask `request.full_path`), \
          or make the app see its public host and scheme (e.g. Express `app.set('trust proxy', true)`, \
          werkzeug `ProxyFix`)",
-        got.origin().ascii_serialization(),
-        expected.origin().ascii_serialization()
+        got.origin(),
+        expected.origin()
     )
 }
 

@@ -4,9 +4,8 @@
 //! (`http://0x7f.1/` parses as `127.0.0.1`, `http://127.0.0.1\@evil/` as a path) and the raw text is what we
 //! send and what OpenRouter and the browser will interpret.
 
-use url::{Host, Url};
-
 use crate::error::{Error, Result};
+use crate::weburl::WebUrl;
 
 /// OpenRouter's production origin, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai";
@@ -36,15 +35,6 @@ pub fn default_base_url() -> String {
 
 /// Longest callback URL we accept.
 pub const MAX_CALLBACK_URL_LEN: usize = 2048;
-
-/// Whether a parsed host is a loopback name we allow over plain HTTP.
-pub(crate) fn is_loopback_host(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-        Host::Ipv4(ip) => ip.is_loopback(),
-        Host::Ipv6(ip) => ip.is_loopback(),
-    }
-}
 
 /// The authority (`host[:port]`) exactly as written after `scheme://`.
 fn raw_authority(raw: &str) -> Option<&str> {
@@ -95,8 +85,8 @@ pub fn validate_callback_url(callback_url: &str) -> Result<()> {
         return Err(Error::invalid_callback("user information (user@host) is not allowed"));
     }
     let parsed =
-        Url::parse(callback_url).map_err(|e| Error::invalid_callback(format!("not a valid URL ({e})")))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+        WebUrl::parse(callback_url).map_err(|e| Error::invalid_callback(format!("not a valid URL ({e})")))?;
+    if parsed.has_userinfo() {
         return Err(Error::invalid_callback("user information (user@host) is not allowed"));
     }
     let Some(host) = parsed.host() else {
@@ -105,7 +95,7 @@ pub fn validate_callback_url(callback_url: &str) -> Result<()> {
     if lower_scheme == "http" {
         let written = raw_host(authority).to_ascii_lowercase();
         let allowed = matches!(written.as_str(), "localhost" | "127.0.0.1" | "[::1]");
-        if !allowed || !is_loopback_host(&host) {
+        if !allowed || !host.is_loopback() {
             return Err(Error::invalid_callback(
                 "http:// is only allowed on localhost, 127.0.0.1 or [::1]; use https:// otherwise",
             ));
@@ -124,8 +114,8 @@ pub fn normalize_base_url(base_url: &str) -> Result<String> {
     if base_url.contains(['\\', '#', '?']) {
         return Err(bad("must not contain a query, fragment or backslash"));
     }
-    let parsed = Url::parse(base_url).map_err(|e| bad(&format!("is not a valid URL ({e})")))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    let parsed = WebUrl::parse(base_url).map_err(|e| bad(&format!("is not a valid URL ({e})")))?;
+    if parsed.has_userinfo() {
         return Err(bad("must not contain user information"));
     }
     let Some(host) = parsed.host() else {
@@ -133,7 +123,7 @@ pub fn normalize_base_url(base_url: &str) -> Result<String> {
     };
     match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback_host(&host) => {}
+        "http" if host.is_loopback() => {}
         "http" => {
             return Err(bad(
                 "must use https:// (plain http:// is only allowed on loopback, for the emulator)",
@@ -147,7 +137,7 @@ pub fn normalize_base_url(base_url: &str) -> Result<String> {
 /// Whether a (normalised) base URL points at a loopback host.
 #[cfg(feature = "net")]
 pub(crate) fn base_is_loopback(base_url: &str) -> bool {
-    Url::parse(base_url).ok().and_then(|u| u.host().map(|h| is_loopback_host(&h))).unwrap_or(false)
+    WebUrl::parse(base_url).ok().and_then(|u| u.host().map(|h| h.is_loopback())).unwrap_or(false)
 }
 
 #[cfg(test)]
