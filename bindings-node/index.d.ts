@@ -41,8 +41,7 @@ export type UsageLimitType = 'daily' | 'weekly' | 'monthly'
 
 /** Options of `createAuthCode`. */
 export interface CreateAuthCodeOpts
-  extends Omit<NativeCreateAuthCodeOpts, 'appCategories' | 'codeChallengeMethod' | 'usageLimitType'>,
-    WithCategories {
+  extends Omit<NativeCreateAuthCodeOpts, 'codeChallengeMethod' | 'usageLimitType'>, CallOpts {
   /** `'S256'` (default) or `'plain'`. */
   codeChallengeMethod?: ChallengeMethod
   /** When the minted key's limit resets. */
@@ -68,7 +67,7 @@ export interface StartAuthOpts extends Omit<NativeStartAuthOpts, 'method'> {
 }
 
 /** Options of `exchangeCode()`; unknown keys are refused with `INVALID_ARGUMENT`. */
-export interface ExchangeCodeOpts extends Omit<NativeExchangeCodeOpts, 'codeChallengeMethod' | 'appCategories'>, WithCategories {
+export interface ExchangeCodeOpts extends Omit<NativeExchangeCodeOpts, 'codeChallengeMethod'>, CallOpts {
   /** `'S256'` (default) or `'plain'`: the method of the flow's challenge. */
   codeChallengeMethod?: ChallengeMethod
 }

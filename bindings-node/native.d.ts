@@ -90,23 +90,38 @@ export declare class Client {
   get baseUrl(): string
   /** The client's deadline per call, in milliseconds. */
   get timeoutMs(): number
-  /** Exchange an authorization code for the user's API key (see the module-level `exchangeCode`). */
-  exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
-  /** Finish a started flow (see the module-level `completeAuth`). */
+  /**
+   * Exchange an authorization code (and the flow's verifier) for the user's API key
+   * (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
+   *
+   * Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
+   * `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
+   *
+   * `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
+   */
+  exchangeCode(options: ExchangeCodeOpts, call?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
+  /**
+   * Finish a started flow: check that `response` (the callback URL, its path + query, its query string,
+   * or a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the
+   * flow's base URL.
+   */
   completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
   /**
    * Internal: details of an `ApiKey`, asked of the server that minted it unless `options.baseUrl` names
    * another (`keyInfo(apiKey)` wraps this).
    */
   _keyInfoOf(key: ApiKey, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
-  /** Details of a key (see the module-level `keyInfo`). */
+  /**
+   * Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
+   * invalid or revoked key.
+   */
   keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
   /**
    * Create an authorization code with `key` (`POST /api/v1/auth/keys/code`, the key as bearer): the way
    * to mint a key that expires (`expiresAt`) or whose limit resets (`usageLimitType`). Exchange `code.id`
    * like a callback's code. Sent at most once.
    */
-  createAuthCode(key: string, options: CreateAuthCodeOpts, cancelId?: number | undefined | null): Promise<AuthCode>
+  createAuthCode(key: string, options: CreateAuthCodeOpts, call?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<AuthCode>
   /** The whole login with this client (the JS `Client#login` wraps this). */
   _login(options: LoginOpts | undefined | null, showUrl: ((url: string, headless: boolean) => void) | null | undefined, ask: ((prompt: string) => Promise<string | null>) | null | undefined, canPaste: boolean, cancelId: number): Promise<ApiKey>
 }
@@ -188,10 +203,7 @@ export declare function _cliCancel(): void
  */
 export declare function _cliMain(argv: Array<string>): Promise<number>
 
-/**
- * Internal: the default client itself, for the JS layer's `keyInfo(apiKey)`, `createAuthCode` and
- * `login`, which call its methods.
- */
+/** Internal: the default client itself, whose methods the JS layer's module-level functions call. */
 export declare function _defaultClient(): Client
 
 /** Internal: the core's emulator names (see [`EmulatorNames`]). */
@@ -340,7 +352,11 @@ export interface AuthUrlOpts {
   baseUrl?: string
 }
 
-/** Per-call options of `keyInfo` and `completeAuth`. */
+/**
+ * Per-call options of every network call (`exchangeCode`, `completeAuth`, `keyInfo`, `createAuthCode`):
+ * napi has no struct flatten, so the JS layer passes the caller's one options object as each call's
+ * own options and as these.
+ */
 export interface CallOpts {
   /** Another base URL for this call. */
   baseUrl?: string
@@ -370,13 +386,7 @@ export interface ClientOpts {
   appCategories?: Array<string>
 }
 
-/**
- * Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
- * a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
- */
-export declare function completeAuth(request: AuthRequest, response: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<ApiKey>
-
-/** Options of `createAuthCode`. */
+/** Options of `createAuthCode` (with [`CallOpts`]). */
 export interface CreateAuthCodeOpts {
   /** Where the app redirects (required by OpenRouter): `https://`, or `http://` on loopback. */
   callbackUrl: string
@@ -397,16 +407,6 @@ export interface CreateAuthCodeOpts {
   usageLimitType?: string
   /** The workspace the key belongs to (a UUID). */
   workspaceId?: string
-  /** Another base URL for this call. */
-  baseUrl?: string
-  /** Total deadline of this call in milliseconds (default 30000). */
-  timeoutMs?: number
-  /** Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it). */
-  httpReferer?: string
-  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`). */
-  appTitle?: string
-  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
-  appCategories?: Array<string>
 }
 
 /**
@@ -464,18 +464,7 @@ export interface ErrorRow {
   exitCode: number
 }
 
-/**
- * Exchange an authorization code (and the flow's verifier) for the user's API key
- * (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
- *
- * Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
- * `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
- *
- * `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
- */
-export declare function exchangeCode(options: ExchangeCodeOpts, cancelId?: number | undefined | null): Promise<ApiKey>
-
-/** Options of `exchangeCode`. */
+/** Options of `exchangeCode` (with [`CallOpts`]: the JS layer passes one object as both). */
 export interface ExchangeCodeOpts {
   /** The authorization code from the callback (secret, single use). */
   code: string
@@ -483,16 +472,6 @@ export interface ExchangeCodeOpts {
   codeVerifier?: string
   /** `"S256"` (default) or `"plain"`: the method of the flow's challenge. */
   codeChallengeMethod?: string
-  /** Another base URL for this call. */
-  baseUrl?: string
-  /** Total deadline of this call in milliseconds (default 30000). */
-  timeoutMs?: number
-  /** Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it). */
-  httpReferer?: string
-  /** Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`). */
-  appTitle?: string
-  /** At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`. */
-  appCategories?: Array<string>
 }
 
 /** A fault for the next request to an endpoint (`injectFault`). */
@@ -542,12 +521,6 @@ export interface IssueCodeOpts {
   /** Credit limit of the key the code mints. */
   limit?: number
 }
-
-/**
- * Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
- * invalid or revoked key.
- */
-export declare function keyInfo(key: string, options?: CallOpts | undefined | null, cancelId?: number | undefined | null): Promise<KeyInfo>
 
 /** Details of a key (`GET /api/v1/key`). Credits are numbers; absent values are `null`. */
 export interface KeyInfo {

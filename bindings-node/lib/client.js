@@ -23,11 +23,12 @@ function theDefault() {
   return defaultClient
 }
 
-/** `exchangeCode(options)` through the native `fn` of `self` (a `Client`). */
+/** `exchangeCode(options)` through the native `fn` of `self` (a `Client`). The one options object is the
+ * exchange's own options and the per-call options (`CallOpts`) at once: napi has no struct flatten. */
 async function runExchange(fn, self, options) {
   const [rest, signal] = withoutSignal(options)
   checkOptions('exchangeCode', rest)
-  return cancellable(fn, self, [rest], signal, ['options'])
+  return cancellable(fn, self, [rest, rest], signal, ['options', 'options'])
 }
 
 /** Split `{secrets, ...call}`: the secrets open a sealed flow, the rest goes to the exchange. */
@@ -66,13 +67,13 @@ async function runCreateAuthCode(fn, self, key, options) {
   checkOptions('createAuthCode', rest)
   // A Date crosses to the core as its milliseconds since 1970.
   const call = rest && rest.expiresAt instanceof Date ? { ...rest, expiresAt: rest.expiresAt.getTime() } : rest
-  return cancellable(fn, self, [keyArg(key), call], signal, ['key', 'options'])
+  return cancellable(fn, self, [keyArg(key), call, call], signal, ['key', 'options', 'options'])
 }
 
 /**
  * Exchange an authorization code for the user's API key. Sent exactly once. `signal` (an AbortSignal)
  * rejects with `CANCELLED` at once and drops the call.
- * @param {import('../native').ExchangeCodeOpts & {signal?: AbortSignal}} options
+ * @param {import('../native').ExchangeCodeOpts & import('../native').CallOpts & {signal?: AbortSignal}} options
  * @returns {Promise<import('../native').ApiKey>}
  */
 function exchangeCode(options) {
@@ -108,7 +109,7 @@ function keyInfo(key, options) {
  * mint a key that expires (`expiresAt`, a `Date`) or whose limit resets (`usageLimitType`). Exchange
  * `code.id` like a callback's code: `exchangeCode({code: code.id, codeVerifier})`. Sent at most once.
  * @param {string | import('../native').ApiKey} key
- * @param {import('../native').CreateAuthCodeOpts & {signal?: AbortSignal}} options
+ * @param {import('../native').CreateAuthCodeOpts & import('../native').CallOpts & {signal?: AbortSignal}} options
  * @returns {Promise<import('../native').AuthCode>}
  */
 function createAuthCode(key, options) {

@@ -1,6 +1,7 @@
 //! Steps 2 and 3: the exchange and key info, and the whole login, each written once, on `Client`. The
-//! module-level functions are one-line delegates to a default client made on first use. The login
-//! machinery itself is in `login`, which does not depend on this file.
+//! package's module-level functions are these methods on a default client made on first use
+//! (`_defaultClient`, called by lib/client.js). The login machinery itself is in `login`, which does not
+//! depend on this file.
 
 use std::sync::OnceLock;
 
@@ -17,7 +18,7 @@ use crate::error::{IntoNapi, millis};
 use crate::login::{AskFn, LoginOpts, ShowUrlFn};
 use crate::settle::spawn_promise;
 
-/// Options of `exchangeCode`.
+/// Options of `exchangeCode` (with [`CallOpts`]: the JS layer passes one object as both).
 #[napi(object)]
 pub struct ExchangeCodeOpts {
     /// The authorization code from the callback (secret, single use).
@@ -26,19 +27,11 @@ pub struct ExchangeCodeOpts {
     pub code_verifier: Option<String>,
     /// `"S256"` (default) or `"plain"`: the method of the flow's challenge.
     pub code_challenge_method: Option<String>,
-    /// Another base URL for this call.
-    pub base_url: Option<String>,
-    /// Total deadline of this call in milliseconds (default 30000).
-    pub timeout_ms: Option<f64>,
-    /// Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it).
-    pub http_referer: Option<String>,
-    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`).
-    pub app_title: Option<String>,
-    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
-    pub app_categories: Option<Vec<String>>,
 }
 
-/// Per-call options of `keyInfo` and `completeAuth`.
+/// Per-call options of every network call (`exchangeCode`, `completeAuth`, `keyInfo`, `createAuthCode`):
+/// napi has no struct flatten, so the JS layer passes the caller's one options object as each call's
+/// own options and as these.
 #[napi(object)]
 pub struct CallOpts {
     /// Another base URL for this call.
@@ -73,55 +66,13 @@ fn default_client() -> &'static Client {
     DEFAULT.get_or_init(|| Client { inner: openrouter_pkce::Client::from_environment() })
 }
 
-/// Exchange an authorization code (and the flow's verifier) for the user's API key
-/// (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
-///
-/// Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
-/// `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
-///
-/// `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
-#[napi(ts_return_type = "Promise<ApiKey>")]
-pub fn exchange_code<'env>(
-    env: &'env Env,
-    options: ExchangeCodeOpts,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, ApiKey>> {
-    default_client().exchange_code(env, options, cancel_id)
-}
-
-/// Finish a started flow: check that `response` (the callback URL, its path + query, its query string, or
-/// a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the flow's base URL.
-#[napi(ts_return_type = "Promise<ApiKey>")]
-pub fn complete_auth<'env>(
-    env: &'env Env,
-    request: &AuthRequest,
-    response: String,
-    options: Option<CallOpts>,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, ApiKey>> {
-    default_client().complete_auth(env, request, response, options, cancel_id)
-}
-
-/// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
-/// invalid or revoked key.
-#[napi(ts_return_type = "Promise<KeyInfo>")]
-pub fn key_info<'env>(
-    env: &'env Env,
-    key: String,
-    options: Option<CallOpts>,
-    cancel_id: Option<u32>,
-) -> Result<PromiseRaw<'env, KeyInfo>> {
-    default_client().key_info(env, key, options, cancel_id)
-}
-
-/// Internal: the default client itself, for the JS layer's `keyInfo(apiKey)`, `createAuthCode` and
-/// `login`, which call its methods.
+/// Internal: the default client itself, whose methods the JS layer's module-level functions call.
 #[napi(js_name = "_defaultClient")]
 pub fn default_client_object() -> Client {
     Client { inner: default_client().inner.clone() }
 }
 
-/// Options of `createAuthCode`.
+/// Options of `createAuthCode` (with [`CallOpts`]).
 #[napi(object)]
 pub struct CreateAuthCodeOpts {
     /// Where the app redirects (required by OpenRouter): `https://`, or `http://` on loopback.
@@ -142,16 +93,6 @@ pub struct CreateAuthCodeOpts {
     pub usage_limit_type: Option<String>,
     /// The workspace the key belongs to (a UUID).
     pub workspace_id: Option<String>,
-    /// Another base URL for this call.
-    pub base_url: Option<String>,
-    /// Total deadline of this call in milliseconds (default 30000).
-    pub timeout_ms: Option<f64>,
-    /// Your app's URL, sent as `HTTP-Referer` (OpenRouter makes an app page only from it).
-    pub http_referer: Option<String>,
-    /// Your app's name, sent as `X-OpenRouter-Title` (and `X-Title`).
-    pub app_title: Option<String>,
-    /// At most 2 of OpenRouter's app categories, sent as `X-OpenRouter-Categories`.
-    pub app_categories: Option<Vec<String>>,
 }
 
 /// Options of `new Client(...)`.
@@ -213,12 +154,19 @@ impl Client {
         self.inner.timeout().as_secs_f64() * 1000.0
     }
 
-    /// Exchange an authorization code for the user's API key (see the module-level `exchangeCode`).
+    /// Exchange an authorization code (and the flow's verifier) for the user's API key
+    /// (`POST /api/v1/auth/keys`). Sent exactly once: never retried after it may have reached the server.
+    ///
+    /// Rejects with `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_CODE_CHALLENGE_METHOD`, `SERVER_ERROR`,
+    /// `MALFORMED_RESPONSE`, `TIMEOUT`, `NETWORK`, … (see the error table).
+    ///
+    /// `cancel_id` (set by the JS layer for an `AbortSignal`): `_cancel(id)` rejects it with `CANCELLED` at once.
     #[napi(ts_return_type = "Promise<ApiKey>")]
     pub fn exchange_code<'env>(
         &self,
         env: &'env Env,
         options: ExchangeCodeOpts,
+        call: Option<CallOpts>,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, ApiKey>> {
         let o = options;
@@ -229,20 +177,15 @@ impl Client {
             code_verifier: verifier,
             code_challenge_method: method,
         };
-        let call = call_options(Some(CallOpts {
-            base_url: o.base_url,
-            timeout_ms: o.timeout_ms,
-            http_referer: o.http_referer,
-            app_title: o.app_title,
-            app_categories: o.app_categories,
-        }));
-        let client = self.inner.clone();
+        let (client, call) = (self.inner.clone(), call_options(call));
         spawn_promise(env, cancel_id, async move {
             Ok(ApiKey { inner: client.exchange_code(request, &call).await? })
         })
     }
 
-    /// Finish a started flow (see the module-level `completeAuth`).
+    /// Finish a started flow: check that `response` (the callback URL, its path + query, its query string,
+    /// or a pasted code) belongs to `request`, turn `error=` into `ACCESS_DENIED`, then exchange at the
+    /// flow's base URL.
     #[napi(ts_return_type = "Promise<ApiKey>")]
     pub fn complete_auth<'env>(
         &self,
@@ -276,7 +219,8 @@ impl Client {
         )
     }
 
-    /// Details of a key (see the module-level `keyInfo`).
+    /// Details of a key: label, limit, usage, … (`GET /api/v1/key`). Rejects with `UNAUTHORIZED` for an
+    /// invalid or revoked key.
     #[napi(ts_return_type = "Promise<KeyInfo>")]
     pub fn key_info<'env>(
         &self,
@@ -302,6 +246,7 @@ impl Client {
         env: &'env Env,
         key: String,
         options: CreateAuthCodeOpts,
+        call: Option<CallOpts>,
         cancel_id: Option<u32>,
     ) -> Result<PromiseRaw<'env, AuthCode>> {
         let o = options;
@@ -316,14 +261,7 @@ impl Client {
             usage_limit_type: o.usage_limit_type.as_deref().map(UsageLimitType::parse).transpose().napi()?,
             workspace_id: o.workspace_id,
         };
-        let call = call_options(Some(CallOpts {
-            base_url: o.base_url,
-            timeout_ms: o.timeout_ms,
-            http_referer: o.http_referer,
-            app_title: o.app_title,
-            app_categories: o.app_categories,
-        }));
-        let client = self.inner.clone();
+        let (client, call) = (self.inner.clone(), call_options(call));
         spawn_promise(env, cancel_id, async move {
             Ok(AuthCode { inner: client.create_auth_code(&key, &options, &call).await? })
         })

@@ -187,14 +187,15 @@ test('native errors carry code, status and OAuth fields as properties, nothing p
   })
   // A rejection with an HTTP status.
   emu.injectFault({ status: 503 })
-  const rejected = await native.exchangeCode({ code: 'c', baseUrl: emu.baseUrl }).then(() => null, (e) => e)
+  const client = native._defaultClient()
+  const rejected = await client.exchangeCode({ code: 'c' }, { baseUrl: emu.baseUrl }).then(() => null, (e) => e)
   assert.ok(rejected instanceof OpenRouterPkceError, String(rejected))
   assert.equal(rejected.code, 'SERVER_ERROR')
   assert.equal(rejected.status, 503)
   noPacking(rejected)
   // A rejection with the OAuth fields.
   const req = startAuth({ callbackUrl: 'http://localhost:3000/cb', baseUrl: emu.baseUrl })
-  const denied = await native.completeAuth(req, '?error=server_error&error_description=down%1F%1Efor%20now').then(() => null, (e) => e)
+  const denied = await client.completeAuth(req, '?error=server_error&error_description=down%1F%1Efor%20now').then(() => null, (e) => e)
   assert.ok(denied instanceof OpenRouterPkceError)
   assert.equal(denied.code, 'AUTHORIZATION_FAILED')
   assert.equal(denied.oauthError, 'server_error')
@@ -202,7 +203,7 @@ test('native errors carry code, status and OAuth fields as properties, nothing p
   assert.equal(denied.status, undefined)
   noPacking(denied)
   // Cancelled calls too.
-  const pending = native.keyInfo('sk-or-v1-' + 'a'.repeat(64), { baseUrl: emu.baseUrl }, 7)
+  const pending = client.keyInfo('sk-or-v1-' + 'a'.repeat(64), { baseUrl: emu.baseUrl }, 7)
   native._cancel(7)
   const cancelled = await pending.then(() => null, (e) => e)
   assert.ok(cancelled === null || (cancelled instanceof OpenRouterPkceError && ['CANCELLED', 'UNAUTHORIZED'].includes(cancelled.code)))
