@@ -15,9 +15,14 @@ ESBUILD_VERSION := 0.28.2
 VITE_VERSION := 8.4.1
 WRANGLER_VERSION := 4.86.0
 WEBPACK_VERSION := 5.113.0
+# WebDriver BiDi to a stock Firefox (no browser download: puppeteer-core).
+PUPPETEER_VERSION := 24.43.1
+# Debian's browser engines beyond Chromium: Gecko (Firefox ESR) and WebKit (WebKitGTK's MiniBrowser and WebDriver,
+# under Xvfb).
+ENGINE_PACKAGES := firefox-esr webkit2gtk-driver xvfb xauth
 RUNTIMES_TOOLS := $(CURDIR)/target/tools
 
-.PHONY: runtimes-tools runtimes-test
+.PHONY: runtimes-tools runtimes-test engines-deps
 
 # $(call npm-tool,DIR,PACKAGE,VERSION): `npm install PACKAGE@VERSION` into target/tools/DIR unless it is there.
 define npm-tool
@@ -35,7 +40,18 @@ runtimes-tools: bun ## Runtimes: Deno, workerd, esbuild, Vite, wrangler and webp
 	$(call npm-tool,wrangler,wrangler,$(WRANGLER_VERSION))
 	$(call npm-tool,webpack,webpack,$(WEBPACK_VERSION))
 
-runtimes-test: runtimes-tools browser-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium (Vite SPA), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
+engines-deps: ## Browser engines: Debian's Firefox ESR, WebKitGTK (WebDriver, MiniBrowser) and Xvfb (apt-get, as root); puppeteer-core (npm)
+	@if ! command -v firefox-esr WebKitWebDriver xvfb-run >/dev/null || [ "$$(command -v firefox-esr WebKitWebDriver xvfb-run | wc -l)" -ne 3 ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "a browser engine is missing; as root run: apt-get update && apt-get install -y --no-install-recommends $(ENGINE_PACKAGES)" >&2; \
+			exit 1; \
+		fi; \
+		echo "installing Debian's $(ENGINE_PACKAGES)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(ENGINE_PACKAGES); \
+	fi
+	$(call npm-tool,puppeteer,puppeteer-core,$(PUPPETEER_VERSION))
+
+runtimes-test: runtimes-tools browser-deps engines-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium, Firefox and WebKit (Vite and webpack SPAs), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
 	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce
 	@ls bindings-node/*.node >/dev/null 2>&1 || $(NPM) run build
 	node tests/runtimes/prepare.mjs

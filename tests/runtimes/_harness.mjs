@@ -30,6 +30,13 @@ export const WRANGLER = join(TOOLS, 'wrangler', 'node_modules', 'wrangler', 'bin
 export const WEBPACK = join(TOOLS, 'webpack', 'node_modules', 'webpack', 'lib', 'index.js')
 export const VITE = join(TOOLS, 'vite', 'node_modules', 'vite', 'dist', 'node', 'index.js')
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+// Browser engines beyond Chromium (mk/runtimes.mk `engines-deps`: Debian's firefox-esr, WebKitGTK's WebDriver and
+// MiniBrowser, Xvfb for it; puppeteer-core from npm, which speaks WebDriver BiDi to a stock Firefox).
+export const FIREFOX = process.env.OPENROUTER_PKCE_TEST_FIREFOX || '/usr/bin/firefox-esr'
+export const WEBKIT_DRIVER = process.env.OPENROUTER_PKCE_TEST_WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver'
+export const MINIBROWSER = process.env.OPENROUTER_PKCE_TEST_MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+export const XVFB_RUN = '/usr/bin/xvfb-run'
+export const PUPPETEER = join(TOOLS, 'puppeteer', 'node_modules', 'puppeteer-core', 'lib', 'esm', 'puppeteer', 'puppeteer-core.js')
 export const PYTHON = process.env.PYTHON || join(ROOT, '.venv', 'bin', 'python')
 
 /** The number of steps the shared body runs (with or without the `approve` flow steps). */
