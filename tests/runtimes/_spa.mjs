@@ -49,27 +49,36 @@ export async function buildSpa(baseUrl, name) {
   return dir
 }
 
-/** The shared body's page bundled by webpack 5 (tests/runtimes/browser/body-webpack.mjs) into `<dir>/dist`. */
+/** The shared body bundled by webpack 5 into `<dir>/dist`: for a page (tests/runtimes/browser/body-webpack.mjs,
+ * webpack's defaults: target `web`) as body.html, and for a Web Worker (body-webworker.mjs, `target:
+ * 'webworker'`) started by worker.html. */
 export async function buildWithWebpack(name) {
   const dir = join(PACKED, name)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(join(dir, 'vectors'), { recursive: true })
   mkdirSync(join(dir, 'dist'), { recursive: true })
-  cpSync(join(ROOT, 'tests', 'runtimes', 'browser', 'body-webpack.mjs'), join(dir, 'body-webpack.mjs'))
+  for (const f of ['body-webpack.mjs', 'body-webworker.mjs']) cpSync(join(ROOT, 'tests', 'runtimes', 'browser', f), join(dir, f))
+  cpSync(join(ROOT, 'tests', 'runtimes', 'browser', 'webworker-page.js'), join(dir, 'dist', 'webworker-page.js'))
   cpSync(join(ROOT, 'tests', 'runtimes', 'body.mjs'), join(dir, 'body.mjs'))
   for (const f of ['pkce.json', 'auth_urls.json']) cpSync(join(ROOT, 'tests', 'vectors', f), join(dir, 'vectors', f))
-  writeFileSync(join(dir, 'dist', 'body.html'), '<!doctype html><meta charset="utf-8"><title>webpack</title><pre id="out">running…</pre><script src="/body.js"></script>\n')
+  const page = (title, script) =>
+    `<!doctype html><meta charset="utf-8"><title>${title}</title><pre id="out">running…</pre><script src="/${script}"></script>\n`
+  writeFileSync(join(dir, 'dist', 'body.html'), page('webpack', 'body.js'))
+  writeFileSync(join(dir, 'dist', 'worker.html'), page('webpack: a Web Worker', 'webworker-page.js'))
   const { default: webpack } = await import(WEBPACK)
-  const stats = await new Promise((resolve, reject) => {
+  const bundle = (entry, filename, extra) => new Promise((resolve, reject) => {
     webpack({
       mode: 'production',
       context: dir,
-      entry: './body-webpack.mjs',
-      output: { path: join(dir, 'dist'), filename: 'body.js' },
+      entry,
+      output: { path: join(dir, 'dist'), filename },
       performance: { hints: false }, // the size is make bench's
-    }, (err, s) => (err ? reject(err) : resolve(s)))
+      ...extra,
+    }, (err, stats) => (err ? reject(err) : resolve(stats)))
   })
-  assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }))
+  for (const stats of [await bundle('./body-webpack.mjs', 'body.js', {}), await bundle('./body-webworker.mjs', 'worker.js', { target: 'webworker' })]) {
+    assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }))
+  }
   return dir
 }
 

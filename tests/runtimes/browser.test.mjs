@@ -92,6 +92,13 @@ test('Chromium: the shared body passes in a page webpack 5 bundled with no plugi
   assert.deepEqual(errors.filter((e) => !REFUSED.test(e)), [])
 })
 
+test('Chromium: the shared body passes in a Web Worker webpack 5 bundled for `target: \'webworker\'` with no plugin or experiment', { skip, timeout: 60000 }, async (t) => {
+  const { errors, driver } = await newPage(t)
+  const result = await bodyResult(driver, `${spa.webpack}/worker.html?api=${encodeURIComponent(emu)}`)
+  assertResult(t, result, { withFlow: false, label: 'Chromium (webpack worker)' })
+  assert.deepEqual(errors.filter((e) => !REFUSED.test(e)), [])
+})
+
 test("Chromium: without 'wasm-unsafe-eval' in script-src the page's CSP refuses the module (what docs/browser.md says)", { skip, timeout: 60000 }, async (t) => {
   const { page, errors } = await newPage(t)
   await page.goto(spa.noWasm + '/body.html')

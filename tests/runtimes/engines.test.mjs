@@ -3,8 +3,9 @@
 // - WebKit/JavaScriptCore, Safari's engine: WebKitGTK's MiniBrowser under Xvfb, driven by WebKitWebDriver
 //   (W3C WebDriver). Safari itself runs only on Apple's systems: this is its engine, not Safari.
 // Each runs the SPA's whole flow (approve, resume, sign out), Deny, and the shared body in pages bundled by Vite
-// and by webpack 5, from the npm-packed package, served with the CSP docs/browser.md recommends. The steps are
-// the Chromium test's (tests/runtimes/_spa.mjs); only the automation differs.
+// and by webpack 5 and in a Web Worker bundled by webpack 5, from the npm-packed package, served with the CSP
+// docs/browser.md recommends. The steps are the Chromium test's (tests/runtimes/_spa.mjs); only the automation
+// differs.
 import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -32,7 +33,7 @@ after(async () => {
   stops.forEach((fn) => fn())
 })
 
-/** The four checks, for one engine: `open()` resolves with a fresh driver (a new page or session) and `close`. */
+/** The five checks, for one engine: `open()` resolves with a fresh driver (a new page or session) and `close`. */
 function engineSuite(name, skip, open) {
   describe(name, { skip }, () => {
     const page = async (t) => {
@@ -52,6 +53,10 @@ function engineSuite(name, skip, open) {
     test(`${name}: the shared body passes in the page bundled by webpack 5`, { timeout: 60000 }, async (t) => {
       const url = `${spa.webpack}/body.html?api=${encodeURIComponent(emu)}`
       assertResult(t, await bodyResult(await page(t), url), { withFlow: false, label: `${name} (webpack)` })
+    })
+    test(`${name}: the shared body passes in a Web Worker bundled by webpack 5 (target webworker)`, { timeout: 60000 }, async (t) => {
+      const url = `${spa.webpack}/worker.html?api=${encodeURIComponent(emu)}`
+      assertResult(t, await bodyResult(await page(t), url), { withFlow: false, label: `${name} (webpack worker)` })
     })
   })
 }
