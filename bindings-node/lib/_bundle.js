@@ -23,7 +23,12 @@ const { refuse, convert } = require('./errors.js')
  * checks its options with too. tests/node/contract.test.mjs checks it against the generated `native.d.ts`, so
  * a field added in Rust without its entry in the core's table fails there.
  */
-const OPTION_KEYS = Object.fromEntries(native._optionKeys().map(([kind, ...keys]) => [kind, keys]))
+let optionKeys = null
+/** The table, read from the core on the first option bag (not at require: it is on every `require` path). */
+function optionKeysOf(kind) {
+  if (optionKeys === null) optionKeys = Object.fromEntries(native._optionKeys().map(([k, ...keys]) => [k, keys]))
+  return optionKeys[kind]
+}
 
 /**
  * Refuse an option bag with a key the function does not know (napi would ignore it silently, so
@@ -33,7 +38,7 @@ const OPTION_KEYS = Object.fromEntries(native._optionKeys().map(([kind, ...keys]
 function checkOptions(where, options, kind = where) {
   if (options === undefined || options === null) return
   if (typeof options !== 'object' || Array.isArray(options)) throw refuse('options', undefined, where)
-  const allowed = OPTION_KEYS[kind]
+  const allowed = optionKeysOf(kind)
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw refuse('option', key, where, allowed)
   }
@@ -104,14 +109,15 @@ function withoutSignal(options) {
   return [rest, signal]
 }
 
-const RUNTIME_ENV = native._runtimeEnvNames()
+let runtimeEnv = null
 
 /**
  * Hand `process.env`'s view of the variables the core reads (key, config directory, base URL, browser) to
  * the core: Bun does not pass changes made at run time on to native code.
  */
 function syncEnv() {
-  native._setRuntimeEnv(RUNTIME_ENV.map((name) => (typeof process.env[name] === 'string' ? process.env[name] : null)))
+  if (runtimeEnv === null) runtimeEnv = native._runtimeEnvNames()
+  native._setRuntimeEnv(runtimeEnv.map((name) => (typeof process.env[name] === 'string' ? process.env[name] : null)))
 }
 
 /** `fn`, called after `syncEnv()`: for the functions whose result depends on the environment. */
@@ -692,8 +698,9 @@ function abortedError() {
   throw new Error('unreachable: _aborted always throws')
 }
 
-/** napi's conversion codes the native layer names a parameter for (`StringExpected`, …). */
-const TYPE_CODES = new Set(native._typeCodes())
+/** napi's conversion codes the native layer names a parameter for (`StringExpected`, …): read on the
+ * first conversion error, not at require. */
+let typeCodes = null
 
 /**
  * The name of the argument napi could not convert: a field of an options object (napi's message ends in
@@ -703,7 +710,8 @@ const TYPE_CODES = new Set(native._typeCodes())
 function badArgument(err, message, args, params) {
   const field = / on \w+\.(\w+)$/.exec(message)
   if (field) return field[1]
-  if (!TYPE_CODES.has(err && err.code) || !params || !args) return null
+  if (typeCodes === null) typeCodes = new Set(native._typeCodes())
+  if (!typeCodes.has(err && err.code) || !params || !args) return null
   const type = err.code.replace(/Expected$/, '').toLowerCase()
   // An instance of a native class (a flow, a key) is the right kind for its own parameter.
   const misfit = (v) =>

@@ -14,7 +14,12 @@ const { refuse, convert } = require('./errors.js')
  * checks its options with too. tests/node/contract.test.mjs checks it against the generated `native.d.ts`, so
  * a field added in Rust without its entry in the core's table fails there.
  */
-const OPTION_KEYS = Object.fromEntries(native._optionKeys().map(([kind, ...keys]) => [kind, keys]))
+let optionKeys = null
+/** The table, read from the core on the first option bag (not at require: it is on every `require` path). */
+function optionKeysOf(kind) {
+  if (optionKeys === null) optionKeys = Object.fromEntries(native._optionKeys().map(([k, ...keys]) => [k, keys]))
+  return optionKeys[kind]
+}
 
 /**
  * Refuse an option bag with a key the function does not know (napi would ignore it silently, so
@@ -24,7 +29,7 @@ const OPTION_KEYS = Object.fromEntries(native._optionKeys().map(([kind, ...keys]
 function checkOptions(where, options, kind = where) {
   if (options === undefined || options === null) return
   if (typeof options !== 'object' || Array.isArray(options)) throw refuse('options', undefined, where)
-  const allowed = OPTION_KEYS[kind]
+  const allowed = optionKeysOf(kind)
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw refuse('option', key, where, allowed)
   }
@@ -95,14 +100,15 @@ function withoutSignal(options) {
   return [rest, signal]
 }
 
-const RUNTIME_ENV = native._runtimeEnvNames()
+let runtimeEnv = null
 
 /**
  * Hand `process.env`'s view of the variables the core reads (key, config directory, base URL, browser) to
  * the core: Bun does not pass changes made at run time on to native code.
  */
 function syncEnv() {
-  native._setRuntimeEnv(RUNTIME_ENV.map((name) => (typeof process.env[name] === 'string' ? process.env[name] : null)))
+  if (runtimeEnv === null) runtimeEnv = native._runtimeEnvNames()
+  native._setRuntimeEnv(runtimeEnv.map((name) => (typeof process.env[name] === 'string' ? process.env[name] : null)))
 }
 
 /** `fn`, called after `syncEnv()`: for the functions whose result depends on the environment. */

@@ -38,8 +38,9 @@ function abortedError() {
   throw new Error('unreachable: _aborted always throws')
 }
 
-/** napi's conversion codes the native layer names a parameter for (`StringExpected`, …). */
-const TYPE_CODES = new Set(native._typeCodes())
+/** napi's conversion codes the native layer names a parameter for (`StringExpected`, …): read on the
+ * first conversion error, not at require. */
+let typeCodes = null
 
 /**
  * The name of the argument napi could not convert: a field of an options object (napi's message ends in
@@ -49,7 +50,8 @@ const TYPE_CODES = new Set(native._typeCodes())
 function badArgument(err, message, args, params) {
   const field = / on \w+\.(\w+)$/.exec(message)
   if (field) return field[1]
-  if (!TYPE_CODES.has(err && err.code) || !params || !args) return null
+  if (typeCodes === null) typeCodes = new Set(native._typeCodes())
+  if (!typeCodes.has(err && err.code) || !params || !args) return null
   const type = err.code.replace(/Expected$/, '').toLowerCase()
   // An instance of a native class (a flow, a key) is the right kind for its own parameter.
   const misfit = (v) =>
