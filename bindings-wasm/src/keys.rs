@@ -85,7 +85,13 @@ fn camel(name: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            // Non-ASCII through JavaScript's toUpperCase (the same Unicode mapping as Rust's): Rust's own
+            // would link its case tables into the .wasm (~12 KB) for keys that are ASCII in practice.
+            if c.is_ascii() {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push_str(&String::from(js_sys::JsString::from(c).to_upper_case()));
+            }
             upper = false;
         } else {
             out.push(c);

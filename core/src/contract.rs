@@ -273,11 +273,28 @@ pub fn unknown_option(function: &str, key: &str, known: &[&str]) -> Error {
 /// suffix `Ms` / `_ms` are set aside (`key_label` → `keyLabel`, `timeout` → `timeoutMs`).
 pub fn suggest_option<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let fold = |s: &str| {
-        let s: String = s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect();
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars().filter(|c| *c != '_') {
+            push_lowercase(&mut out, c);
+        }
+        let s = out;
         s.strip_suffix("ms").map(str::to_owned).unwrap_or(s)
     };
     let wanted = fold(key);
     known.iter().copied().find(|k| *k != key && fold(k) == wanted)
+}
+
+/// `c` lowercased (Unicode's full mapping). In the WebAssembly build a non-ASCII character goes through
+/// JavaScript's `toLowerCase` (the same mapping), as Rust's case tables would cost the .wasm ~12 KB.
+fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    out.push_str(&String::from(js_sys::JsString::from(c).to_lower_case()));
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    out.extend(c.to_lowercase());
 }
 
 impl ErrorClass {
