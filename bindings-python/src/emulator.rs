@@ -95,10 +95,13 @@ impl Emulator {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).is_some()
     }
 
-    /// Queue a fault for the next request to `endpoint` (`"exchange"`, `"key_info"` or `"create_auth_code"`).
+    /// Queue a misbehaviour for the next request to `endpoint` (`"exchange"`, `"key_info"` or
+    /// `"create_auth_code"`).
     ///
-    /// `kind`: `"status"` (with `status`, `body`, `content_type`), `"delay"` (`seconds`), `"redirect"`
-    /// (`location`, `status`), `"drip"`, `"huge_body"` (`size` bytes), `"hang"` or `"close"`.
+    /// `kind` is one of `"status"` (answer `status`, default 500, with `body` and `content_type`, default
+    /// JSON), `"delay"` (wait `seconds`, then answer normally), `"redirect"` (to `location`), `"drip"` (a byte
+    /// every half second), `"huge_body"` (`size` bytes), `"hang"` (never answer) or `"close"` (drop the
+    /// connection). Each queued fault is used once.
     #[pyo3(signature = (endpoint, kind, *, status = None, body = None, content_type = None, seconds = None, location = None, size = None))]
     #[allow(clippy::too_many_arguments)]
     fn inject_fault(
@@ -121,15 +124,18 @@ impl Emulator {
         self.with(py, |e| e.inject_fault(endpoint, fault))
     }
 
-    /// How many requests reached `endpoint` (`"exchange"`, `"key_info"` or `"create_auth_code"`) so far.
+    /// How many requests reached `endpoint` (`"exchange"`, `"key_info"` or `"create_auth_code"`) so far,
+    /// whatever their method or answer (CORS preflights are not counted).
     fn request_count(&self, py: Python<'_>, endpoint: &str) -> PyResult<usize> {
         let endpoint = endpoint_arg(py, endpoint)?;
         self.with(py, |e| e.request_count(endpoint))
     }
 
-    /// The attribution headers of the last request to `endpoint`, as a dict of `http_referer`,
-    /// `x_openrouter_title`, `x_title` and `x_openrouter_categories` (each `None` when absent); `None`
-    /// until a request reaches `endpoint`.
+    /// The attribution headers of the last request to `endpoint`, to check that a client sends them.
+    ///
+    /// A dict of `http_referer` (`HTTP-Referer`), `x_openrouter_title` (`X-OpenRouter-Title`), `x_title`
+    /// (`X-Title`) and `x_openrouter_categories` (`X-OpenRouter-Categories`), each `None` when that request
+    /// did not carry it; `None` until a request reaches `endpoint`.
     fn last_attribution<'py>(&self, py: Python<'py>, endpoint: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
         let endpoint = endpoint_arg(py, endpoint)?;
         let Some(seen) = self.with(py, |e| e.last_attribution(endpoint))? else {
@@ -143,8 +149,10 @@ impl Emulator {
         Ok(Some(d))
     }
 
-    /// Mint a code as if the user had approved `/auth` with these parameters (a challenge without a
-    /// method is bound to `plain`; no challenge: exchanges without a verifier).
+    /// Mint a code as if the user had approved `/auth` with these parameters.
+    ///
+    /// A challenge without a method is bound to `plain` (RFC 7636); without a challenge the code exchanges
+    /// without a verifier.
     #[pyo3(signature = (code_challenge = None, code_challenge_method = None, key_label = None, limit = None))]
     fn issue_code(
         &self,
@@ -163,7 +171,7 @@ impl Emulator {
         self.with(py, |e| e.approve(auth_url))?.py(py)
     }
 
-    /// Create a key that `key_info` knows.
+    /// Create an API key that `key_info` knows and `POST /api/v1/auth/keys/code` takes as its bearer.
     #[pyo3(signature = (label = None, limit = None))]
     fn create_key(&self, py: Python<'_>, label: Option<&str>, limit: Option<f64>) -> PyResult<String> {
         self.with(py, |e| e.create_key(label, limit))
@@ -174,7 +182,7 @@ impl Emulator {
         self.with(py, |e| e.set_auto_approve(on))
     }
 
-    /// Relay `state` on the callback redirect or not.
+    /// Relay `state` on the callback redirect, or not.
     fn set_relay_state(&self, py: Python<'_>, on: bool) -> PyResult<()> {
         self.with(py, |e| e.set_relay_state(on))
     }

@@ -35,7 +35,8 @@ _WANTED = (
 
 
 def _annotations(fn: Callable[..., Any]) -> Dict[str, str]:
-    """The parameters' annotations of ``fn`` as ``_native.pyi`` writes them (read on this error path only)."""
+    """The parameters' annotations of ``fn`` as ``_native.pyi`` writes them, and ``"return"``'s (read on
+    error paths and for ``testing.Emulator``'s signatures only)."""
     import ast
     import pathlib
 
@@ -52,6 +53,8 @@ def _annotations(fn: Callable[..., Any]) -> Dict[str, str]:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             params = node.args.args + node.args.kwonlyargs
             found = {a.arg: ast.unparse(a.annotation) for a in params if a.annotation is not None}
+            if node.returns is not None:
+                found["return"] = ast.unparse(node.returns)
             # `**call: Unpack[_CallOptions]`: the TypedDict's fields are keyword parameters too.
             kwargs = node.args.kwarg.annotation if node.args.kwarg is not None else None
             if isinstance(kwargs, ast.Subscript):

@@ -5,11 +5,11 @@ from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optio
 
 from typing_extensions import Concatenate, ParamSpec, TypedDict, Unpack
 
+from openrouter_pkce.testing import EmulatorEndpoint, ReceivedAttribution
 from openrouter_pkce.types import (
     AppCategory,
     AuthRequestDict,
     ChallengeMethod,
-    FaultEndpoint,
     FaultKind,
     KeySource,
     LoginMode,
@@ -492,19 +492,26 @@ class Client:
         """
     login_async = _awaitable(login)
 
+class _EmulatorOptions(TypedDict, total=False):
+    """How the emulator serves; each left out (or ``None``) takes the core's default."""
+
+    #: Loopback address to listen on (default ``127.0.0.1``).
+    host: Optional[str]
+    #: Port, ``0`` (default) for a free one chosen by the OS.
+    port: Optional[int]
+    #: ``True``: ``/auth`` approves at once; ``False``: it shows an Approve/Deny page.
+    auto_approve: Optional[bool]
+    #: Append ``state`` to the callback redirect (as some OpenRouter deployments do).
+    relay_state: Optional[bool]
+    #: How long codes stay valid, in seconds (default 600, like OpenRouter).
+    code_ttl: Optional[float]
+
 @final
 class Emulator:
-    """The native emulator; use :class:`openrouter_pkce.testing.Emulator`."""
+    """The native emulator, serving from the moment it is made. Use :class:`openrouter_pkce.testing.Emulator`,
+    whose methods are these (the signatures and their documentation are written here once)."""
 
-    def __new__(
-        cls,
-        *,
-        host: Optional[str] = None,
-        port: Optional[int] = None,
-        auto_approve: Optional[bool] = None,
-        relay_state: Optional[bool] = None,
-        code_ttl: Optional[float] = None,
-    ) -> "Emulator": ...
+    def __new__(cls, **options: Unpack[_EmulatorOptions]) -> "Emulator": ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -513,7 +520,7 @@ class Emulator:
     def running(self) -> bool: ...
     def inject_fault(
         self,
-        endpoint: str,
+        endpoint: EmulatorEndpoint,
         kind: FaultKind,
         *,
         status: Optional[int] = None,
@@ -522,22 +529,46 @@ class Emulator:
         seconds: Optional[float] = None,
         location: Optional[str] = None,
         size: Optional[int] = None,
-    ) -> None: ...
-    def request_count(self, endpoint: str) -> int: ...
-    def last_attribution(self, endpoint: str) -> Optional[Dict[str, Optional[str]]]:
-        """The attribution headers of the last request to ``endpoint`` (see ``testing.Emulator.last_attribution``)."""
+    ) -> None:
+        """Queue a misbehaviour for the next request to ``endpoint`` (``"exchange"``, ``"key_info"`` or
+        ``"create_auth_code"``).
+
+        ``kind`` is one of ``"status"`` (answer ``status``, default 500, with ``body`` and ``content_type``, default JSON),
+        ``"delay"`` (wait ``seconds``, then answer normally), ``"redirect"`` (to ``location``),
+        ``"drip"`` (a byte every half second), ``"huge_body"`` (``size`` bytes), ``"hang"`` (never
+        answer) or ``"close"`` (drop the connection). Each queued fault is used once.
+        """
+    def request_count(self, endpoint: EmulatorEndpoint) -> int:
+        """How many requests reached ``endpoint`` (``"exchange"``, ``"key_info"`` or ``"create_auth_code"``)
+        so far, whatever their method or answer (CORS preflights are not counted)."""
+    def last_attribution(self, endpoint: EmulatorEndpoint) -> Optional[ReceivedAttribution]:
+        """The attribution headers of the last request to ``endpoint``, to check that a client sends them.
+
+        A dict of ``http_referer`` (``HTTP-Referer``), ``x_openrouter_title`` (``X-OpenRouter-Title``),
+        ``x_title`` (``X-Title``) and ``x_openrouter_categories`` (``X-OpenRouter-Categories``), each
+        ``None`` when that request did not carry it; ``None`` until a request reaches ``endpoint``.
+        """
     def issue_code(
         self,
         code_challenge: Optional[str] = None,
         code_challenge_method: Optional[str] = None,
         key_label: Optional[str] = None,
         limit: Optional[float] = None,
-    ) -> str: ...
+    ) -> str:
+        """Mint a code as if the user had approved ``/auth`` with these parameters.
+
+        A challenge without a method is bound to ``plain`` (RFC 7636); without a challenge the code
+        exchanges without a verifier.
+        """
     def approve(self, auth_url: str) -> str: ...
-    def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str: ...
-    def set_auto_approve(self, on: bool) -> None: ...
-    def set_relay_state(self, on: bool) -> None: ...
-    def set_code_ttl(self, seconds: float) -> None: ...
+    def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str:
+        """Create an API key that ``key_info`` knows and ``POST /api/v1/auth/keys/code`` takes as its bearer."""
+    def set_auto_approve(self, on: bool) -> None:
+        """Approve ``/auth`` at once (``True``) or show the Approve/Deny page (``False``)."""
+    def set_relay_state(self, on: bool) -> None:
+        """Relay ``state`` on the callback redirect, or not."""
+    def set_code_ttl(self, seconds: float) -> None:
+        """How long codes stay valid (applies to codes already issued too)."""
     def stop(self) -> None: ...
 
 def load_key(*, profile: Optional[str] = None, storage: Optional[Storage] = None) -> Optional[ApiKey]:

@@ -19,7 +19,7 @@ own background runtime, so it works the same from plain scripts, pytest, asyncio
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Optional, Type, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, Type, TypedDict, TypeVar, overload
 
 from openrouter_pkce import _native
 from openrouter_pkce.errors import OpenRouterPkceError
@@ -46,6 +46,59 @@ class ReceivedAttribution(TypedDict):
     x_openrouter_categories: Optional[str]
 
 
+_T = TypeVar("_T")
+
+if TYPE_CHECKING:
+    from typing_extensions import Concatenate, ParamSpec
+
+    from openrouter_pkce._native import _EmulatorOptions
+
+    _P = ParamSpec("_P")
+
+    class _Forward(Generic[_P, _T]):
+        """A method of the running native emulator, with its signature."""
+
+        def __init__(self, method: Callable[Concatenate[_native.Emulator, _P], _T]) -> None: ...
+        @overload
+        def __get__(self, emu: None, owner: type) -> Callable[Concatenate[_native.Emulator, _P], _T]: ...
+        @overload
+        def __get__(self, emu: Emulator, owner: type) -> Callable[_P, _T]: ...
+        def __get__(self, emu: Optional[Emulator], owner: type) -> Any: ...
+        def __call__(self, emu: Emulator, *args: Any, **kwargs: Any) -> Any: ...
+        @property
+        def __signature__(self) -> Any: ...
+
+else:
+
+    class _Forward:
+        """A method of the running native emulator: on an instance, that emulator's bound method (the "not
+        started" error before ``start()``); on the class, a method with the native one's signature and docs."""
+
+        def __init__(self, method: Any) -> None:
+            self._name = method.__name__
+            self.__doc__ = method.__doc__
+
+        def __get__(self, emu: Any, owner: Any) -> Any:
+            if emu is None:
+                return self
+            return getattr(emu._running, self._name)
+
+        def __call__(self, emu: Any, *args: Any, **kwargs: Any) -> Any:
+            return getattr(emu._running, self._name)(*args, **kwargs)
+
+        @property
+        def __signature__(self) -> Any:
+            import inspect
+
+            from openrouter_pkce._arguments import _annotations
+
+            method = getattr(_native.Emulator, self._name)
+            signature, notes = inspect.signature(method), _annotations(method)
+            params = [p.replace(annotation=notes.get(p.name, p.empty)) for p in signature.parameters.values()]
+            params[0] = params[0].replace(kind=params[0].POSITIONAL_OR_KEYWORD)  # `self`, as a def writes it
+            return signature.replace(parameters=params, return_annotation=notes.get("return", signature.empty))
+
+
 class Emulator:
     """A fake OpenRouter for tests; use it as a context manager (or call ``start()`` / ``stop()``).
 
@@ -66,15 +119,15 @@ class Emulator:
         code_ttl: Optional[float] = None,
     ) -> None:
         # None leaves the core's default (the one source of these values).
-        self._config = dict(
-            host=host, port=port, auto_approve=auto_approve, relay_state=relay_state, code_ttl=code_ttl
-        )
+        self._config: _EmulatorOptions = {
+            "host": host, "port": port, "auto_approve": auto_approve, "relay_state": relay_state, "code_ttl": code_ttl
+        }
         self._native: Optional[_native.Emulator] = None
 
     def start(self) -> "Emulator":
         """Start serving (idempotent); returns ``self``."""
         if self._native is None or not self._native.running:
-            self._native = _native.Emulator(**self._config)  # type: ignore[arg-type]
+            self._native = _native.Emulator(**self._config)
         return self
 
     def stop(self) -> None:
@@ -109,84 +162,16 @@ class Emulator:
         """The port the emulator listens on."""
         return self._running.port
 
-    def inject_fault(
-        self,
-        endpoint: EmulatorEndpoint,
-        kind: FaultKind,
-        *,
-        status: Optional[int] = None,
-        body: Optional[str] = None,
-        content_type: Optional[str] = None,
-        seconds: Optional[float] = None,
-        location: Optional[str] = None,
-        size: Optional[int] = None,
-    ) -> None:
-        """Queue a misbehaviour for the next request to ``endpoint`` (``"exchange"``, ``"key_info"`` or
-        ``"create_auth_code"``).
-
-        ``kind`` is one of ``"status"`` (answer ``status``, default 500, with ``body`` and ``content_type``, default JSON),
-        ``"delay"`` (wait ``seconds``, then answer normally), ``"redirect"`` (to ``location``),
-        ``"drip"`` (a byte every half second), ``"huge_body"`` (``size`` bytes), ``"hang"`` (never
-        answer) or ``"close"`` (drop the connection). Each queued fault is used once.
-        """
-        self._running.inject_fault(
-            endpoint,
-            kind,
-            status=status,
-            body=body,
-            content_type=content_type,
-            seconds=seconds,
-            location=location,
-            size=size,
-        )
-
-    def request_count(self, endpoint: EmulatorEndpoint) -> int:
-        """How many requests reached ``endpoint`` (``"exchange"``, ``"key_info"`` or ``"create_auth_code"``)
-        so far, whatever their method or answer (CORS preflights are not counted)."""
-        return self._running.request_count(endpoint)
-
-    def last_attribution(self, endpoint: EmulatorEndpoint) -> Optional[ReceivedAttribution]:
-        """The attribution headers of the last request to ``endpoint``, to check that a client sends them.
-
-        A dict of ``http_referer`` (``HTTP-Referer``), ``x_openrouter_title`` (``X-OpenRouter-Title``),
-        ``x_title`` (``X-Title``) and ``x_openrouter_categories`` (``X-OpenRouter-Categories``), each
-        ``None`` when that request did not carry it; ``None`` until a request reaches ``endpoint``.
-
-        >>> with Emulator() as emu:
-        ...     emu.last_attribution("key_info") is None
-        True
-        """
-        return cast(Optional[ReceivedAttribution], self._running.last_attribution(endpoint))
-
-    def issue_code(
-        self,
-        code_challenge: Optional[str] = None,
-        code_challenge_method: Optional[str] = None,
-        key_label: Optional[str] = None,
-        limit: Optional[float] = None,
-    ) -> str:
-        """Mint a code as if the user had approved ``/auth`` with these parameters.
-
-        A challenge without a method is bound to ``plain`` (RFC 7636); without a challenge the code
-        exchanges without a verifier.
-        """
-        return self._running.issue_code(code_challenge, code_challenge_method, key_label, limit)
-
-    def create_key(self, label: Optional[str] = None, limit: Optional[float] = None) -> str:
-        """Create an API key that ``key_info`` knows and ``POST /api/v1/auth/keys/code`` takes as its bearer."""
-        return self._running.create_key(label, limit)
-
-    def set_auto_approve(self, on: bool) -> None:
-        """Approve ``/auth`` at once (``True``) or show the Approve/Deny page (``False``)."""
-        self._running.set_auto_approve(on)
-
-    def set_relay_state(self, on: bool) -> None:
-        """Relay ``state`` on the callback redirect, or not."""
-        self._running.set_relay_state(on)
-
-    def set_code_ttl(self, seconds: float) -> None:
-        """How long codes stay valid (applies to codes already issued too)."""
-        self._running.set_code_ttl(seconds)
+    # What the native emulator does itself, as its own methods (their signatures and documentation are
+    # `_native.Emulator`'s, written once).
+    inject_fault = _Forward(_native.Emulator.inject_fault)
+    request_count = _Forward(_native.Emulator.request_count)
+    last_attribution = _Forward(_native.Emulator.last_attribution)
+    issue_code = _Forward(_native.Emulator.issue_code)
+    create_key = _Forward(_native.Emulator.create_key)
+    set_auto_approve = _Forward(_native.Emulator.set_auto_approve)
+    set_relay_state = _Forward(_native.Emulator.set_relay_state)
+    set_code_ttl = _Forward(_native.Emulator.set_code_ttl)
 
     def approve(self, auth_url: str) -> str:
         """Play the user's browser: open ``auth_url`` (auto-approve) and return the callback URL it
