@@ -60,22 +60,39 @@ const api = [common, ...['transport.js', 'api.js'].map((f) => readFileSync(join(
 writeFileSync(join(PKG, 'api.mjs'), `${HEADER}${api}\nexport { build }\n`)
 writeFileSync(join(PKG, 'api.cjs'), `${HEADER}'use strict'\n${api}\nmodule.exports = { build }\n`)
 
-// The .wasm as a string literal, one character per byte (U+0000-U+00FF): the bytes stay bytes for gzip, which
-// finds the module's repeats as it does in the .wasm itself (base64 splits every byte over two characters: it
-// cost the browser entry ~35 KB gzipped). Escaped: the quote, the backslash, CR, LF (which cannot stand in a
-// literal) and NUL (which some tools take for a sign of a binary file). ES modules are UTF-8 everywhere, so
-// U+0080-U+00FF are two bytes each, ~9 % of the module.
+// The .wasm as a string literal, one character per byte: the bytes stay whole for gzip, which finds the module's
+// repeats as it does in the .wasm itself (base64 splits bytes across characters: it cost the browser entry
+// ~35 KB gzipped). The most frequent byte values get the characters UTF-8 writes in one byte (printable ASCII,
+// then control characters, which a string literal may hold), the next ones U+0080-U+00FF (two bytes), the five
+// rarest the characters written escaped: the quote, the backslash, LF and CR (which cannot stand in a literal)
+// and NUL (some tools take it for a sign of a binary file). A 256-entry table maps back. ES modules are UTF-8
+// everywhere.
 const wasmBytes = readFileSync(join(PKG, 'web', WASM))
+const count = new Array(256).fill(0)
+for (const byte of wasmBytes) count[byte]++
+const byFrequency = [...count.keys()].sort((a, b) => count[b] - count[a] || a - b)
+const oneByte = []
+for (let c = 0x20; c < 0x7f; c++) if (c !== 0x27 && c !== 0x5c) oneByte.push(c)
+for (let c = 0x01; c < 0x20; c++) if (c !== 0x0a && c !== 0x0d) oneByte.push(c)
+oneByte.push(0x7f)
+const twoBytes = [...count.keys()].filter((c) => c >= 0x80)
+const chars = [...oneByte, ...twoBytes, 0x27, 0x5c, 0x0a, 0x0d, 0x00] // the escaped ones for the rarest bytes
+const charOf = new Array(256)
+const byteOf = new Array(256)
+byFrequency.forEach((byte, i) => { charOf[byte] = chars[i]; byteOf[chars[i]] = byte })
 const ESCAPES = { 0x00: '\\x00', 0x0a: '\\n', 0x0d: '\\r', 0x27: "\\'", 0x5c: '\\\\' }
 let literal = ''
-for (const byte of wasmBytes) literal += ESCAPES[byte] ?? String.fromCharCode(byte)
-writeFileSync(join(PKG, 'inline.mjs'), `${HEADER}// The .wasm of pkg/web/, one character per byte: a module any bundler and runtime takes as it is.
+for (const byte of wasmBytes) literal += ESCAPES[charOf[byte]] ?? String.fromCharCode(charOf[byte])
+writeFileSync(join(PKG, 'inline.mjs'), `${HEADER}// The .wasm of pkg/web/, one character per byte (tools/build.mjs says how): a module any bundler and runtime
+// takes as it is.
+const BYTE_OF = [${byteOf.join(',')}]
 const TEXT = '${literal}'
 
 /** The module's bytes. */
 export function bytes() {
+  const byteOf = new Uint8Array(BYTE_OF)
   const out = new Uint8Array(TEXT.length)
-  for (let i = 0; i < TEXT.length; i++) out[i] = TEXT.charCodeAt(i)
+  for (let i = 0; i < TEXT.length; i++) out[i] = byteOf[TEXT.charCodeAt(i)]
   return out
 }
 `)
