@@ -3,7 +3,7 @@
 # the main Makefile. `make wasm-build` writes the generated, git-ignored bindings-wasm/pkg/ (its README lists
 # the entries); `make wasm-test` runs tests/wasm/ against it (and the native emulator).
 
-.PHONY: wasm-build wasm-test wasm-bindgen-cli wasm-opt
+.PHONY: wasm-build wasm-test wasm-bindgen-cli wasm-opt wasm-esbuild
 
 NPM ?= npm
 
@@ -16,6 +16,9 @@ WASM_BINDGEN := $(WASM_BINDGEN_DIR)/bin/wasm-bindgen
 BINARYEN_VERSION := 132.0.0
 BINARYEN_DIR := $(CURDIR)/target/tools/binaryen
 WASM_OPT := $(BINARYEN_DIR)/node_modules/.bin/wasm-opt
+# esbuild (npm) strips comments and whitespace from the ES modules of the browser and Worker entries.
+WASM_ESBUILD_VERSION := 0.28.2
+WASM_ESBUILD_DIR := $(CURDIR)/target/tools/wasm-esbuild
 WASM_PKG := bindings-wasm/pkg
 WASM_OUT := $(CURDIR)/target/wasm32-unknown-unknown/release/openrouter_pkce_wasm.wasm
 # What the optimiser may use: the features Rust enables for wasm32-unknown-unknown (every current browser,
@@ -37,9 +40,14 @@ wasm-opt: ## wasm-opt (npm binaryen) into target/tools/binaryen (cached)
 		mkdir -p $(BINARYEN_DIR) && $(NPM) install --no-save --no-audit --no-fund --prefix $(BINARYEN_DIR) binaryen@$(BINARYEN_VERSION) >/dev/null; \
 	fi
 
+wasm-esbuild: ## esbuild (npm) for the WebAssembly build's JavaScript into target/tools/wasm-esbuild (cached)
+	@if [ "$$(node -p 'try { require("$(WASM_ESBUILD_DIR)/node_modules/esbuild/package.json").version } catch { "" }')" != '$(WASM_ESBUILD_VERSION)' ]; then \
+		mkdir -p $(WASM_ESBUILD_DIR) && $(NPM) install --no-save --no-audit --no-fund --prefix $(WASM_ESBUILD_DIR) esbuild@$(WASM_ESBUILD_VERSION) >/dev/null; \
+	fi
+
 # Size first: opt-level "z", fat LTO, one codegen unit (wasm32-unknown-unknown aborts on panic already). The
 # overrides are this command's only (the workspace's release profile stays as it is for the native builds).
-wasm-build: wasm-bindgen-cli wasm-opt ## The WebAssembly build into bindings-wasm/pkg/ (browser, workerd, edge-light, node entries), sizes printed
+wasm-build: wasm-bindgen-cli wasm-opt wasm-esbuild ## The WebAssembly build into bindings-wasm/pkg/ (browser, workerd, edge-light, node entries), sizes printed
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 	CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_STRIP=none \
 		$(CARGO) build -q --release --locked -p openrouter-pkce-wasm --target wasm32-unknown-unknown
@@ -48,7 +56,7 @@ wasm-build: wasm-bindgen-cli wasm-opt ## The WebAssembly build into bindings-was
 	$(WASM_BINDGEN) --target nodejs --weak-refs --no-typescript --out-dir $(WASM_PKG)/node $(WASM_OUT)
 	$(WASM_OPT) -Oz --strip-debug --strip-producers $(WASM_FEATURES) \
 		-o $(WASM_PKG)/web/openrouter_pkce_wasm_bg.wasm $(WASM_PKG)/web/openrouter_pkce_wasm_bg.wasm
-	node bindings-wasm/tools/build.mjs
+	WASM_ESBUILD=$(WASM_ESBUILD_DIR)/node_modules/esbuild node bindings-wasm/tools/build.mjs
 
 wasm-test: wasm-build node-build ## The WebAssembly build: the shared vectors, flows against the emulator, the Node fallback (tests/wasm/)
 	node --test tests/wasm/
