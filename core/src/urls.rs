@@ -24,10 +24,16 @@ pub fn default_base_url() -> String {
     match normalize_base_url(&value) {
         Ok(url) => url,
         Err(e) => {
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| {
-                eprintln!("openrouter-pkce: ignoring {ENV_BASE_URL} ({e}); using {DEFAULT_BASE_URL}");
-            });
+            // wasm32-unknown-unknown has no stderr (std's is a sink there): the warning is native only.
+            #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+            {
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| {
+                    eprintln!("openrouter-pkce: ignoring {ENV_BASE_URL} ({e}); using {DEFAULT_BASE_URL}");
+                });
+            }
+            #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+            let _ = e;
             DEFAULT_BASE_URL.to_owned()
         }
     }
