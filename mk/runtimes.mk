@@ -20,9 +20,14 @@ PUPPETEER_VERSION := 24.43.1
 # Debian's browser engines beyond Chromium: Gecko (Firefox ESR) and WebKit (WebKitGTK's MiniBrowser and WebDriver,
 # under Xvfb).
 ENGINE_PACKAGES := firefox-esr webkit2gtk-driver xvfb xauth
+# Next.js, whose `next start` runs edge routes in Vercel's edge-runtime: the app of tests/runtimes/nextjs.test.mjs
+# is target/runtimes/nextjs, with these installed in it.
+NEXT_VERSION := 16.5.0
+REACT_VERSION := 19.3.1
+NEXTJS_APP := $(CURDIR)/target/runtimes/nextjs
 RUNTIMES_TOOLS := $(CURDIR)/target/tools
 
-.PHONY: runtimes-tools runtimes-test engines-deps
+.PHONY: runtimes-tools runtimes-test engines-deps nextjs-deps
 
 # $(call npm-tool,DIR,PACKAGE,VERSION): `npm install PACKAGE@VERSION` into target/tools/DIR unless it is there.
 define npm-tool
@@ -51,7 +56,14 @@ engines-deps: ## Browser engines: Debian's Firefox ESR, WebKitGTK (WebDriver, Mi
 	fi
 	$(call npm-tool,puppeteer,puppeteer-core,$(PUPPETEER_VERSION))
 
-runtimes-test: runtimes-tools browser-deps engines-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium, Firefox and WebKit (Vite and webpack SPAs), workerd, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
+nextjs-deps: ## Next.js and React (pinned, npm) into target/runtimes/nextjs, the app of the edge-runtime test
+	@if [ "$$(node -p 'try { require("$(NEXTJS_APP)/node_modules/next/package.json").version } catch { "" }')" != '$(NEXT_VERSION)' ]; then \
+		echo "installing next@$(NEXT_VERSION) react@$(REACT_VERSION) react-dom@$(REACT_VERSION) into target/runtimes/nextjs"; \
+		mkdir -p $(NEXTJS_APP) && $(NPM) install --no-save --no-audit --no-fund --prefix $(NEXTJS_APP) \
+			next@$(NEXT_VERSION) react@$(REACT_VERSION) react-dom@$(REACT_VERSION) >/dev/null; \
+	fi
+
+runtimes-test: runtimes-tools browser-deps engines-deps nextjs-deps $(if $(wildcard mk/wasm.mk),wasm-build) ## Runtimes: the shared body in Chromium, Firefox and WebKit (Vite and webpack SPAs), workerd, Next.js's edge runtime, Deno, Bun and Node (native and wasm); sealed flows across Worker, Node and Python
 	$(CARGO) build -p openrouter-pkce --features cli --bin openrouter-pkce
 	@ls bindings-node/*.node >/dev/null 2>&1 || $(NPM) run build
 	node tests/runtimes/prepare.mjs

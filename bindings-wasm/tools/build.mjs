@@ -125,12 +125,20 @@ ${exportsOf()}`
 writeFileSync(join(PKG, 'browser.mjs'), esEntry(
   'Browsers, Deno and bundlers: the module inlined, compiled synchronously (no fetch, no top-level await).',
   "import { bytes } from './inline.mjs'", 'bytes()'))
+// A module the runtime compiled may come from another realm: Next.js's edge sandbox hands over its host's
+// WebAssembly.Module, which the glue's `instanceof` check would take for bytes ("Argument 0 must be a buffer
+// source", in `next build` and at every request). Such a module gets this realm's prototype (the two have the
+// same members: none but the tag); a module of this realm, or anything else, is passed on untouched.
+const ownRealm = `const ownRealm = (m) =>
+  m instanceof WebAssembly.Module || Object.prototype.toString.call(m) !== '[object WebAssembly.Module]'
+    ? m
+    : Object.setPrototypeOf(m, WebAssembly.Module.prototype)`
 writeFileSync(join(PKG, 'workerd.mjs'), esEntry(
   'Cloudflare Workers (wrangler, workerd): the .wasm imported as a module, compiled by the runtime.',
-  `import module from './web/${WASM}'`, 'module'))
+  `import module from './web/${WASM}'\n${ownRealm}`, 'ownRealm(module)'))
 writeFileSync(join(PKG, 'edge-light.mjs'), esEntry(
   "Vercel's edge runtime: the .wasm imported as a module (Next.js's `?module`), compiled by the runtime.",
-  `import module from './web/${WASM}?module'`, 'module'))
+  `import module from './web/${WASM}?module'\n${ownRealm}`, 'ownRealm(module)'))
 writeFileSync(join(PKG, 'node.cjs'), `${HEADER}// Node.js and Bun without a native package: the CommonJS glue reads pkg/web/'s .wasm.
 'use strict'
 // The core's random source is the host's crypto.getRandomValues (getrandom's wasm_js backend reads

@@ -89,11 +89,17 @@ export function run(cmd, args, { cwd, env, timeoutMs = 60000, input } = {}) {
   })
 }
 
-/** A long-running child (a server), killed when the test ends; `ready` resolves once `ready(line)` on stdout or
- * stderr returns true. */
-export function serve(t, cmd, args, { cwd, env, ready, timeoutMs = 30000 }) {
-  const proc = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => proc.kill('SIGKILL'))
+/** A long-running child (a server), killed when the test ends (with `group`, its whole process group: for a
+ * server that forks its own, as `next start` does); `ready` resolves once `ready(line)` on stdout or stderr
+ * returns true. */
+export function serve(t, cmd, args, { cwd, env, ready, timeoutMs = 30000, group = false }) {
+  const proc = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: group })
+  t.after(() => {
+    try {
+      if (group) process.kill(-proc.pid, 'SIGKILL')
+      else proc.kill('SIGKILL')
+    } catch {} // gone already
+  })
   let log = ''
   const done = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${cmd} was not ready within ${timeoutMs} ms:\n${log.slice(-3000)}`)), timeoutMs)
