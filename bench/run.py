@@ -492,7 +492,7 @@ def js_runtimes_section(r: "Report", d: Dict[str, Any]) -> None:
           f"{v['esbuild']} (minified, `browser` condition; the Worker's with wrangler's conditions and the `.wasm` as "
           "its own module); gzip level 9.", "")
     rows = [
-        ["openrouter-pkce, browser entry (JS + the `.wasm` inlined as base64)", "ours_browser"],
+        ["openrouter-pkce, browser entry (JS + the `.wasm` inlined as a string)", "ours_browser"],
         ["openrouter-pkce, Worker (JS + `.wasm` module)", "ours_workerd"],
         ["… of which the `.wasm` module", "ours_wasm_module"],
         ["@openrouter/sdk, the PKCE helper alone (deep import)", "sdk_pkce_helper"],
@@ -520,7 +520,7 @@ def js_runtimes_section(r: "Report", d: Dict[str, Any]) -> None:
     r.add("Reading it: the WebAssembly build carries the whole core — PKCE, the URLs, the protocol layer (every request "
           "and answer of the exchange, key info and create-auth-code), JWE sealing (HKDF, AES-GCM) and JSON — "
           "compiled for size but for the hot paths' crates (SHA-256, ChaCha, base64, AES, GHASH, CTR at full speed: "
-          "the root Cargo.toml's per-package profiles), and the browser entry inlines the `.wasm` as base64, which gzip compresses worse than "
+          "the root Cargo.toml's per-package profiles), and the browser entry inlines the `.wasm` as a string of one character per byte, which gzip compresses a little worse than "
           f"the binary (×{inflation:.2f} here). The peers' PKCE helpers are a few lines over WebCrypto, which the "
           "browser or workerd runs natively but only asynchronously; ours is synchronous and pays for SHA-256 and "
           "the random bytes in WebAssembly. jose's sealing runs AES-GCM in WebCrypto (native code); ours runs it, "
