@@ -250,14 +250,30 @@ async fn a_failed_browser_keeps_the_one_prompt_when_the_user_can_paste() {
     assert!(ui.messages().contains("paste the address it ends on"), "{}", ui.messages());
 }
 
+/// A code the emulator issues for the flow of `auth_url`, as if the user had approved it there.
+fn code_for(emu: &Emulator, auth_url: &str) -> String {
+    let u = url::Url::parse(auth_url).unwrap();
+    let challenge = u.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
+    emu.issue_code(Some(&challenge), Some("S256"), None, None)
+}
+
+/// One refused paste, then the right one: asked twice, told why and how many tries are left, in one flow.
+fn assert_asked_again_after_one_refusal(ui: &TestUi, asked: &Mutex<usize>) {
+    assert_eq!(*asked.lock().unwrap(), 2);
+    assert!(
+        ui.messages().contains("refused the code") && ui.messages().contains("2 tries left"),
+        "{}",
+        ui.messages()
+    );
+    assert_eq!(ui.urls.lock().unwrap().len(), 1, "the same flow, the same URL");
+}
+
 #[tokio::test]
 async fn loopback_accepts_a_paste_while_waiting() {
     let emu = Arc::new(Emulator::start(EmulatorConfig::default()).await.unwrap());
     let emu2 = emu.clone();
     let paste: Paste = Arc::new(move |url| {
-        let u = url::Url::parse(&url).unwrap();
-        let challenge = u.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
-        let code = emu2.issue_code(Some(&challenge), Some("S256"), None, None);
+        let code = code_for(&emu2, &url);
         Box::pin(async move { Some(code) })
     });
     let ui = TestUi::new(true, paste);
@@ -281,25 +297,13 @@ async fn loopback_asks_again_after_a_refused_paste() {
             *a += 1;
             *a
         };
-        let u = url::Url::parse(&url).unwrap();
-        let challenge = u.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
-        let answer = if n == 1 {
-            "never-issued-code".to_owned()
-        } else {
-            emu2.issue_code(Some(&challenge), Some("S256"), None, None)
-        };
+        let answer = if n == 1 { "never-issued-code".to_owned() } else { code_for(&emu2, &url) };
         Box::pin(async move { Some(answer) })
     });
     let ui = TestUi::new(true, paste);
     let opts = LoginOptions { open_browser: false, ..options(&emu, LoginMode::Loopback) };
     login(&Client::openrouter(), &opts, ui.clone()).await.unwrap();
-    assert_eq!(*asked.lock().unwrap(), 2);
-    assert!(
-        ui.messages().contains("refused the code") && ui.messages().contains("2 tries left"),
-        "{}",
-        ui.messages()
-    );
-    assert_eq!(ui.urls.lock().unwrap().len(), 1, "the same flow, the same URL");
+    assert_asked_again_after_one_refusal(&ui, &asked);
     assert_eq!(emu.request_count(openrouter_pkce::emulator::Endpoint::Exchange), 2);
     assert_closed(callback_port(&ui.last_url()));
 }
@@ -463,13 +467,7 @@ async fn headless_asks_again_in_the_same_flow_after_a_refused_code() {
     let (paste, asked) = scripted(vec![Some("never-issued-code"), None]);
     let ui = TestUi::new(false, paste);
     login(&Client::openrouter(), &options(&emu, LoginMode::Headless), ui.clone()).await.unwrap();
-    assert_eq!(*asked.lock().unwrap(), 2);
-    assert!(
-        ui.messages().contains("refused the code") && ui.messages().contains("2 tries left"),
-        "{}",
-        ui.messages()
-    );
-    assert_eq!(ui.urls.lock().unwrap().len(), 1, "the same flow, the same URL");
+    assert_asked_again_after_one_refusal(&ui, &asked);
 
     // Three refusals (or malformed pastes) in all: the last refusal's error.
     let (paste, asked) =
