@@ -39,17 +39,12 @@ struct ForkAwareRng {
     rng: StdRng,
 }
 
-impl ForkAwareRng {
-    fn from_os() -> Self {
-        ForkAwareRng { generation: FORK_GENERATION.load(Ordering::SeqCst), rng: seeded_from_os() }
-    }
-}
-
-fn seeded_from_os() -> StdRng {
+/// A generator seeded from the OS (the host's `crypto.getRandomValues` in WebAssembly) for this process's
+/// fork generation; the host's error when it refuses.
+fn seeded_from_os() -> Result<ForkAwareRng, getrandom::Error> {
     let mut seed = [0u8; 32];
-    // The OS CSPRNG is the only acceptable seed; without it we cannot generate secrets at all.
-    getrandom::fill(&mut seed).expect("the operating system's random number generator failed");
-    StdRng::from_seed(seed)
+    getrandom::fill(&mut seed)?;
+    Ok(ForkAwareRng { generation: FORK_GENERATION.load(Ordering::SeqCst), rng: StdRng::from_seed(seed) })
 }
 
 thread_local! {
@@ -64,23 +59,26 @@ pub fn fork_generation() -> u64 {
     FORK_GENERATION.load(Ordering::SeqCst)
 }
 
-/// Fill `buf` with cryptographically secure random bytes.
-///
-/// Never repeats across `fork`: a child's first call reseeds from the OS.
-pub fn fill(buf: &mut [u8]) {
+/// Run `f` on this thread's generator, seeding it from the OS first when it has none or a `fork` made it
+/// stale; the host's error when it refuses to seed.
+fn with_rng<T>(f: impl FnOnce(&mut StdRng) -> T) -> Result<T, getrandom::Error> {
     register_fork_handler();
     RNG.with(|cell| {
         let mut slot = cell.borrow_mut();
         let current = FORK_GENERATION.load(Ordering::SeqCst);
-        match slot.as_mut() {
-            Some(r) if r.generation == current => r.rng.fill_bytes(buf),
-            _ => {
-                let mut r = ForkAwareRng::from_os();
-                r.rng.fill_bytes(buf);
-                *slot = Some(r);
-            }
+        if !matches!(slot.as_ref(), Some(r) if r.generation == current) {
+            *slot = Some(seeded_from_os()?);
         }
-    });
+        Ok(f(&mut slot.as_mut().expect("seeded just above").rng))
+    })
+}
+
+/// Fill `buf` with cryptographically secure random bytes.
+///
+/// Never repeats across `fork`: a child's first call reseeds from the OS.
+pub fn fill(buf: &mut [u8]) {
+    // The OS CSPRNG is the only acceptable seed; without it we cannot generate secrets at all.
+    with_rng(|rng| rng.fill_bytes(buf)).expect("the operating system's random number generator failed");
 }
 
 /// Make sure this thread can draw random bytes, seeding its generator from the host now if it has none:
@@ -89,23 +87,13 @@ pub fn fill(buf: &mut [u8]) {
 /// (in WebAssembly a trap, which may leave the instance unusable). The WebAssembly binding calls it before
 /// every operation that draws; once seeded, a thread never asks the host again (but after a `fork`).
 pub fn ensure_random() -> crate::Result<()> {
-    register_fork_handler();
-    RNG.with(|cell| {
-        let current = FORK_GENERATION.load(Ordering::SeqCst);
-        if matches!(cell.borrow().as_ref(), Some(r) if r.generation == current) {
-            return Ok(());
-        }
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| crate::Error::UnsupportedRuntime {
-            operation: "a random source".into(),
-            runtime: "this context".into(),
-            reason: format!(
-                "the host refused it ({e}); Cloudflare Workers give random numbers only while handling a \
-                 request, not at a module's top level"
-            ),
-        })?;
-        *cell.borrow_mut() = Some(ForkAwareRng { generation: current, rng: StdRng::from_seed(seed) });
-        Ok(())
+    with_rng(|_| ()).map_err(|e| crate::Error::UnsupportedRuntime {
+        operation: "a random source".into(),
+        runtime: "this context".into(),
+        reason: format!(
+            "the host refused it ({e}); Cloudflare Workers give random numbers only while handling a request, \
+             not at a module's top level"
+        ),
     })
 }
 
