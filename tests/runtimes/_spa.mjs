@@ -113,31 +113,35 @@ export async function dev(dir, baseUrl) {
   return `http://127.0.0.1:${server.httpServer.address().port}`
 }
 
-/** Poll `expression` in the page until it is truthy (a navigation in between is retried); resolves with it. */
-export async function waitFor(driver, expression, { timeoutMs = 20000, what = expression } = {}) {
+/** Poll `probe()` every 100 ms until it resolves truthy (a probe that throws — the page is navigating, its
+ * context went away under the call — is tried again); resolves with that value. */
+async function poll(probe, { timeoutMs = 20000, what }) {
   const end = Date.now() + timeoutMs
   let last
   while (Date.now() < end) {
     try {
-      const value = await driver.evaluate(expression)
+      const value = await probe()
       if (value) return value
     } catch (e) {
-      last = e // the page is navigating: its context went away under the call
+      last = e
     }
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`${what}: not true within ${timeoutMs} ms${last ? ` (last error: ${last.message})` : ''}`)
 }
 
+/** Poll `expression` in the page until it is truthy; resolves with it. */
+export const waitFor = (driver, expression, { timeoutMs, what = expression } = {}) =>
+  poll(() => driver.evaluate(expression), { timeoutMs, what })
+
 /** Poll the driver's URL until `test(url)`; resolves with it. */
 async function waitForUrl(driver, test, what) {
-  const end = Date.now() + 20000
-  while (Date.now() < end) {
-    const url = await driver.url().catch(() => '')
-    if (test(url)) return url
-    await new Promise((r) => setTimeout(r, 100))
+  const seen = { url: '?' }
+  try {
+    return await poll(async () => test((seen.url = await driver.url())) && seen.url, { what })
+  } catch (e) {
+    throw new Error(`${e.message}; the page is at ${seen.url}`)
   }
-  throw new Error(`${what}: the page is at ${await driver.url().catch(() => '?')}`)
 }
 
 const STATUS = "document.getElementById('status')?.textContent"
